@@ -1,0 +1,21 @@
+"""matcher: partner matchmaking for Erasmus+ VET mobility.
+
+Load and validate participants and hosts, score every pair on sector, language, duration,
+dates and the programme's hard rules, explain each score, and allocate cohorts.
+"""
+
+__version__ = "0.1.0"
+
+from ._config import BUNDLED_MODEL, DEFAULT_WEIGHTS, Config
+from .io import DataValidationError, load_hosts, load_participants, write_table
+
+__all__ = [
+    "__version__",
+    "Config",
+    "DEFAULT_WEIGHTS",
+    "BUNDLED_MODEL",
+    "DataValidationError",
+    "load_participants",
+    "load_hosts",
+    "write_table",
+]

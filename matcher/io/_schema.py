@@ -1,0 +1,253 @@
+"""The data contract: what the user declares in a participants or hosts table.
+
+How it is checked lives in ``_validate.py``; this module only says what the columns are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..taxonomy import ACCEPTS, ACTIVITIES, ORG_TYPES, ROLES
+
+__all__ = ["Column", "TableSchema", "PARTICIPANTS", "HOSTS", "SCHEMAS"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the contract.
+
+    ``kind`` names the parser: ``id``, ``text``, ``enum``, ``country``, ``countries``,
+    ``languages``, ``days``, ``count``, ``date``, ``bool``, ``isced``, ``nace``, ``oid``,
+    ``activity``, ``activities``. ``required`` columns must exist and, with ``nonempty``,
+    hold a value in every row.
+    """
+
+    name: str
+    kind: str
+    required: bool = False
+    nonempty: bool = False
+    choices: tuple[str, ...] = ()
+    doc: str = ""
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    id_column: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+PARTICIPANTS = TableSchema(
+    name="participants",
+    id_column="participant_id",
+    columns=(
+        Column(
+            "participant_id", "id", True, True, doc="Unique id (pseudonymous).", example="P0001"
+        ),
+        Column("role", "enum", True, True, ROLES, doc="learner or staff.", example="learner"),
+        Column(
+            "activity",
+            "activity",
+            doc="Programme activity; inferred from role and duration when empty.",
+            choices=ACTIVITIES,
+            example="short_term",
+        ),
+        Column(
+            "home_country",
+            "country",
+            True,
+            True,
+            doc="Sending country (EL or GR for Greece).",
+            example="IT",
+        ),
+        Column(
+            "sending_org",
+            "text",
+            True,
+            True,
+            doc="Sending organisation (VET school, company).",
+            example="IIS Alberghiero Roma",
+        ),
+        Column(
+            "occupation",
+            "text",
+            True,
+            True,
+            doc="Vocational programme or job, free text.",
+            example="cook",
+        ),
+        Column(
+            "isced_f",
+            "isced",
+            doc="ISCED-F 2013 field code (broad, narrow or detailed).",
+            example="1013",
+        ),
+        Column(
+            "description",
+            "text",
+            doc="Goals, skills, interests, free text.",
+            example="Wants to learn regional cuisine",
+        ),
+        Column(
+            "languages",
+            "languages",
+            doc="ISO 639-1 code and CEFR level, ';'-separated.",
+            example="it:native; en:B1; de:A2",
+        ),
+        Column(
+            "duration_min_days",
+            "days",
+            True,
+            True,
+            doc="Shortest acceptable stay, days.",
+            example="30",
+        ),
+        Column(
+            "duration_max_days",
+            "days",
+            True,
+            True,
+            doc="Longest acceptable stay, days.",
+            example="60",
+        ),
+        Column("available_from", "date", doc="Earliest start, ISO date.", example="2026-09-01"),
+        Column("available_to", "date", doc="Latest end, ISO date.", example="2027-06-30"),
+        Column(
+            "preferred_countries",
+            "countries",
+            doc="Preferred destinations, ';'-separated.",
+            example="DE;AT",
+        ),
+        Column(
+            "fewer_opportunities",
+            "bool",
+            doc="Participant with fewer opportunities (special-category; never shown to hosts).",
+            example="false",
+        ),
+        Column(
+            "needs_accessibility",
+            "bool",
+            doc="Needs an accessible host (special-category; never shown to hosts).",
+            example="false",
+        ),
+        Column(
+            "consent_share",
+            "bool",
+            doc="Consents to be shown, pseudonymised, to hosts.",
+            example="true",
+        ),
+    ),
+)
+
+HOSTS = TableSchema(
+    name="hosts",
+    id_column="host_id",
+    columns=(
+        Column("host_id", "id", True, True, doc="Unique id.", example="H0001"),
+        Column("name", "text", True, True, doc="Organisation name.", example="Hotel Adler GmbH"),
+        Column(
+            "country",
+            "country",
+            True,
+            True,
+            doc="Host country (EL or GR for Greece).",
+            example="DE",
+        ),
+        Column("city", "text", doc="City.", example="Munich"),
+        Column(
+            "org_type",
+            "enum",
+            True,
+            True,
+            ORG_TYPES,
+            doc="company, public_body, ngo, vet_institution or intermediary.",
+            example="company",
+        ),
+        Column("oid", "oid", doc="Erasmus+ organisation id: E and 8 digits.", example="E10123456"),
+        Column(
+            "nace_code",
+            "nace",
+            doc="NACE Rev. 2.1 (or Rev. 2) division, group or class.",
+            example="56.11",
+        ),
+        Column(
+            "sector",
+            "text",
+            True,
+            True,
+            doc="Sector, free text.",
+            example="restaurant and hotel kitchens",
+        ),
+        Column(
+            "description",
+            "text",
+            doc="Tasks and learning offered, free text.",
+            example="Trainees work in our kitchen brigade",
+        ),
+        Column(
+            "languages",
+            "languages",
+            doc="Working languages with the minimum level wanted; any one suffices. Empty: no requirement.",
+            example="de:B1; en:B2",
+        ),
+        Column(
+            "accepts", "enum", True, True, ACCEPTS, doc="learner, staff or both.", example="learner"
+        ),
+        Column(
+            "activities",
+            "activities",
+            doc="Accepted activities, ';'-separated; empty: all for the accepted roles.",
+            choices=ACTIVITIES,
+            example="short_term;long_term",
+        ),
+        Column(
+            "duration_min_days",
+            "days",
+            True,
+            True,
+            doc="Shortest stay offered, days.",
+            example="14",
+        ),
+        Column(
+            "duration_max_days",
+            "days",
+            True,
+            True,
+            doc="Longest stay offered, days.",
+            example="120",
+        ),
+        Column("capacity", "count", True, True, doc="Places offered (integer >= 0).", example="3"),
+        Column(
+            "available_from",
+            "date",
+            doc="First day a participant can start, ISO date.",
+            example="2026-09-01",
+        ),
+        Column("available_to", "date", doc="Last day of a stay, ISO date.", example="2027-07-31"),
+        Column(
+            "accessible",
+            "bool",
+            doc="Workplace accessible to participants with disabilities.",
+            example="true",
+        ),
+        Column(
+            "inclusion_support",
+            "bool",
+            doc="Mentoring, accommodation help or other support for participants with fewer opportunities.",
+            example="false",
+        ),
+    ),
+)
+
+SCHEMAS = {"participants": PARTICIPANTS, "hosts": HOSTS}

@@ -1,0 +1,130 @@
+"""Hypothesis strategies for valid participants and hosts tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from hypothesis import strategies as st
+
+from matcher import taxonomy as tx
+from matcher.io import HOSTS, PARTICIPANTS
+
+COUNTRIES = list(tx.programme_countries())
+LANGS = ["en", "de", "fr", "es", "it", "pl", "el", "fi", "nl", "pt"]
+LEVELS = list(tx.CEFR_LEVELS)
+ISCED = list(tx.isced_fields().index)
+NACE = [c for c in tx.nace_codes().index if c[0].isdigit()]
+
+text = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn")),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+optional_text = st.one_of(st.just(""), text)
+
+
+@st.composite
+def languages(draw, min_size=0):
+    codes = draw(st.lists(st.sampled_from(LANGS), min_size=min_size, max_size=3, unique=True))
+    return "; ".join(f"{c}:{draw(st.sampled_from(LEVELS))}" for c in codes)
+
+
+@st.composite
+def window(draw, dmin):
+    if draw(st.booleans()):
+        return pd.NaT, pd.NaT
+    start = draw(st.dates(dt.date(2025, 1, 1), dt.date(2028, 12, 31)))
+    length = draw(st.integers(dmin, 400))
+    return pd.Timestamp(start), pd.Timestamp(start + dt.timedelta(days=length - 1))
+
+
+@st.composite
+def participant(draw, i):
+    act = draw(st.sampled_from(tx.ACTIVITIES))
+    role, lo, hi = tx.activity_limits()[act]
+    dmin = draw(st.integers(lo, hi))
+    dmax = draw(st.integers(dmin, hi))
+    home = draw(st.sampled_from(COUNTRIES))
+    prefs = draw(
+        st.lists(st.sampled_from([c for c in COUNTRIES if c != home]), max_size=3, unique=True)
+    )
+    start, end = draw(window(dmin))
+    return {
+        "participant_id": f"P{i}-" + draw(st.text("abcXYZ019", max_size=3)),
+        "role": role,
+        "activity": act,
+        "home_country": home,
+        "sending_org": draw(text),
+        "occupation": draw(text),
+        "isced_f": draw(st.one_of(st.just(""), st.sampled_from(ISCED))),
+        "description": draw(optional_text),
+        "languages": draw(languages()),
+        "duration_min_days": dmin,
+        "duration_max_days": dmax,
+        "available_from": start,
+        "available_to": end,
+        "preferred_countries": ";".join(prefs),
+        "fewer_opportunities": draw(st.booleans()),
+        "needs_accessibility": draw(st.booleans()),
+        "consent_share": draw(st.booleans()),
+    }
+
+
+@st.composite
+def host(draw, i):
+    accepts = draw(st.sampled_from(tx.ACCEPTS))
+    roles = ("learner", "staff") if accepts == "both" else (accepts,)
+    open_acts = [a for a, (r, _, _) in tx.activity_limits().items() if r in roles]
+    acts = draw(st.lists(st.sampled_from(open_acts), max_size=3, unique=True))
+    dmin = draw(st.integers(1, 365))
+    dmax = draw(st.integers(dmin, 365))
+    start, end = draw(window(dmin))
+    return {
+        "host_id": f"H{i}",
+        "name": draw(text),
+        "country": draw(st.sampled_from(COUNTRIES)),
+        "city": draw(optional_text),
+        "org_type": draw(st.sampled_from(tx.ORG_TYPES)),
+        "oid": draw(st.one_of(st.just(""), st.integers(0, 10**8 - 1).map(lambda n: f"E{n:08d}"))),
+        "nace_code": draw(st.one_of(st.just(""), st.sampled_from(NACE))),
+        "sector": draw(text),
+        "description": draw(optional_text),
+        "languages": draw(languages()),
+        "accepts": accepts,
+        "activities": ";".join(acts),
+        "duration_min_days": dmin,
+        "duration_max_days": dmax,
+        "capacity": draw(st.integers(0, 50)),
+        "available_from": start,
+        "available_to": end,
+        "accessible": draw(st.booleans()),
+        "inclusion_support": draw(st.booleans()),
+    }
+
+
+def _frame(rows, schema):
+    df = pd.DataFrame(rows, columns=list(schema.names))
+    for c in ("available_from", "available_to"):
+        df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+    for c in ("duration_min_days", "duration_max_days") + (
+        ("capacity",) if schema is HOSTS else ()
+    ):
+        df[c] = df[c].astype("int64")
+    return df
+
+
+@st.composite
+def participants_tables(draw, max_rows=8):
+    n = draw(st.integers(1, max_rows))
+    return _frame([draw(participant(i)) for i in range(n)], PARTICIPANTS)
+
+
+@st.composite
+def hosts_tables(draw, max_rows=8):
+    n = draw(st.integers(1, max_rows))
+    return _frame([draw(host(i)) for i in range(n)], HOSTS)
