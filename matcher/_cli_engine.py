@@ -1,5 +1,150 @@
-"""CLI commands that score and allocate (filled in with the engine)."""
+"""CLI commands that score: recommend, candidates, explain."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pandas as pd
+
+from ._cli_common import add_data_args, fit_matcher, progress
+
+FORMATS = ("table", "csv", "json")
+
+
+def _flatten(df: pd.DataFrame) -> pd.DataFrame:
+    """Components and reasons as columns, for CSV and tables."""
+    out = df.drop(columns=["components", "reasons"])
+    if len(df):
+        comps = pd.DataFrame(list(df["components"])).add_prefix("score_")
+        out = pd.concat([out.reset_index(drop=True), comps.round(3)], axis=1)
+        out["reasons"] = ["; ".join(f"{k}: {v}" for k, v in r.items()) for r in df["reasons"]]
+    return out
+
+
+def _emit(frames: list[pd.DataFrame], fmt: str, out) -> None:
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if fmt == "json":
+        records = []
+        for row in df.to_dict("records"):
+            row["score"] = round(float(row["score"]), 4)
+            row["components"] = {k: round(float(v), 4) for k, v in row["components"].items()}
+            records.append(
+                {
+                    k: (
+                        v.isoformat()[:10]
+                        if isinstance(v, pd.Timestamp)
+                        else None
+                        if v is pd.NaT
+                        else v
+                    )
+                    for k, v in row.items()
+                }
+            )
+        json.dump(records, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+    elif fmt == "csv":
+        from .io._write import neutralise_formula, to_cell_text
+
+        flat = _flatten(df)
+        for c in flat.columns:
+            flat[c] = [neutralise_formula(to_cell_text(v)) for v in flat[c]]
+        flat.to_csv(out, index=False)
+    else:
+        if df.empty:
+            out.write("no feasible match\n")
+            return
+        flat = _flatten(df).drop(columns=["reasons"])
+        flat["score"] = flat["score"].round(3)
+        with pd.option_context(
+            "display.width", 200, "display.max_columns", 30, "display.max_colwidth", 40
+        ):
+            out.write(flat.to_string(index=False) + "\n")
+
+
+def _cmd_recommend(args) -> int:
+    m = fit_matcher(args)
+    ids = args.participant or list(m.participants_["participant_id"])
+    frames = []
+    for pid in progress(ids, "recommending", len(ids) > 20):
+        r = m.recommend_hosts(pid, k=args.top, country=args.country, min_score=args.min_score)
+        r.insert(0, "participant_id", pid)
+        frames.append(r)
+    _emit(frames, args.format, sys.stdout)
+    return 0
+
+
+def _cmd_candidates(args) -> int:
+    m = fit_matcher(args)
+    ids = args.host or list(m.hosts_["host_id"])
+    frames = []
+    for hid in progress(ids, "ranking candidates", len(ids) > 20):
+        r = m.recommend_participants(
+            hid, k=args.top, pseudonymise=not args.reveal_ids, consenting_only=not args.reveal_ids
+        )
+        r.insert(0, "host_id", hid)
+        frames.append(r)
+    _emit(frames, args.format, sys.stdout)
+    return 0
+
+
+def _cmd_explain(args) -> int:
+    m = fit_matcher(args)
+    e = m.explain(args.participant, args.host)
+    if args.format == "json":
+        json.dump(e.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(e)
+    return 0
 
 
 def add_commands(sub) -> None:
-    return None
+    p = sub.add_parser(
+        "recommend",
+        help="rank hosts for participants",
+        description="Rank feasible hosts for each participant (all when none is named).",
+    )
+    add_data_args(p)
+    p.add_argument(
+        "--participant",
+        action="append",
+        metavar="ID",
+        help="participant id (repeatable; default: all)",
+    )
+    p.add_argument("--top", type=int, default=10, help="hosts per participant (default 10)")
+    p.add_argument(
+        "--country", action="append", metavar="CC", help="only hosts in this country (repeatable)"
+    )
+    p.add_argument("--min-score", type=float, help="only hosts scoring at least this")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=_cmd_recommend)
+
+    p = sub.add_parser(
+        "candidates",
+        help="rank candidates for hosts (pseudonymised)",
+        description="Rank consenting, pseudonymised candidates for each host (all when none is named).",
+    )
+    add_data_args(p)
+    p.add_argument(
+        "--host", action="append", metavar="ID", help="host id (repeatable; default: all)"
+    )
+    p.add_argument("--top", type=int, default=10, help="candidates per host (default 10)")
+    p.add_argument(
+        "--reveal-ids",
+        action="store_true",
+        help="coordinators only: show participant ids and non-consenting participants",
+    )
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=_cmd_candidates)
+
+    p = sub.add_parser(
+        "explain",
+        help="explain one participant-host pair",
+        description="Per-criterion scores, reasons, and the hard rules a pair breaks.",
+    )
+    add_data_args(p)
+    p.add_argument("--participant", required=True, metavar="ID")
+    p.add_argument("--host", required=True, metavar="ID")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=_cmd_explain)

@@ -23,8 +23,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "language": 0.20,
     "duration": 0.10,
     "dates": 0.10,
-    "destination": 0.10,
-    "inclusion": 0.05,
+    "destination": 0.07,
+    "travel": 0.04,
+    "inclusion": 0.04,
 }
 
 

@@ -4,6 +4,10 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# A project-local embedding cache: repeated runs encode nothing; CI starts cold.
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("MATCHER_CACHE_DIR", os.path.join(_ROOT, ".matcher", "test-cache"))
+os.environ.setdefault("MATCHER_SHOW_PROGRESS", "false")
 
 from matcher.taxonomy import sample_dir  # noqa: E402
 
@@ -23,3 +27,18 @@ def sample_frames(sample_paths):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return load_participants(sample_paths[0]), load_hosts(sample_paths[1])
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The real bundled model behind the on-disk cache, loaded once per session."""
+    from matcher.encode import make_encoder
+
+    return make_encoder()
+
+
+@pytest.fixture(scope="session")
+def sample_matcher(sample_frames, encoder):
+    from matcher import Matcher
+
+    return Matcher(encoder=encoder).fit(*sample_frames)

@@ -72,3 +72,52 @@ def test_top_level_help():
         [sys.executable, "-m", "matcher.cli", "--help"], capture_output=True, text=True
     )
     assert proc.returncode == 0 and "validate" in proc.stdout and "sample" in proc.stdout
+
+
+@pytest.mark.model
+def test_recommend_json(sample_paths, capsys):
+    import json
+
+    code = main(
+        [
+            "recommend",
+            "--participants",
+            str(sample_paths[0]),
+            "--hosts",
+            str(sample_paths[1]),
+            "--participant",
+            "P0001",
+            "--participant",
+            "P0002",
+            "--top",
+            "3",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["participant_id"] for r in rows} == {"P0001", "P0002"}
+    for r in rows:
+        assert {"participant_id", "rank", "host_id", "score", "components", "reasons"} <= set(r)
+        assert 1 <= r["rank"] <= 3
+
+
+@pytest.mark.model
+def test_candidates_csv_is_pseudonymised(capsys):
+    import csv
+    import io
+
+    assert main(["candidates", "--host", "H0001", "--top", "5", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and all(r["candidate"].startswith("C-") for r in rows)
+    assert "participant_id" not in rows[0] and "sending_org" not in rows[0]
+
+
+@pytest.mark.model
+def test_explain_and_unknown_id(capsys):
+    assert main(["explain", "--participant", "P0001", "--host", "H0001"]) == 0
+    out = capsys.readouterr().out
+    assert "P0001 x H0001" in out and "sector" in out and "language" in out
+    assert main(["explain", "--participant", "NOPE", "--host", "H0001"]) == 1
+    assert "unknown participant_id 'NOPE'" in capsys.readouterr().err

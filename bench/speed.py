@@ -1,0 +1,116 @@
+"""Speed benchmark: one participant against 1k, 10k and 100k hosts, cached embeddings.
+
+In one run, on the same host embeddings, it times
+- bare: a numpy matrix-vector product with argpartition for the top 10 (the floor);
+- semantic_search: ``sentence_transformers.util.semantic_search`` (top 10);
+- engine: ``Matcher.recommend_hosts(k=10)`` with every criterion, the hard-rule mask and the
+  reasons for the ten results (and without reasons);
+and prints each as a ratio to bare. Then the full score matrix for the sample data, and the
+embedding cache: a second fit over unchanged data encodes nothing.
+
+Hosts beyond the sample's 250 are the sample's hosts repeated with new ids (same texts, so the
+cache serves them; timings concern scoring, not encoding).
+Run: ``python bench/speed.py [--sizes 1000 10000 100000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from _common import machine, timeit, write_result  # noqa: E402
+
+from matcher import Config, Matcher, load_hosts, load_participants  # noqa: E402
+from matcher.encode import CachedEncoder, SentenceEncoder, make_encoder  # noqa: E402
+from matcher.taxonomy import sample_dir  # noqa: E402
+
+
+def scaled_hosts(hosts: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    out = hosts.iloc[rng.integers(0, len(hosts), n)].reset_index(drop=True)
+    out["host_id"] = [f"X{i:06d}" for i in range(n)]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+    warnings.simplefilter("ignore")
+    import torch
+    from sentence_transformers.util import semantic_search
+
+    torch.set_num_threads(2)
+    participants = load_participants(sample_dir() / "participants.csv")
+    hosts = load_hosts(sample_dir() / "hosts.csv")
+    enc = make_encoder()
+    pid = participants["participant_id"].iloc[0]
+
+    lines = [f"Speed, one participant vs N hosts, top 10, median of {args.repeat}; {machine()}", ""]
+    lines += [
+        "| hosts | bare numpy (ms) | semantic_search (ms) | engine (ms) | engine, no reasons (ms) | engine / bare | semantic_search / bare |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for n in args.sizes:
+        h = scaled_hosts(hosts, n)
+        m = Matcher(encoder=enc).fit(participants, h)
+        H = np.ascontiguousarray(m.H_.emb)
+        q = np.ascontiguousarray(m.P_.emb[0])
+        Ht, qt = torch.from_numpy(H), torch.from_numpy(q[None, :])
+
+        def bare(H=H, q=q):
+            s = H @ q
+            top = np.argpartition(-s, 10)[:10]
+            return top[np.argsort(-s[top])]
+
+        t_bare = timeit(bare, args.repeat)
+        t_ss = timeit(lambda qt=qt, Ht=Ht: semantic_search(qt, Ht, top_k=10), args.repeat)
+        t_eng = timeit(lambda m=m: m.recommend_hosts(pid, k=10), args.repeat)
+        t_eng0 = timeit(lambda m=m: m.recommend_hosts(pid, k=10, explain=False), args.repeat)
+        lines.append(
+            f"| {n:,} | {t_bare * 1e3:.2f} | {t_ss * 1e3:.2f} | {t_eng * 1e3:.2f} | {t_eng0 * 1e3:.2f} | {t_eng / t_bare:.1f}x | {t_ss / t_bare:.1f}x |"
+        )
+        print(lines[-1], flush=True)
+
+    m = Matcher(encoder=enc).fit(participants, hosts)
+    t_full = timeit(lambda: m.score_matrix(), 5)
+    lines += [
+        "",
+        f"Full score matrix, sample data ({len(participants)} x {len(hosts)} pairs, every criterion and rule): {t_full * 1e3:.1f} ms",
+    ]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = Config.from_env(cache_dir=Path(tmp), show_progress=False)
+        model = SentenceEncoder(cfg.model, cfg.batch_size, show_progress=False)
+        first = CachedEncoder(model, tmp)
+        t0 = time.perf_counter()
+        Matcher(cfg, encoder=first).fit(participants, hosts)
+        t_first = time.perf_counter() - t0
+        second = CachedEncoder(model, tmp)
+        t0 = time.perf_counter()
+        Matcher(cfg, encoder=second).fit(participants, hosts)
+        t_second = time.perf_counter() - t0
+        changed = participants.copy()
+        changed.loc[0, "description"] += " Also interested in regional cuisine."
+        third = CachedEncoder(model, tmp)
+        Matcher(cfg, encoder=third).fit(changed, hosts)
+    lines += [
+        f"Embedding cache, sample data: cold fit encodes {first.encoded:,} texts in {t_first:.1f} s; "
+        f"second fit encodes {second.encoded} texts in {t_second:.2f} s; after changing one row, {third.encoded} text encoded.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print("\n".join(lines[-3:]))
+    print(f"written to {write_result('speed.md', text)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""An on-disk embedding cache keyed by model identity and text hash (SQLite, one file)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["CachedEncoder", "text_key"]
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+class CachedEncoder:
+    """Wrap an encoder so that no text is ever encoded twice for the same model.
+
+    Vectors live in memory and in ``cache_dir/embeddings.sqlite`` (table per model
+    identity). ``encoded`` counts texts actually sent to the model, ``hits`` those served
+    from the cache.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from matcher.encode import HashingEncoder
+    >>> enc = CachedEncoder(HashingEncoder(16), tempfile.mkdtemp())
+    >>> _ = enc.encode(["cook", "baker", "cook"])
+    >>> enc.encoded, enc.hits
+    (2, 1)
+    """
+
+    def __init__(self, encoder, cache_dir=None, progress=None):
+        self.encoder = encoder
+        self.identity = encoder.identity
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.progress = progress
+        self._memory: dict[bytes, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self.encoded = 0
+        self.hits = 0
+        self._table = "emb_" + hashlib.sha1(self.identity.encode()).hexdigest()[:16]
+        if self.cache_dir is not None:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            with self._connect() as con:
+                con.execute(
+                    f"CREATE TABLE IF NOT EXISTS {self._table} (key BLOB PRIMARY KEY, vec BLOB NOT NULL)"
+                )
+                con.execute(
+                    "CREATE TABLE IF NOT EXISTS models (tbl TEXT PRIMARY KEY, identity TEXT)"
+                )
+                con.execute(
+                    "INSERT OR IGNORE INTO models VALUES (?, ?)", (self._table, self.identity)
+                )
+
+    @property
+    def dim(self) -> int:
+        return self.encoder.dim
+
+    def _connect(self):
+        con = sqlite3.connect(self.cache_dir / "embeddings.sqlite", timeout=60)
+        con.execute("PRAGMA journal_mode=WAL")
+        return con
+
+    def _load_from_disk(self, keys: list[bytes]) -> None:
+        if self.cache_dir is None or not keys:
+            return
+        with self._connect() as con:
+            for i in range(0, len(keys), 900):
+                chunk = keys[i : i + 900]
+                q = f"SELECT key, vec FROM {self._table} WHERE key IN ({','.join('?' * len(chunk))})"
+                for key, blob in con.execute(q, chunk):
+                    self._memory[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors for ``texts`` (n, dim), encoding only texts never seen with this model."""
+        texts = list(texts)
+        keys = [text_key(t) for t in texts]
+        with self._lock:
+            unknown = list({k: None for k in keys if k not in self._memory})
+            self._load_from_disk(unknown)
+            todo = {}
+            for k, t in zip(keys, texts, strict=True):
+                if k not in self._memory and k not in todo:
+                    todo[k] = t
+            self.hits += len(texts) - len(todo)
+            if todo:
+                vectors = np.asarray(self.encoder.encode(list(todo.values())), dtype=np.float32)
+                self.encoded += len(todo)
+                rows = []
+                for k, v in zip(todo, vectors, strict=True):
+                    v = np.ascontiguousarray(v)
+                    self._memory[k] = v
+                    rows.append((k, v.tobytes()))
+                if self.cache_dir is not None:
+                    with self._connect() as con:
+                        con.executemany(f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?)", rows)
+            if not texts:
+                return np.zeros((0, self.dim), dtype=np.float32)
+            return np.stack([self._memory[k] for k in keys])

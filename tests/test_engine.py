@@ -1,0 +1,178 @@
+"""The engine with the real bundled model: worked examples and API behaviour."""
+
+import numpy as np
+import pytest
+from builders import hosts, participants
+
+from matcher import Config, Matcher
+from matcher.encode import ModelUnavailableError, SentenceEncoder
+from matcher.engine import CRITERIA
+
+pytestmark = pytest.mark.model
+
+
+def test_cook_ranks_restaurants_and_hotels_above_car_repair(encoder):
+    p = participants({"occupation": "cook", "description": "Apprentice cook, second year."})
+    h = hosts(
+        {
+            "host_id": "repair",
+            "sector": "car repair garage",
+            "nace_code": "95.31",
+            "description": "Servicing and repairing cars.",
+        },
+        {
+            "host_id": "restaurant",
+            "sector": "restaurant",
+            "nace_code": "56.11",
+            "description": "Italian restaurant with a busy kitchen.",
+        },
+        {
+            "host_id": "hotel",
+            "sector": "hotel",
+            "nace_code": "55.10",
+            "description": "Four-star hotel with restaurant and banqueting.",
+        },
+    )
+    m = Matcher(encoder=encoder).fit(p, h)
+    ranked = list(m.recommend_hosts("P1", k=3)["host_id"])
+    assert ranked.index("restaurant") < ranked.index("repair")
+    assert ranked.index("hotel") < ranked.index("repair")
+    e = m.explain("P1", "restaurant")
+    assert "NACE 56.11" in e.reasons["sector"] and "strong" in e.reasons["sector"]
+
+
+def test_german_b1_prefers_host_wanting_b1(encoder):
+    p = participants(
+        {"occupation": "hairdresser", "languages": "pl:native; de:B1", "home_country": "PL"}
+    )
+    h = hosts(
+        {"host_id": "wants_c1", "sector": "hair salon", "languages": "de:C1"},
+        {"host_id": "wants_b1", "sector": "hair salon", "languages": "de:B1"},
+        {"host_id": "wants_b2", "sector": "hair salon", "languages": "de:B2"},
+        {"host_id": "wants_fr", "sector": "hair salon", "languages": "fr:A2"},
+    )
+    m = Matcher(encoder=encoder).fit(p, h)
+    ranked = list(m.recommend_hosts("P1", k=4)["host_id"])
+    assert ranked[0] == "wants_b1" and ranked.index("wants_b2") < ranked.index("wants_c1")
+    lang = {hid: m.explain("P1", hid).components["language"] for hid in ranked}
+    assert lang == {"wants_b1": 1.0, "wants_b2": 0.5, "wants_c1": 0.0, "wants_fr": 0.0}
+    assert m.explain("P1", "wants_b1").reasons["language"] == "German B1 meets the host's B1"
+    assert "one level below" in m.explain("P1", "wants_b2").reasons["language"]
+    assert "no level held" in m.explain("P1", "wants_fr").reasons["language"]
+
+
+def test_why_not_lists_broken_rules(encoder):
+    p = participants(
+        {
+            "home_country": "DE",
+            "needs_accessibility": True,
+            "role": "staff",
+            "activity": "job_shadowing",
+            "duration_min_days": 5,
+            "duration_max_days": 10,
+        }
+    )
+    h = hosts(
+        {
+            "host_id": "H1",
+            "country": "DE",
+            "accepts": "learner",
+            "capacity": 0,
+            "accessible": False,
+            "duration_min_days": 30,
+            "duration_max_days": 60,
+        }
+    )
+    m = Matcher(encoder=encoder).fit(p, h)
+    e = m.explain("P1", "H1")
+    assert not e.feasible
+    assert set(e.broken_rules) == {
+        "cross_border",
+        "role_activity",
+        "capacity",
+        "accessibility",
+        "duration",
+    }
+    assert "cross-border" in e.broken_rules["cross_border"]
+    assert m.recommend_hosts("P1").empty
+
+
+def test_dates_must_overlap_for_the_shortest_stay(encoder):
+    p = participants(
+        {
+            "available_from": "2026-10-01",
+            "available_to": "2026-12-31",
+            "duration_min_days": 30,
+            "duration_max_days": 60,
+        }
+    )
+    h = hosts(
+        {"host_id": "late", "available_from": "2026-12-10", "available_to": "2027-06-30"},
+        {"host_id": "fits", "available_from": "2026-09-01", "available_to": "2027-06-30"},
+    )
+    m = Matcher(encoder=encoder).fit(p, h)
+    assert list(m.recommend_hosts("P1")["host_id"]) == ["fits"]
+    assert "dates" in m.explain("P1", "late").broken_rules
+
+
+def test_sample_recommendations_are_explained(sample_matcher):
+    r = sample_matcher.recommend_hosts("P0001", k=10)
+    assert 0 < len(r) <= 10
+    assert list(r["rank"]) == list(range(1, len(r) + 1))
+    assert r["score"].is_monotonic_decreasing
+    for comps, reasons in zip(r["components"], r["reasons"], strict=True):
+        assert set(comps) == set(CRITERIA) == set(reasons)
+        assert all(0.0 <= v <= 1.0 for v in comps.values())
+        assert all(isinstance(t, str) and t for t in reasons.values())
+
+
+def test_filters(sample_matcher):
+    r = sample_matcher.recommend_hosts("P0001", k=50, country=["DE", "AT"], min_score=0.3)
+    assert set(r["country"]) <= {"DE", "AT"} and (r["score"] >= 0.3).all()
+    r = sample_matcher.recommend_hosts("P0001", k=50, org_type="intermediary")
+    assert set(r["org_type"]) <= {"intermediary"}
+    r = sample_matcher.recommend_hosts("P0001", k=50, sector="56.")
+    assert all(sample_matcher.H_.nace[sample_matcher._h(h)].startswith("56.") for h in r["host_id"])
+
+
+def test_reciprocal_score_and_pseudonymised_candidates(sample_matcher):
+    m = sample_matcher
+    hid = m.recommend_hosts("P0003", k=1)["host_id"].iloc[0]
+    from_host = m.recommend_participants(hid, k=500, consenting_only=False, pseudonymise=False)
+    mine = from_host.set_index("participant_id").loc["P0003", "score"]
+    assert mine == pytest.approx(m.recommend_hosts("P0003", k=1)["score"].iloc[0], abs=1e-6)
+    shown = m.recommend_participants(hid, k=500)
+    assert "participant_id" not in shown and "sending_org" not in shown
+    assert not {"fewer_opportunities", "needs_accessibility"} & set(shown.columns)
+    assert all("inclusion" not in c for c in shown["components"])
+    consenting = set(m.participants_.loc[m.participants_["consent_share"], "participant_id"])
+    assert {m.pseudonym(p) for p in consenting} >= set(shown["candidate"])
+    assert len(shown) <= len(consenting)
+
+
+def test_score_matrix_matches_recommendations(sample_matcher):
+    m = sample_matcher
+    scores, mask = m.score_matrix()
+    assert scores.shape == (len(m.participants_), len(m.hosts_))
+    r = m.recommend_hosts("P0010", k=5)
+    i = m._p("P0010")
+    for hid, s in zip(r["host_id"], r["score"], strict=True):
+        assert mask[i, m._h(hid)] and scores[i, m._h(hid)] == pytest.approx(s)
+    best = np.where(mask[i], scores[i], -1).max()
+    assert r["score"].iloc[0] == pytest.approx(best)
+
+
+def test_unknown_model_is_a_clear_error():
+    enc = SentenceEncoder("/nonexistent/model-folder")
+    with pytest.raises(ModelUnavailableError, match="MATCHER_MODEL"):
+        enc.encode(["cook"])
+
+
+def test_model_chosen_in_configuration(tmp_path):
+    cfg = Config.from_env(
+        {"MATCHER_MODEL": "/somewhere/multilingual", "MATCHER_WEIGHTS": '{"sector": 1}'}
+    )
+    assert cfg.model == "/somewhere/multilingual"
+    assert cfg.normalised_weights()["sector"] > 0.5
+    with pytest.raises(ValueError, match="unknown criteria"):
+        Config(weights={"colour": 1}).normalised_weights()
