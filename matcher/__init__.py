@@ -7,6 +7,7 @@ dates and the programme's hard rules, explain each score, and allocate cohorts.
 __version__ = "0.1.0"
 
 from ._config import BUNDLED_MODEL, DEFAULT_WEIGHTS, Config
+from .allocation import Allocation, allocate
 from .engine import Explanation, Matcher
 from .io import DataValidationError, load_hosts, load_participants, write_table
 
@@ -17,6 +18,8 @@ __all__ = [
     "BUNDLED_MODEL",
     "DataValidationError",
     "Matcher",
+    "allocate",
+    "Allocation",
     "Explanation",
     "load_participants",
     "load_hosts",

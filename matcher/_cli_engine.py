@@ -148,3 +148,53 @@ def add_commands(sub) -> None:
     p.add_argument("--host", required=True, metavar="ID")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=_cmd_explain)
+
+    add_allocation_command(sub)
+
+
+def _cmd_allocate(args) -> int:
+    from .allocation import allocate
+
+    m = fit_matcher(args)
+    a = allocate(m, args.method, priority=args.priority)
+    for key, value in a.summary.items():
+        print(f"{key:<32}{value}", file=sys.stderr if not args.out else sys.stdout)
+    if args.out:
+        path = a.export(args.out)
+        print(f"wrote {path}")
+    else:
+        flat = a.flat_assignments()
+        with pd.option_context(
+            "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60
+        ):
+            print(
+                flat.drop(columns=[c for c in flat.columns if c.startswith("score_")]).to_string(
+                    index=False
+                )
+            )
+    return 0
+
+
+def add_allocation_command(sub) -> None:
+    from .allocation import METHODS
+
+    p = sub.add_parser(
+        "allocate",
+        help="place a whole cohort into hosts with limited places",
+        description="Assign participants to hosts within capacities: optimal (most placed, then highest total score) or stable (deferred acceptance).",
+    )
+    add_data_args(p)
+    p.add_argument(
+        "--method", choices=METHODS, default="optimal", help="optimal (default) or stable"
+    )
+    p.add_argument(
+        "--priority",
+        choices=["fewer_opportunities"],
+        help="place participants with fewer opportunities first",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write assignments to FILE.csv, or FILE.xlsx with hosts and summary sheets",
+    )
+    p.set_defaults(func=_cmd_allocate)

@@ -121,3 +121,26 @@ def test_explain_and_unknown_id(capsys):
     assert "P0001 x H0001" in out and "sector" in out and "language" in out
     assert main(["explain", "--participant", "NOPE", "--host", "H0001"]) == 1
     assert "unknown participant_id 'NOPE'" in capsys.readouterr().err
+
+
+@pytest.mark.model
+def test_allocate_writes_excel(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "cohort.xlsx"
+    assert (
+        main(
+            [
+                "allocate",
+                "--method",
+                "stable",
+                "--priority",
+                "fewer_opportunities",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert "placed_pct" in capsys.readouterr().out
+    assert load_workbook(out).sheetnames == ["assignments", "hosts", "summary"]

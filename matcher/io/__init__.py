@@ -1,10 +1,10 @@
 """Loading and writing participant and host tables: validation at the edge."""
 
 from ._errors import DataValidationError, Note, Problem, format_report
-from ._load import load_hosts, load_participants, load_table, validate_files
+from ._load import load_hosts, load_participants, load_table, validate_files, validate_table
 from ._schema import HOSTS, PARTICIPANTS, SCHEMAS, Column, TableSchema
 from ._validate import format_languages, infer_activity, parse_languages, parse_list
-from ._write import neutralise_formula, write_table
+from ._write import neutralise_formula, write_table, write_workbook
 
 __all__ = [
     "DataValidationError",
@@ -15,6 +15,7 @@ __all__ = [
     "load_hosts",
     "load_table",
     "validate_files",
+    "validate_table",
     "PARTICIPANTS",
     "HOSTS",
     "SCHEMAS",
@@ -25,5 +26,6 @@ __all__ = [
     "parse_list",
     "infer_activity",
     "write_table",
+    "write_workbook",
     "neutralise_formula",
 ]

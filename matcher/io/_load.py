@@ -12,7 +12,14 @@ from ._read import read_raw
 from ._schema import HOSTS, PARTICIPANTS, SCHEMAS, TableSchema
 from ._validate import validate_frame
 
-__all__ = ["load_table", "load_participants", "load_hosts", "validate_files", "guess_table"]
+__all__ = [
+    "load_table",
+    "load_participants",
+    "load_hosts",
+    "validate_files",
+    "validate_table",
+    "guess_table",
+]
 
 
 class DataNoteWarning(UserWarning):
@@ -101,3 +108,27 @@ def validate_files(paths, encoding: str | None = None) -> tuple[list[Problem], l
         problems += p
         notes += n
     return problems, notes
+
+
+def validate_table(
+    frame: pd.DataFrame, schema: TableSchema | str, name: str | None = None
+) -> pd.DataFrame:
+    """Validate an in-memory frame exactly as a file would be (e.g. in a notebook).
+
+    Returns the typed frame or raises :class:`DataValidationError`; row numbers count the
+    header as row 1, like a spreadsheet.
+    """
+    from ._write import to_cell_text
+
+    if isinstance(schema, str):
+        schema = SCHEMAS[schema]
+    raw = pd.DataFrame(
+        {c: [to_cell_text(v) for v in frame[c]] for c in frame.columns}, dtype=object
+    )
+    raw.attrs["file"] = name or schema.name
+    raw.attrs["rows"] = list(range(2, len(frame) + 2))
+    out, problems, notes = validate_frame(raw, schema)
+    if problems:
+        raise DataValidationError(problems, notes)
+    out.attrs["notes"] = [str(n) for n in notes]
+    return out

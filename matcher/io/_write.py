@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["write_table", "to_cell_text", "neutralise_formula"]
+__all__ = ["write_table", "write_workbook", "to_cell_text", "neutralise_formula"]
 
 _FORMULA = re.compile(r"'*[=+\-@]")
 
@@ -52,13 +52,27 @@ def write_table(frame: pd.DataFrame, path, sheet_name: str | None = None) -> Pat
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, sheet_name: str) -> None:
+    write_workbook({sheet_name: frame}, path)
+
+
+def write_workbook(sheets: dict, path) -> Path:
+    """Write several frames as the sheets of one XLSX workbook (same rules as ``write_table``)."""
     from openpyxl import Workbook
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame in sheets.items():
+        _fill_sheet(wb.create_sheet(str(name)[:31]), frame)
+    wb.save(path)
+    return path
+
+
+def _fill_sheet(ws, frame: pd.DataFrame) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_name
     ws.append([str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -88,4 +102,3 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, sheet_name: str) -> None:
     for c, col in enumerate(frame.columns, start=1):
         width = max([len(str(col))] + [len(to_cell_text(v)) for v in frame[col].head(200)])
         ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
-    wb.save(path)

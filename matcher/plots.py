@@ -1,0 +1,139 @@
+"""Charts for analysts and the dashboard (Altair); each function returns a chart object."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import taxonomy as tx
+
+__all__ = [
+    "score_distribution",
+    "coverage_chart",
+    "supply_demand_heatmap",
+    "language_gap_heatmap",
+    "fill_rate_chart",
+    "components_chart",
+    "component_distribution",
+]
+
+LEVELS = ["none", *tx.CEFR_LEVELS]
+
+
+def score_distribution(best: pd.DataFrame) -> alt.Chart:
+    """Histogram of each participant's best feasible score."""
+    data = best.dropna(subset=["best_score"])
+    return (
+        alt.Chart(data, title="Best score per participant")
+        .mark_bar()
+        .encode(
+            alt.X("best_score:Q", bin=alt.Bin(maxbins=25), title="best feasible score"),
+            alt.Y("count():Q", title="participants"),
+            alt.Color("role:N", title="role"),
+            tooltip=["count():Q", "role:N"],
+        )
+    )
+
+
+def component_distribution(best: pd.DataFrame, component: str = "duration") -> alt.Chart:
+    data = best.dropna(subset=[component])
+    return (
+        alt.Chart(data, title=f"{component.capitalize()} fit of the best match")
+        .mark_bar()
+        .encode(
+            alt.X(f"{component}:Q", bin=alt.Bin(maxbins=10), title=f"{component} score"),
+            alt.Y("count():Q", title="participants"),
+        )
+    )
+
+
+def coverage_chart(cov: pd.DataFrame, by: str) -> alt.Chart:
+    """Share of participants with a feasible host, per group."""
+    return (
+        alt.Chart(cov, title=f"Coverage by {by.replace('_', ' ')}")
+        .mark_bar()
+        .encode(
+            alt.X(
+                "coverage:Q",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+                title="with a feasible host",
+            ),
+            alt.Y(f"{by}:N", sort="-x", title=None),
+            tooltip=[by, alt.Tooltip("coverage:Q", format=".0%"), "participants:Q"],
+        )
+    )
+
+
+def supply_demand_heatmap(sd: pd.DataFrame) -> alt.Chart:
+    """Places minus participants seeking them, by field and host country (red: too few)."""
+    return (
+        alt.Chart(sd, title="Supply - demand of places by field and country")
+        .mark_rect()
+        .encode(
+            alt.X("country:N", title="host country"),
+            alt.Y("field:N", title=None),
+            alt.Color(
+                "balance:Q", scale=alt.Scale(scheme="redblue", domainMid=0), title="places - demand"
+            ),
+            tooltip=[
+                "field",
+                "country",
+                "places:Q",
+                alt.Tooltip("demand:Q", format=".1f"),
+                alt.Tooltip("balance:Q", format=".1f"),
+            ],
+        )
+    )
+
+
+def language_gap_heatmap(gaps: pd.DataFrame) -> alt.Chart:
+    """Level wanted by the best host against the level held."""
+    return (
+        alt.Chart(gaps, title="Language: level wanted vs held (best matches)")
+        .mark_rect()
+        .encode(
+            alt.X("held:N", sort=LEVELS, title="held"),
+            alt.Y("wanted:N", sort=LEVELS, title="wanted by host"),
+            alt.Color("pairs:Q", scale=alt.Scale(scheme="blues")),
+            tooltip=["wanted", "held", "pairs:Q"],
+        )
+    )
+
+
+def fill_rate_chart(hosts: pd.DataFrame, top: int = 40) -> alt.Chart:
+    """Places used against offered for the hosts with most places."""
+    data = hosts.sort_values("places_offered", ascending=False).head(top)
+    long = data.melt(
+        id_vars=["host_id", "name"],
+        value_vars=["places_offered", "places_used"],
+        var_name="places",
+        value_name="n",
+    )
+    return (
+        alt.Chart(long, title="Host places: offered and used")
+        .mark_bar()
+        .encode(
+            alt.X("host_id:N", sort=list(data["host_id"]), title=None),
+            alt.Y("n:Q", title="places"),
+            alt.Color("places:N", title=None),
+            alt.XOffset("places:N"),
+            tooltip=["host_id", "name", "places", "n:Q"],
+        )
+    )
+
+
+def components_chart(components: dict) -> alt.Chart:
+    """One horizontal bar per criterion of a pair's explanation."""
+    data = pd.DataFrame({"criterion": list(components), "score": list(components.values())})
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            alt.X("score:Q", scale=alt.Scale(domain=[0, 1])),
+            alt.Y("criterion:N", sort=None, title=None),
+            alt.Color("score:Q", scale=alt.Scale(scheme="greens", domain=[0, 1]), legend=None),
+            tooltip=["criterion", alt.Tooltip("score:Q", format=".2f")],
+        )
+        .properties(height=30 * len(data))
+    )

@@ -1,0 +1,1 @@
+"""Dashboard pages: collect input, call matcher, render what it returns."""

@@ -1,0 +1,76 @@
+"""Allocate a cohort: optimal or stable, with the inclusion priority; downloads for Excel."""
+
+import streamlit as st
+
+from matcher import allocate, plots
+from views import state
+
+st.title("Allocate a cohort")
+st.caption(
+    "Place a whole cohort into hosts with limited places. Every participant is either assigned or told why not."
+)
+
+m = state.matcher()
+p = m.participants_
+c1, c2, c3 = st.columns(3)
+method = c1.radio(
+    "Method",
+    ["optimal", "stable"],
+    captions=[
+        "most placed, then highest total score",
+        "no participant and host would both rather switch",
+    ],
+)
+priority = c2.toggle("Place participants with fewer opportunities first", value=True)
+schools = sorted(p["sending_org"].unique())
+cohort = c3.multiselect("Sending organisations (empty: everyone)", schools)
+ids = list(p.loc[p["sending_org"].isin(cohort), "participant_id"]) if cohort else None
+
+if st.button("Run allocation", type="primary"):
+    with st.status("Allocating...", expanded=False) as status:
+        st.write("Scoring every pair and applying the programme's rules")
+        result = allocate(
+            m, method, priority="fewer_opportunities" if priority else None, participant_ids=ids
+        )
+        status.update(label=f"Done in {result.summary['solve_seconds']:.2f} s", state="complete")
+    st.session_state["allocation"] = result
+
+result = st.session_state.get("allocation")
+if result is None:
+    st.info("Choose a method and run the allocation.")
+else:
+    s = result.summary
+    c = st.columns(4)
+    c[0].metric("Placed", f"{s['placed']} / {s['participants']}", f"{s['placed_pct']}%")
+    c[1].metric("Mean score", f"{s['mean_score']:.2f}")
+    c[2].metric("Fewer opportunities placed", f"{s['fewer_opportunities_placed_pct']}%")
+    c[3].metric("Places used", f"{s['places_used']} / {s['places_offered']}")
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        "Download XLSX",
+        state.to_excel_bytes(result),
+        "allocation.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    d2.download_button("Download CSV", state.to_csv_bytes(result), "allocation.csv", "text/csv")
+    tab1, tab2, tab3 = st.tabs(["Assignments", "Unassigned", "Host fill rates"])
+    a = result.assignments
+    with tab1:
+        st.dataframe(
+            a[a["status"] == "assigned"].drop(columns=["components"]),
+            column_config={
+                "score": st.column_config.ProgressColumn(
+                    "score", min_value=0.0, max_value=1.0, format="%.2f"
+                )
+            },
+            hide_index=True,
+            width="stretch",
+        )
+    with tab2:
+        un = a[a["status"] == "unassigned"][["participant_id", "reason"]]
+        if un.empty:
+            st.success("Everyone is placed.")
+        else:
+            st.dataframe(un, hide_index=True, width="stretch")
+    with tab3:
+        st.altair_chart(plots.fill_rate_chart(result.hosts), width="stretch")

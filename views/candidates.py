@@ -1,0 +1,49 @@
+"""Browse candidates: hosts see consenting, pseudonymised candidates."""
+
+import streamlit as st
+
+from views import state
+
+st.title("Browse candidates")
+st.caption(
+    "Candidates who consented to share, under a pseudonym. No names, no sending school, and no "
+    "special-category data (fewer opportunities, health, accessibility) are ever shown to hosts."
+)
+
+m = state.matcher()
+labels = {r.host_id: state.host_label(r) for r in m.hosts_.itertuples()}
+hid = st.selectbox("Host", list(labels), format_func=labels.get, key="bc_host")
+c1, c2 = st.columns(2)
+role = c1.selectbox("Role", ["any", "learner", "staff"])
+k = c2.slider("How many candidates", 5, 50, 10, 5)
+ranked = m.recommend_participants(hid, k=k, role=None if role == "any" else role)
+if ranked.empty:
+    st.info(
+        "No consenting candidate fits this host's rules (role, activities, durations, dates, country)."
+    )
+else:
+    table, crit = state.component_columns(ranked)
+    st.dataframe(
+        table[
+            [
+                "rank",
+                "candidate",
+                "role",
+                "activity",
+                "home_country",
+                "occupation",
+                "languages",
+                "duration_min_days",
+                "duration_max_days",
+                "score",
+                *crit,
+            ]
+        ],
+        column_config=state.progress_config(crit),
+        hide_index=True,
+        width="stretch",
+        key="bc_table",
+    )
+    pick = st.selectbox("Why this candidate?", list(ranked["candidate"]))
+    row = ranked.set_index("candidate").loc[pick]
+    st.table({"criterion": list(row["reasons"]), "reason": list(row["reasons"].values())})

@@ -1,0 +1,140 @@
+"""Find hosts: coordinators rank hosts for a participant or a new profile."""
+
+import datetime as dt
+
+import streamlit as st
+
+from matcher import Matcher, plots
+from matcher import taxonomy as tx
+from matcher.io import DataValidationError, validate_table
+from views import state
+
+st.title("Find hosts")
+st.caption(
+    "Rank host organisations abroad for a learner or staff member, with the reasons behind every score."
+)
+
+m = state.matcher()
+participants = m.participants_
+
+mode = st.radio(
+    "Participant",
+    ["From the dataset", "New profile"],
+    horizontal=True,
+    label_visibility="collapsed",
+)
+pid = None
+if mode == "From the dataset":
+    labels = {r.participant_id: state.participant_label(r) for r in participants.itertuples()}
+    pid = st.selectbox("Participant", list(labels), format_func=labels.get, key="fh_participant")
+else:
+    with st.form("profile"):
+        c1, c2, c3 = st.columns(3)
+        occupation = c1.text_input("Occupation or programme", "cook")
+        role = c2.selectbox("Role", tx.ROLES)
+        home = c3.selectbox(
+            "Home country", tx.programme_countries(), index=tx.programme_countries().index("IT")
+        )
+        description = st.text_area(
+            "Goals, skills, interests",
+            "Second-year apprentice cook, wants experience in a restaurant kitchen.",
+        )
+        c1, c2, c3, c4 = st.columns(4)
+        languages = c1.text_input("Languages (code:level; ...)", "it:native; en:B1")
+        dmin = c2.number_input("Shortest stay (days)", 1, 365, 21)
+        dmax = c3.number_input("Longest stay (days)", 1, 365, 60)
+        prefs = c4.multiselect("Preferred countries", tx.programme_countries())
+        c1, c2, c3 = st.columns(3)
+        start = c1.date_input("Available from", dt.date(2026, 10, 1))
+        end = c2.date_input("Available to", dt.date(2027, 6, 30))
+        needs_access = c3.checkbox("Needs an accessible host")
+        submitted = st.form_submit_button("Find hosts", type="primary")
+    if submitted or "fh_profile" in st.session_state:
+        if submitted:
+            row = {
+                "participant_id": "NEW",
+                "role": role,
+                "activity": "",
+                "home_country": home,
+                "sending_org": "(new profile)",
+                "occupation": occupation,
+                "isced_f": "",
+                "description": description,
+                "languages": languages,
+                "duration_min_days": int(dmin),
+                "duration_max_days": int(dmax),
+                "available_from": start,
+                "available_to": end,
+                "preferred_countries": ";".join(prefs),
+                "fewer_opportunities": False,
+                "needs_accessibility": needs_access,
+                "consent_share": False,
+            }
+            import pandas as pd
+
+            try:
+                one = validate_table(pd.DataFrame([row]), "participants", name="profile")
+                st.session_state["fh_profile"] = one
+            except DataValidationError as exc:
+                st.session_state.pop("fh_profile", None)
+                st.error(
+                    "The profile has problems:\n\n"
+                    + "\n".join(f"- {p.column}: {p.message}" for p in exc.problems)
+                )
+        if "fh_profile" in st.session_state:
+            one = st.session_state["fh_profile"]
+            m = Matcher(encoder=state.encoder()).fit(one, m.hosts_)
+            pid = "NEW"
+
+if pid is not None:
+    hosts = m.hosts_
+    with st.expander("Filters", expanded=False):
+        c1, c2, c3, c4 = st.columns(4)
+        countries = c1.multiselect("Country", sorted(hosts["country"].unique()))
+        org_types = c2.multiselect("Organisation type", tx.ORG_TYPES)
+        sector = c3.text_input("Sector or NACE code contains")
+        min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05)
+    k = st.slider("How many hosts", 5, 50, 10, 5)
+    ranked = m.recommend_hosts(
+        pid,
+        k=k,
+        country=countries or None,
+        org_type=org_types or None,
+        sector=sector or None,
+        min_score=min_score or None,
+    )
+    if ranked.empty:
+        st.info(
+            "No feasible host matches these filters. Loosen the filters, or pick a host below to see which rules exclude it."
+        )
+    else:
+        table, crit = state.component_columns(ranked)
+        st.dataframe(
+            table[["rank", "host_id", "name", "country", "org_type", "sector", "score", *crit]],
+            column_config=state.progress_config(crit),
+            hide_index=True,
+            width="stretch",
+            key="fh_table",
+        )
+        top = ranked.iloc[0]
+        st.caption(f"Top match {top['host_id']}: " + top["reasons"]["sector"])
+
+    st.subheader("Why this host?")
+    labels = {r.host_id: state.host_label(r) for r in hosts.itertuples()}
+    default = list(labels).index(ranked["host_id"].iloc[0]) if not ranked.empty else 0
+    hid = st.selectbox("Host", list(labels), index=default, format_func=labels.get, key="fh_host")
+    e = m.explain(pid, hid)
+    c1, c2 = st.columns([1, 2])
+    c1.metric(
+        "Score",
+        f"{e.score:.2f}",
+        "feasible" if e.feasible else "excluded",
+        delta_color="normal" if e.feasible else "inverse",
+    )
+    if e.broken_rules:
+        c2.error(
+            "Excluded by the programme's rules:\n\n"
+            + "\n".join(f"- **{r}**: {t}" for r, t in e.broken_rules.items())
+        )
+    c2.altair_chart(plots.components_chart(e.components), width="stretch")
+    st.table({"criterion": list(e.reasons), "reason": list(e.reasons.values())})
