@@ -7,7 +7,7 @@ TORCH  ?= torch==2.13.0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test lint format bench sample clean
+.PHONY: setup browser run test lint format bench sample clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,14 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
+## Debian's Chromium for the real-browser test (root installs it; otherwise the test is skipped).
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "note: chromium could not be installed; the browser test will be skipped"
+
 ## The test suite (what .ci/run calls).
-test: setup
+test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -1,0 +1,103 @@
+"""Every dashboard page with Streamlit's AppTest: renders, and its main interaction works."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.model
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+def _app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def test_find_hosts_ranks_k_hosts(sample_matcher):
+    at = _app()
+    assert at.title[0].value == "Find hosts"
+    table = at.dataframe[0].value
+    expected = sample_matcher.recommend_hosts("P0001", k=10)
+    assert list(table["host_id"]) == list(expected["host_id"])
+    at.selectbox(key="fh_participant").set_value("P0007").run()
+    assert list(at.dataframe[0].value["host_id"]) == list(
+        sample_matcher.recommend_hosts("P0007", k=10)["host_id"]
+    )
+    # why-not for an excluded host: a host in the participant's own country
+    home = sample_matcher.participants_.set_index("participant_id").at["P0007", "home_country"]
+    same = sample_matcher.hosts_.loc[sample_matcher.hosts_["country"] == home, "host_id"]
+    if len(same):
+        at.selectbox(key="fh_host").set_value(same.iloc[0]).run()
+        assert any("cross-border" in e.value for e in at.error)
+
+
+def test_find_hosts_new_profile():
+    at = _app()
+    at.radio[0].set_value("New profile").run()
+    at.text_input[0].set_value("hairdresser")
+    at.button[0].click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 10 and (table["country"] != "IT").all()
+
+
+def test_candidates_are_consenting_and_pseudonymised(sample_matcher):
+    at = _app("views/candidates.py")
+    at.selectbox(key="bc_host").set_value("H0005").run()
+    table = at.dataframe[0].value
+    assert "participant_id" not in table.columns and "sending_org" not in table.columns
+    assert not {"fewer_opportunities", "needs_accessibility"} & set(table.columns)
+    p = sample_matcher.participants_
+    allowed = {sample_matcher.pseudonym(x) for x in p.loc[p["consent_share"], "participant_id"]}
+    assert set(table["candidate"]) <= allowed
+
+
+def test_allocation_assigns_or_explains_everyone(sample_matcher):
+    at = _app("views/allocate.py")
+    at.button[0].click().run()
+    assert not at.exception
+    result = at.session_state["allocation"]
+    a = result.assignments
+    assert len(a) == len(sample_matcher.participants_)
+    assert ((a["status"] == "assigned") | (a["reason"].str.len() > 0)).all()
+    assert [m.label for m in at.metric][0] == "Placed"
+    assert len(at.get("download_button")) == 2
+
+
+def test_insights_renders_charts():
+    at = _app("views/insights.py")
+    assert at.metric[0].label == "Coverage"
+    assert len(at.get("vega_lite_chart")) == 5
+
+
+def test_bad_upload_changes_nothing():
+    at = _app("views/data.py")
+    content = (BAD / "p_bad_cefr.csv").read_bytes()
+    at.file_uploader(key="up_participants").upload("p_bad_cefr.csv", content, "text/csv")
+    at.run()
+    at.button[0].click().run()
+    assert any("problem" in e.value for e in at.error)
+    problems = at.dataframe[0].value
+    assert (problems["row"] == 3).any() and (problems["column"] == "languages").any()
+    assert "dataset" not in at.session_state
+
+
+def test_valid_upload_replaces_the_dataset(tmp_path):
+    from matcher.sample import write_sample
+
+    pp, hp = write_sample(tmp_path, 30, 20, seed=5)
+    at = _app("views/data.py")
+    at.file_uploader(key="up_participants").upload("participants.csv", pp.read_bytes(), "text/csv")
+    at.file_uploader(key="up_hosts").upload("hosts.csv", hp.read_bytes(), "text/csv")
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception
+    ds = at.session_state["dataset"]
+    assert len(ds["participants"]) == 30 and len(ds["hosts"]) == 20

@@ -1,0 +1,50 @@
+"""One real-browser test: the dashboard in headless Chromium, driven by Playwright."""
+
+import re
+from pathlib import Path
+
+import pytest
+from app_driver import browser_page, chromium_path, running_app, wait_for_ranking
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+SHOTS = Path(__file__).resolve().parents[1] / ".matcher" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    if chromium_path() is None:
+        pytest.skip(
+            "Chromium is not installed here (make test installs the Debian package chromium)"
+        )
+    pytest.importorskip("playwright")
+    with running_app() as url:
+        yield url
+
+
+def test_find_hosts_in_a_real_browser(app_url, sample_matcher):
+    expected = sample_matcher.recommend_hosts("P0001", k=10)
+    with browser_page() as page:
+        page.goto(app_url)
+        caption = wait_for_ranking(page)
+        assert caption.startswith(f"Top match {expected['host_id'].iloc[0]}:"), caption
+        assert "sector fit" in caption
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "find_hosts.png"), full_page=True)
+        # pick another participant: the ranking follows
+        page.get_by_test_id("stSelectbox").first.click()
+        page.keyboard.type("P0002")
+        page.keyboard.press("Enter")
+        other = sample_matcher.recommend_hosts("P0002", k=10)["host_id"].iloc[0]
+        page.get_by_text(re.compile(rf"^Top match {other}:")).wait_for(timeout=60_000)
+    assert (SHOTS / "find_hosts.png").stat().st_size > 10_000
+
+
+def test_candidates_page_shows_no_special_category_data(app_url):
+    with browser_page() as page:
+        page.goto(app_url + "/candidates")
+        page.get_by_text("Browse candidates").first.wait_for(timeout=120_000)
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
+        body = page.content()
+        assert "fewer_opportunities" not in body and "needs_accessibility" not in body
+        page.screenshot(path=str(SHOTS / "candidates.png"), full_page=True)
