@@ -7,7 +7,7 @@ TORCH  ?= torch==2.13.0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup browser run test lint format bench sample clean
+.PHONY: setup system-deps run test lint format bench sample clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +21,18 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-## Debian's Chromium for the real-browser test (root installs it; otherwise the test is skipped).
-browser:
-	@command -v chromium >/dev/null 2>&1 || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-	  echo "note: chromium could not be installed; the browser test will be skipped"
+## Debian's Chromium (real-browser test) and PostgreSQL (workspace tests on a second backend).
+## Installed when missing and we are root; otherwise those tests are skipped with the reason.
+system-deps:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  if [ -n "$$missing" ]; then \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } || \
+	    echo "note: could not install$$missing; the tests that need them will be skipped"; \
+	  fi
 
 ## The test suite (what .ci/run calls).
-test: setup browser
+test: setup system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

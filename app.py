@@ -8,19 +8,35 @@ st.set_page_config(
     layout="wide",
 )
 
-pages = [
-    st.Page(
-        "views/find_hosts.py", title="Find hosts", icon=":material/travel_explore:", default=True
+from views import state  # noqa: E402
+
+PAGES = {
+    "find_hosts": st.Page(
+        "views/find_hosts.py", title="Find hosts", icon=":material/travel_explore:"
     ),
-    st.Page("views/candidates.py", title="Browse candidates", icon=":material/groups:"),
-    st.Page("views/allocate.py", title="Allocate a cohort", icon=":material/assignment_turned_in:"),
-    st.Page("views/insights.py", title="Insights", icon=":material/insights:"),
-    st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
-]
-nav = st.navigation(pages)
+    "candidates": st.Page(
+        "views/candidates.py", title="Browse candidates", icon=":material/groups:"
+    ),
+    "allocate": st.Page(
+        "views/allocate.py", title="Allocate a cohort", icon=":material/assignment_turned_in:"
+    ),
+    "decisions": st.Page("views/decisions.py", title="Decisions", icon=":material/fact_check:"),
+    "insights": st.Page("views/insights.py", title="Insights", icon=":material/insights:"),
+    "data": st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
+}
+#: Which pages each role sees (the rules on data live in matcher.store and matcher.privacy).
+BY_ROLE = {
+    "coordinator": ["find_hosts", "allocate", "decisions", "data"],
+    "host": ["candidates", "decisions"],
+    "analyst": ["insights"],
+    "admin": ["find_hosts", "candidates", "allocate", "decisions", "insights", "data"],
+}
 
-from views.state import dataset_banner  # noqa: E402
-
-with st.sidebar:
-    dataset_banner()
+user = state.user()
+if user is None:
+    nav = st.navigation([st.Page("views/login.py", title="Sign in", icon=":material/login:")])
+else:
+    nav = st.navigation([PAGES[k] for k in BY_ROLE[user.role]])
+    with st.sidebar:
+        state.sidebar()
 nav.run()

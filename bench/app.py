@@ -1,7 +1,7 @@
 """Dashboard speed in a real browser: process start to first ranking, and per interaction.
 
 Starts ``streamlit run app.py`` (warm embedding cache: run once before to fill it), opens it in
-headless Chromium, waits for the ranked table on Find hosts; then switches participant several
+headless Chromium, signs in with a demo account and waits for the ranked table on Find hosts; then switches participant several
 times and times until the new ranking is shown.
 Run: ``python bench/app.py``.
 """
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from _common import machine, write_result  # noqa: E402
-from app_driver import browser_page, running_app, wait_for_ranking  # noqa: E402
+from app_driver import browser_page, login, running_app, wait_for_ranking  # noqa: E402
 
 from matcher import Matcher, load_hosts, load_participants  # noqa: E402
 from matcher.taxonomy import sample_dir  # noqa: E402
@@ -33,9 +33,13 @@ def main() -> None:
     pids = ["P0002", "P0003", "P0004", "P0005", "P0006"]
     expected = {p: m.recommend_hosts(p, k=10)["host_id"].iloc[0] for p in pids}
     t0 = time.perf_counter()
-    with running_app() as url, browser_page() as page:
+    import tempfile
+
+    ws_dir = tempfile.mkdtemp(prefix="matcher-bench-")
+    Path(ws_dir).mkdir(exist_ok=True)
+    with running_app({"MATCHER_WORKSPACE_DIR": ws_dir}) as url, browser_page() as page:
         t_server = time.perf_counter() - t0
-        page.goto(url)
+        login(page, url)  # the sample workspace's demo admin
         wait_for_ranking(page)
         t_first = time.perf_counter() - t0
         times = []

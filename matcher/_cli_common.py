@@ -43,3 +43,18 @@ def progress(items, label: str, show: bool):
     from tqdm import tqdm
 
     return tqdm(items, desc=label, file=sys.stderr)
+
+
+def load_inputs_optional(args):
+    """Load whichever of --participants/--hosts was given (validated), else None."""
+    from .io import load_hosts, load_participants
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        participants = (
+            load_participants(args.participants, encoding=args.encoding)
+            if args.participants
+            else None
+        )
+        hosts = load_hosts(args.hosts, encoding=args.encoding) if args.hosts else None
+    return participants, hosts

@@ -26,6 +26,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "destination": 0.07,
     "travel": 0.04,
     "inclusion": 0.04,
+    "cooperation": 0.05,
 }
 
 

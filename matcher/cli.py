@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import _cli_engine
 
     _cli_engine.add_commands(sub)
+    from . import _cli_store
+
+    _cli_store.add_commands(sub)
     return parser
 
 
@@ -90,7 +93,7 @@ def main(argv=None) -> int:
 
         print(format_report(exc.problems, exc.notes), file=sys.stderr)
         return EXIT_INVALID
-    except (FileNotFoundError, ValueError, KeyError) as exc:
+    except (FileNotFoundError, ValueError, KeyError, PermissionError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"matcher: error: {msg}", file=sys.stderr)
         return EXIT_ERROR

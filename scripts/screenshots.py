@@ -9,28 +9,37 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from app_driver import browser_page, running_app, wait_for_ranking  # noqa: E402
+from app_driver import browser_page, login, running_app, wait_for_ranking  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    with running_app() as url, browser_page(1400, 1500) as page:
+    import tempfile
+
+    ws_dir = tempfile.mkdtemp(prefix="matcher-shots-")  # a fresh sample workspace
+    with running_app({"MATCHER_WORKSPACE_DIR": ws_dir}) as url, browser_page(1400, 1500) as page:
         page.goto(url)
+        page.get_by_label("User name").wait_for(timeout=120_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(OUT / "login.png"))
+        login(page, url)
         wait_for_ranking(page)
         page.wait_for_timeout(1500)
         page.screenshot(path=str(OUT / "find_hosts.png"))
-        for path, name, ready in [
-            ("/candidates", "candidates", "[data-testid='stDataFrame']"),
-            ("/insights", "insights", "[data-testid='stVegaLiteChart']"),
-            ("/data", "data", "[data-testid='stFileUploader']"),
+        for title, name, ready in [
+            ("Browse candidates", "candidates", "[data-testid='stDataFrame']"),
+            ("Insights", "insights", "[data-testid='stVegaLiteChart']"),
+            ("Data", "data", "[data-testid='stFileUploader']"),
+            ("Decisions", "decisions", "[data-testid='stDataFrame']"),
         ]:
-            page.goto(url + path)
+            page.get_by_role("link", name=title).click()
+            page.get_by_role("heading", name=title).wait_for(timeout=120_000)
             page.locator(ready).first.wait_for(timeout=120_000)
             page.wait_for_timeout(2500)
             page.screenshot(path=str(OUT / f"{name}.png"))
-        page.goto(url + "/allocate")
+        page.get_by_role("link", name="Allocate a cohort").click()
         page.get_by_role("button", name="Run allocation").click()
         page.get_by_text("Placed").first.wait_for(timeout=120_000)
         page.get_by_role("tab", name="Host fill rates").click()

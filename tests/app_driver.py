@@ -108,6 +108,17 @@ def browser_page(width: int = 1400, height: int = 1000):
             browser.close()
 
 
+def login(
+    page, url: str, username: str = "demo-admin", password: str = "demo", timeout_ms: int = 120_000
+):
+    """Sign in on the login page (the sample workspace's demo accounts)."""
+    page.goto(url)
+    page.get_by_label("User name").wait_for(timeout=timeout_ms)
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def wait_for_ranking(page, timeout_ms: int = 120_000):
     """Wait until Find hosts shows its ranked table and the top-match caption."""
     page.get_by_text("Top match").first.wait_for(timeout=timeout_ms)

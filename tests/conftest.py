@@ -8,6 +8,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("MATCHER_CACHE_DIR", os.path.join(_ROOT, ".matcher", "test-cache"))
 os.environ.setdefault("MATCHER_SHOW_PROGRESS", "false")
+# the dashboard's sample workspace (with its decisions) lives in a fresh folder per test run
+import tempfile  # noqa: E402
+
+os.environ["MATCHER_WORKSPACE_DIR"] = tempfile.mkdtemp(prefix="matcher-ws-")
 
 from matcher.taxonomy import sample_dir  # noqa: E402
 
@@ -42,3 +46,23 @@ def sample_matcher(sample_frames, encoder):
     from matcher import Matcher
 
     return Matcher(encoder=encoder).fit(*sample_frames)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    from pg import PostgresUnavailable, Server
+
+    try:
+        server = Server()
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ws_url(request, tmp_path):
+    """A fresh, empty workspace database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'workspace.db'}"
+    return request.getfixturevalue("postgres").new_database()

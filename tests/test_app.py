@@ -5,19 +5,45 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from matcher.store import User
+
 pytestmark = pytest.mark.model
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 BAD = Path(__file__).parent / "data" / "bad"
+ADMIN = User("demo-admin", "admin")
 
 
-def _app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
+@pytest.fixture(autouse=True)
+def _sample_workspace(monkeypatch):
+    """The app runs on the sample workspace (in MATCHER_WORKSPACE_DIR, see conftest)."""
+    monkeypatch.delenv("MATCHER_DATABASE_URL", raising=False)
+
+
+def _app(page: str | None = None, user: User | None = ADMIN) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    if user is not None:
+        at.session_state["user"] = user
+    at.run()
     assert not at.exception, at.exception
     if page:
         at.switch_page(page).run()
         assert not at.exception, at.exception
     return at
+
+
+def test_login_with_a_demo_account():
+    at = _app(user=None)
+    assert at.title[0].value == "matcher"
+    assert "Demo accounts" in at.info[0].value
+    at.text_input[0].set_value("demo-coordinator")
+    at.text_input[1].set_value("wrong")
+    at.button[0].click().run()
+    assert at.error and "wrong password" in at.error[0].value
+    at.text_input[1].set_value("demo")
+    at.button[0].click().run()
+    assert at.session_state["user"].role == "coordinator"
+    assert at.title[0].value == "Find hosts"
 
 
 def test_find_hosts_ranks_k_hosts(sample_matcher):
@@ -30,12 +56,19 @@ def test_find_hosts_ranks_k_hosts(sample_matcher):
     assert list(at.dataframe[0].value["host_id"]) == list(
         sample_matcher.recommend_hosts("P0007", k=10)["host_id"]
     )
-    # why-not for an excluded host: a host in the participant's own country
     home = sample_matcher.participants_.set_index("participant_id").at["P0007", "home_country"]
     same = sample_matcher.hosts_.loc[sample_matcher.hosts_["country"] == home, "host_id"]
-    if len(same):
-        at.selectbox(key="fh_host").set_value(same.iloc[0]).run()
-        assert any("cross-border" in e.value for e in at.error)
+    at.selectbox(key="fh_host").set_value(same.iloc[0]).run()
+    assert any("cross-border" in e.value for e in at.error)
+
+
+def test_coordinator_sees_only_own_participants(sample_matcher):
+    p = sample_matcher.participants_
+    org = p["sending_org"].value_counts().index[0]
+    at = _app(user=User("c", "coordinator", org))
+    options = at.selectbox(key="fh_participant").options
+    own = set(p.loc[p["sending_org"] == org, "participant_id"])
+    assert {o.split(" - ")[0] for o in options} == own
 
 
 def test_find_hosts_new_profile():
@@ -49,14 +82,16 @@ def test_find_hosts_new_profile():
 
 
 def test_candidates_are_consenting_and_pseudonymised(sample_matcher):
-    at = _app("views/candidates.py")
-    at.selectbox(key="bc_host").set_value("H0005").run()
+    at = _app("views/candidates.py", user=User("h", "host", "H0005"))
     table = at.dataframe[0].value
     assert "participant_id" not in table.columns and "sending_org" not in table.columns
     assert not {"fewer_opportunities", "needs_accessibility"} & set(table.columns)
     p = sample_matcher.participants_
     allowed = {sample_matcher.pseudonym(x) for x in p.loc[p["consent_share"], "participant_id"]}
     assert set(table["candidate"]) <= allowed
+    assert at.selectbox(key="bc_host").options == [
+        o for o in at.selectbox(key="bc_host").options if o.startswith("H0005")
+    ]
 
 
 def test_allocation_assigns_or_explains_everyone(sample_matcher):
@@ -72,9 +107,24 @@ def test_allocation_assigns_or_explains_everyone(sample_matcher):
 
 
 def test_insights_renders_charts():
-    at = _app("views/insights.py")
+    at = _app("views/insights.py", user=User("a", "analyst"))
     assert at.metric[0].label == "Coverage"
     assert len(at.get("vega_lite_chart")) == 5
+
+
+def test_decisions_propose_then_host_declines():
+    at = _app("views/decisions.py")
+    at.selectbox(key="dc_participant").set_value("P0009").run()
+    host = at.selectbox(key="dc_host").value
+    at.button(key="dc_propose").click().run()
+    assert any("Recorded: propose" in s.value for s in at.success)
+    hat = _app("views/decisions.py", user=User("h", "host", host))
+    assert hat.selectbox(key="dh_pick").options
+    hat.text_input(key="dh_reason").set_value("no supervisor that month")
+    hat.button(key="dh_decline").click().run()
+    assert any("Recorded: decline" in s.value for s in hat.success)
+    history = hat.dataframe[0].value
+    assert "candidate" in history.columns and "participant_id" not in history.columns
 
 
 def test_bad_upload_changes_nothing():

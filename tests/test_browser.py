@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_driver import browser_page, chromium_path, running_app, wait_for_ranking
+from app_driver import browser_page, chromium_path, login, running_app, wait_for_ranking
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -18,14 +18,19 @@ def app_url():
             "Chromium is not installed here (make test installs the Debian package chromium)"
         )
     pytest.importorskip("playwright")
-    with running_app() as url:
+    import tempfile
+
+    with (
+        tempfile.TemporaryDirectory() as ws_dir,
+        running_app({"MATCHER_WORKSPACE_DIR": ws_dir}) as url,
+    ):
         yield url
 
 
 def test_find_hosts_in_a_real_browser(app_url, sample_matcher):
     expected = sample_matcher.recommend_hosts("P0001", k=10)
     with browser_page() as page:
-        page.goto(app_url)
+        login(page, app_url)
         caption = wait_for_ranking(page)
         assert caption.startswith(f"Top match {expected['host_id'].iloc[0]}:"), caption
         assert "sector fit" in caption
@@ -40,11 +45,12 @@ def test_find_hosts_in_a_real_browser(app_url, sample_matcher):
     assert (SHOTS / "find_hosts.png").stat().st_size > 10_000
 
 
-def test_candidates_page_shows_no_special_category_data(app_url):
+def test_host_account_sees_only_its_candidates(app_url):
     with browser_page() as page:
-        page.goto(app_url + "/candidates")
+        login(page, app_url, "demo-host")
         page.get_by_text("Browse candidates").first.wait_for(timeout=120_000)
         page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
         body = page.content()
         assert "fewer_opportunities" not in body and "needs_accessibility" not in body
+        assert "Find hosts" not in page.locator("[data-testid='stSidebarNav']").inner_text()
         page.screenshot(path=str(SHOTS / "candidates.png"), full_page=True)

@@ -11,7 +11,8 @@ st.caption(
 )
 
 m = state.matcher()
-p = m.participants_
+user = state.require_user()
+p = state.my_participants(m)
 c1, c2, c3 = st.columns(3)
 method = c1.radio(
     "Method",
@@ -22,9 +23,13 @@ method = c1.radio(
     ],
 )
 priority = c2.toggle("Place participants with fewer opportunities first", value=True)
-schools = sorted(p["sending_org"].unique())
-cohort = c3.multiselect("Sending organisations (empty: everyone)", schools)
-ids = list(p.loc[p["sending_org"].isin(cohort), "participant_id"]) if cohort else None
+if user.role == "coordinator":
+    c3.write(f"Cohort: the {len(p)} participants of **{user.organisation}**")
+    ids = list(p["participant_id"])
+else:
+    schools = sorted(p["sending_org"].unique())
+    cohort = c3.multiselect("Sending organisations (empty: everyone)", schools)
+    ids = list(p.loc[p["sending_org"].isin(cohort), "participant_id"]) if cohort else None
 
 if st.button("Run allocation", type="primary"):
     with st.status("Allocating...", expanded=False) as status:
@@ -48,11 +53,13 @@ else:
     d1, d2 = st.columns(2)
     d1.download_button(
         "Download XLSX",
-        state.to_excel_bytes(result),
+        state.export_bytes(result, "xlsx"),
         "allocation.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    d2.download_button("Download CSV", state.to_csv_bytes(result), "allocation.csv", "text/csv")
+    d2.download_button(
+        "Download CSV", state.export_bytes(result, "csv"), "allocation.csv", "text/csv"
+    )
     tab1, tab2, tab3 = st.tabs(["Assignments", "Unassigned", "Host fill rates"])
     a = result.assignments
     with tab1:

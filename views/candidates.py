@@ -11,8 +11,15 @@ st.caption(
 )
 
 m = state.matcher()
-labels = {r.host_id: state.host_label(r) for r in m.hosts_.itertuples()}
-hid = st.selectbox("Host", list(labels), format_func=labels.get, key="bc_host")
+user = state.require_user()
+hosts = m.hosts_ if user.role == "admin" else m.hosts_[m.hosts_["host_id"] == user.organisation]
+labels = {r.host_id: state.host_label(r) for r in hosts.itertuples()}
+if not labels:
+    st.warning(f"Host {user.organisation} is not in the working dataset.")
+    st.stop()
+hid = st.selectbox(
+    "Host", list(labels), format_func=labels.get, key="bc_host", disabled=len(labels) == 1
+)
 c1, c2 = st.columns(2)
 role = c1.selectbox("Role", ["any", "learner", "staff"])
 k = c2.slider("How many candidates", 5, 50, 10, 5)

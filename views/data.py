@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from matcher.io import HOSTS, PARTICIPANTS
 from views import state
 
 st.title("Data")
@@ -10,9 +11,11 @@ st.caption(
     "Upload CSV or XLSX tables. Every problem is listed by file, row and column; an invalid upload changes nothing."
 )
 
-p, h, key = state.frames()
+user = state.require_user()
+p, h, _, key = state.frames()
+uploaded = key.startswith("upload:")
 st.write(
-    f"Working dataset: **{'bundled sample' if key == 'sample' else 'uploaded'}**, {len(p)} participants and {len(h)} hosts."
+    f"Working dataset: **{'uploaded (this session)' if uploaded else 'workspace'}**, {len(p)} participants and {len(h)} hosts."
 )
 
 c1, c2 = st.columns(2)
@@ -22,16 +25,16 @@ up_h = c2.file_uploader("Hosts table", type=["csv", "xlsx"], key="up_hosts")
 if st.button("Validate and use", type="primary", disabled=not (up_p or up_h)):
     new_p, new_h = p, h
     problems, notes = [], []
-    if up_p:
-        frame, report = state.read_upload(up_p, "participants")
+    for upload, kind in ((up_p, "participants"), (up_h, "hosts")):
+        if upload is None:
+            continue
+        frame, report = state.read_upload(upload, kind)
         problems += report["problems"]
         notes += report["notes"]
-        new_p = frame if frame is not None else new_p
-    if up_h:
-        frame, report = state.read_upload(up_h, "hosts")
-        problems += report["problems"]
-        notes += report["notes"]
-        new_h = frame if frame is not None else new_h
+        if frame is not None and kind == "participants":
+            new_p = frame
+        elif frame is not None:
+            new_h = frame
     st.session_state["upload_report"] = {"problems": problems, "notes": notes}
     if not problems:
         st.session_state["dataset"] = {
@@ -54,21 +57,32 @@ if report:
             ),
             hide_index=True,
             width="stretch",
-            key="problems",
         )
     else:
         st.success("Upload valid and in use for this session.")
     for n in report["notes"]:
         st.caption(f"Note: {n}")
 
-if key != "sample" and st.button("Back to the bundled sample"):
-    st.session_state.pop("dataset", None)
-    st.session_state.pop("upload_report", None)
-    st.rerun()
+if uploaded:
+    c1, c2 = st.columns(2)
+    if c1.button("Import into the workspace", help="validated upsert by id, all or nothing"):
+        ds = st.session_state["dataset"]
+        try:
+            parts = ds["participants"]
+            if user.role == "coordinator":
+                parts = parts[parts["sending_org"] == user.organisation]
+            imported = state.workspace().import_tables(
+                parts, ds["hosts"] if user.role == "admin" else None, user=user
+            )
+            st.success(f"Imported: {imported}")
+        except PermissionError as exc:
+            st.error(str(exc))
+    if c2.button("Back to the workspace data"):
+        st.session_state.pop("dataset", None)
+        st.session_state.pop("upload_report", None)
+        st.rerun()
 
 with st.expander("Column reference"):
-    from matcher.io import HOSTS, PARTICIPANTS
-
     for schema in (PARTICIPANTS, HOSTS):
         st.markdown(f"**{schema.name}**")
         st.dataframe(

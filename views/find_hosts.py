@@ -15,7 +15,7 @@ st.caption(
 )
 
 m = state.matcher()
-participants = m.participants_
+participants = state.my_participants(m)
 
 mode = st.radio(
     "Participant",
@@ -26,6 +26,11 @@ mode = st.radio(
 pid = None
 if mode == "From the dataset":
     labels = {r.participant_id: state.participant_label(r) for r in participants.itertuples()}
+    if not labels:
+        st.info(
+            "No participants of your organisation in the workspace yet: import them on the Data page, or type a new profile."
+        )
+        st.stop()
     pid = st.selectbox("Participant", list(labels), format_func=labels.get, key="fh_participant")
 else:
     with st.form("profile"):
@@ -83,7 +88,7 @@ else:
                 )
         if "fh_profile" in st.session_state:
             one = st.session_state["fh_profile"]
-            m = Matcher(encoder=state.encoder()).fit(one, m.hosts_)
+            m = Matcher(encoder=state.encoder()).fit(one, m.hosts_.reset_index(drop=True))
             pid = "NEW"
 
 if pid is not None:

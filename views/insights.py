@@ -3,10 +3,11 @@
 import streamlit as st
 
 from matcher import insights, plots
+from matcher.privacy import MIN_GROUP, suppress_small_groups
 from views import state
 
 st.title("Insights")
-st.caption("Aggregates only; no individual is shown.")
+st.caption(f"Aggregates only; groups of fewer than {MIN_GROUP} participants are suppressed.")
 
 m = state.matcher()
 best = insights.best_matches(m)
@@ -22,7 +23,8 @@ c[2].metric("Feasible hosts per participant (median)", int(best["feasible_hosts"
 left, right = st.columns(2)
 left.altair_chart(plots.score_distribution(best), width="stretch")
 by = right.selectbox("Coverage by", ["home_country", "field", "role"])
-right.altair_chart(plots.coverage_chart(insights.coverage(m, by), by), width="stretch")
+cov = suppress_small_groups(insights.coverage(m, by), "participants").dropna(subset=["coverage"])
+right.altair_chart(plots.coverage_chart(cov, by), width="stretch")
 st.altair_chart(plots.supply_demand_heatmap(insights.supply_demand(m)), width="stretch")
 left, right = st.columns(2)
 left.altair_chart(plots.language_gap_heatmap(insights.language_gaps(m)), width="stretch")

@@ -1,17 +1,31 @@
-"""The app layer: data loading, caching and session state. Pages stay thin."""
+"""The app layer: workspace, login, data loading, caching and session state. Pages stay thin."""
 
 from __future__ import annotations
 
 import hashlib
-import io
+import os
+import tempfile
 import warnings
+from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 
 from matcher import Config, Matcher, load_hosts, load_participants
 from matcher.encode import make_encoder
+from matcher.store import User, Workspace
+from matcher.store import _tables as T
 from matcher.taxonomy import sample_dir
+
+DEMO_PASSWORD = "demo"
+# the sample workspace's folder: MATCHER_WORKSPACE_DIR, else .matcher/ in the working directory
+SAMPLE_WORKSPACE = (
+    Path(os.environ.get("MATCHER_WORKSPACE_DIR") or Path.cwd() / ".matcher") / "sample-workspace.db"
+)
+
+
+# --- process-wide resources ------------------------------------------------------------------
 
 
 @st.cache_resource(show_spinner=False)
@@ -20,53 +34,150 @@ def encoder():
     return make_encoder(Config.from_env(show_progress=False))
 
 
+def demo_accounts(participants: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(username, role, organisation) of the sample workspace's demo accounts."""
+    busiest = participants["sending_org"].value_counts().index[0]
+    return [
+        ("demo-admin", "admin", ""),
+        ("demo-coordinator", "coordinator", busiest),
+        ("demo-host", "host", "H0001"),
+        ("demo-analyst", "analyst", ""),
+    ]
+
+
 @st.cache_resource(show_spinner=False)
-def sample_frames():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_participants(sample_dir() / "participants.csv"), load_hosts(
-            sample_dir() / "hosts.csv"
-        )
+def workspace() -> Workspace:
+    """``MATCHER_DATABASE_URL`` when set; otherwise the sample workspace, created on first
+    start with the bundled sample and the clearly marked demo accounts."""
+    url = os.environ.get("MATCHER_DATABASE_URL")
+    if url:
+        return Workspace(url)
+    ws = Workspace(f"sqlite:///{SAMPLE_WORKSPACE}")
+    if ws.users().empty:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            p = load_participants(sample_dir() / "participants.csv")
+            h = load_hosts(sample_dir() / "hosts.csv")
+        ws.import_tables(p, h)
+        for name, role, org in demo_accounts(p):
+            ws.add_user(name, DEMO_PASSWORD, role, org, demo=True)
+    return ws
+
+
+def is_sample_workspace() -> bool:
+    return not os.environ.get("MATCHER_DATABASE_URL")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def fitted(key: str, _participants: pd.DataFrame, _hosts: pd.DataFrame) -> Matcher:
-    """A fitted matcher per dataset (``key`` identifies the data)."""
-    return Matcher(encoder=encoder()).fit(_participants, _hosts)
+def fitted(
+    key: str, _participants: pd.DataFrame, _hosts: pd.DataFrame, _history: pd.DataFrame | None
+) -> Matcher:
+    """A fitted matcher per dataset and decision history (``key`` identifies both)."""
+    return Matcher(encoder=encoder()).fit(_participants, _hosts, history=_history)
 
 
-def frames() -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The working dataset of this session: uploaded tables, or the bundled sample."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _workspace_frames(version: str):
+    ws = workspace()
+    return ws.participants(), ws.hosts(), ws.history()
+
+
+def _workspace_version() -> str:
+    ws = workspace()
+    with ws.engine.connect() as conn:
+        parts = [
+            conn.execute(
+                sa.select(sa.func.count(), sa.func.max(T.participants.c.updated_at)).select_from(
+                    T.participants
+                )
+            ).one(),
+            conn.execute(
+                sa.select(sa.func.count(), sa.func.max(T.hosts.c.updated_at)).select_from(T.hosts)
+            ).one(),
+            conn.execute(sa.select(sa.func.max(T.decisions.c.id))).one(),
+        ]
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
+
+
+# --- session ---------------------------------------------------------------------------------
+
+
+def user() -> User | None:
+    return st.session_state.get("user")
+
+
+def require_user() -> User:
+    u = user()
+    if u is None:
+        st.stop()
+    return u
+
+
+def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, str]:
+    """The working dataset: an upload of this session, else the workspace."""
     up = st.session_state.get("dataset")
     if up:
-        return up["participants"], up["hosts"], up["key"]
-    p, h = sample_frames()
-    return p, h, "sample"
+        return up["participants"], up["hosts"], None, up["key"]
+    version = _workspace_version()
+    p, h, history = _workspace_frames(version)
+    return p, h, history, "ws:" + version
 
 
 def matcher() -> Matcher:
-    p, h, key = frames()
+    p, h, history, key = frames()
     if key not in st.session_state.get("_fitted", set()):
         with st.spinner(
-            "Preparing the matcher (first start encodes texts; later starts use the cache)..."
+            "Preparing the matcher (a first start encodes texts; later starts use the cache)..."
         ):
-            m = fitted(key, p, h)
+            m = fitted(key, p, h, history)
         st.session_state.setdefault("_fitted", set()).add(key)
         return m
-    return fitted(key, p, h)
+    return fitted(key, p, h, history)
+
+
+def prepare_in_background() -> None:
+    """Fit the workspace's matcher into the process cache (no spinner, result unused)."""
+    p, h, history, key = frames()
+    fitted(key, p, h, history)
+
+
+def my_participants(m: Matcher) -> pd.DataFrame:
+    """The participants this user acts for: a coordinator their organisation's, an admin all."""
+    u = require_user()
+    p = m.participants_
+    if u.role == "coordinator":
+        return p[p["sending_org"] == u.organisation]
+    return p
 
 
 def frame_key(*frames_: pd.DataFrame) -> str:
     h = hashlib.sha1()
     for f in frames_:
         h.update(pd.util.hash_pandas_object(f.astype(str), index=False).values.tobytes())
-    return h.hexdigest()[:12]
+    return "upload:" + h.hexdigest()[:12]
 
 
-def dataset_banner() -> None:
-    p, h, key = frames()
-    label = "bundled sample" if key == "sample" else "uploaded data"
+def sidebar() -> None:
+    u = user()
+    if u is None:
+        return
+    p, h, _, key = frames()
+    label = (
+        "uploaded data (this session)"
+        if key.startswith("upload:")
+        else ("sample workspace" if is_sample_workspace() else "workspace")
+    )
+    st.caption(
+        f"Signed in as **{u.username}** ({u.role}{', ' + u.organisation if u.organisation else ''})"
+    )
     st.caption(f"**Dataset:** {label}  \n{len(p)} participants, {len(h)} hosts")
+    if st.button("Sign out", key="sign_out"):
+        for k in ("user", "dataset", "upload_report", "allocation"):
+            st.session_state.pop(k, None)
+        st.rerun()
+
+
+# --- rendering helpers -----------------------------------------------------------------------
 
 
 def participant_label(row) -> str:
@@ -99,29 +210,13 @@ def progress_config(columns) -> dict:
     return cfg
 
 
-def to_excel_bytes(allocation) -> bytes:
-    import tempfile
-    from pathlib import Path
-
+def export_bytes(allocation, suffix: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
-        path = allocation.export(Path(tmp) / "allocation.xlsx")
-        return path.read_bytes()
-
-
-def to_csv_bytes(allocation) -> bytes:
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = allocation.export(Path(tmp) / "allocation.csv")
-        return path.read_bytes()
+        return allocation.export(Path(tmp) / f"allocation.{suffix}").read_bytes()
 
 
 def read_upload(uploaded, kind: str):
     """Validate an uploaded file with the package's loader; returns (frame, report)."""
-    import tempfile
-    from pathlib import Path
-
     from matcher.io import DataValidationError, load_table
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -134,6 +229,3 @@ def read_upload(uploaded, kind: str):
             return frame, {"problems": [], "notes": frame.attrs.get("notes", [])}
         except DataValidationError as exc:
             return None, {"problems": exc.problems, "notes": [str(n) for n in exc.notes]}
-
-
-_ = io  # re-exported for pages that build downloads

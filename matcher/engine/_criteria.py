@@ -33,8 +33,25 @@ __all__ = [
     "country_distance_km",
 ]
 
-CRITERIA = ("sector", "language", "duration", "dates", "destination", "travel", "inclusion")
-RULES = ("cross_border", "role_activity", "duration", "dates", "capacity", "accessibility")
+CRITERIA = (
+    "sector",
+    "language",
+    "duration",
+    "dates",
+    "destination",
+    "travel",
+    "inclusion",
+    "cooperation",
+)
+RULES = (
+    "cross_border",
+    "role_activity",
+    "duration",
+    "dates",
+    "capacity",
+    "accessibility",
+    "not_declined",
+)
 
 
 def _col(x: np.ndarray, hj) -> np.ndarray:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,27 +12,14 @@ from .._config import Config
 from ..io import parse_languages, parse_list
 from . import _criteria as C
 from ._explain import RULE_TEXT, day, lang_name, strength, taxonomy_phrase
+from ._history import build_history
 from ._links import field_index, infer_fields, infer_nace, taxonomy_relevance
 from ._prepare import OPEN_END, OPEN_START, Vocab, prepare_hosts, prepare_participants
 
 __all__ = ["Matcher", "Explanation", "CANDIDATE_COLUMNS"]
 
-#: What a host may see of a candidate (pseudonymised; no sending organisation, no
-#: special-category data such as fewer opportunities or accessibility needs).
-CANDIDATE_COLUMNS = (
-    "role",
-    "activity",
-    "home_country",
-    "occupation",
-    "isced_f",
-    "description",
-    "languages",
-    "duration_min_days",
-    "duration_max_days",
-    "available_from",
-    "available_to",
-)
-PRIVATE_CRITERIA = ("inclusion",)
+from ..privacy import CANDIDATE_COLUMNS, PRIVATE_CRITERIA
+from ..privacy import pseudonym as _pseudonym
 
 
 @dataclass
@@ -95,8 +81,15 @@ class Matcher:
 
     # --- fitting -------------------------------------------------------------------------
 
-    def fit(self, participants: pd.DataFrame, hosts: pd.DataFrame) -> Matcher:
-        """Encode texts (cached), link taxonomies and build the arrays the criteria use."""
+    def fit(
+        self, participants: pd.DataFrame, hosts: pd.DataFrame, history: pd.DataFrame | None = None
+    ) -> Matcher:
+        """Encode texts (cached), link taxonomies and build the arrays the criteria use.
+
+        ``history`` is the workspace's decisions table (``Workspace.history()``): past
+        cooperation between a sending organisation and a host becomes the cooperation
+        criterion, and a host that declined a participant is not proposed to them again.
+        """
         self.config_ = self.config or Config.from_env()
         self.weights_ = self.config_.normalised_weights()
         if self.encoder is None:
@@ -120,6 +113,7 @@ class Matcher:
         h_emb = self.encoder_.encode(self._host_texts())
         self.P_ = prepare_participants(self.participants_, self.vocab_, field_idx, p_emb)
         self.H_ = prepare_hosts(self.hosts_, self.vocab_, nace, h_emb)
+        self.history_ = build_history(history, self.participants_, self.hosts_)
         self._p_index = {pid: i for i, pid in enumerate(self.P_.ids)}
         self._h_index = {hid: j for j, hid in enumerate(self.H_.ids)}
         self._sector_text = (
@@ -168,12 +162,15 @@ class Matcher:
             "destination": C.destination_score(P, H, pi, hj),
             "travel": C.travel_score(P, H, pi, hj),
             "inclusion": C.inclusion_score(P, H, pi, hj),
+            "cooperation": self.history_.cooperation(pi, hj),
         }
         score = np.zeros_like(sector)
         for name, w in self.weights_.items():
             if w:
                 score += np.float32(w) * comps[name]
         rules = C.feasibility(P, H, pi, hj, check_capacity)
+        if self.history_.declined:
+            rules["not_declined"] = self.history_.not_declined(pi, hj, len(H))
         mask = np.logical_and.reduce(list(rules.values()))
         return score, mask, comps, rules
 
@@ -340,16 +337,8 @@ class Matcher:
         )
 
     def pseudonym(self, participant_id: str) -> str:
-        """A stable pseudonym, salted with ``MATCHER_PSEUDONYM_SALT`` when set."""
-        import os
-
-        salt = os.environ.get("MATCHER_PSEUDONYM_SALT", "matcher")
-        return (
-            "C-"
-            + hashlib.blake2b(f"{salt}:{participant_id}".encode(), digest_size=4)
-            .hexdigest()
-            .upper()
-        )
+        """The candidate's pseudonym (see :func:`matcher.privacy.pseudonym`)."""
+        return _pseudonym(participant_id)
 
     # --- explanations --------------------------------------------------------------------
 
@@ -494,6 +483,14 @@ class Matcher:
             else "likely a flight"
         )
         out["travel"] = f"{home} -> {dest} about {km:,.0f} km: {mode}"
+        # cooperation
+        org = int(self.history_.org_of[i])
+        past = self.history_.summary.get((org, j))
+        out["cooperation"] = (
+            f"earlier with this sending organisation: {past}"
+            if past
+            else "no earlier cooperation with this sending organisation"
+        )
         # inclusion
         if not P.fewer[i]:
             out["inclusion"] = "not applicable"
@@ -529,6 +526,8 @@ class Matcher:
             return f"the date windows overlap {max(int(e_ - s_ + 1), 0)} days, less than the shortest stay of {lo} days"
         if rule == "capacity":
             return "the host has no free places"
+        if rule == "not_declined":
+            return "the host already declined this participant"
         return RULE_TEXT.get(rule, rule)
 
 

@@ -1,0 +1,126 @@
+"""CLI commands for the persistent workspace: import, export, users, forget."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+
+def _workspace(args):
+    from .store import Workspace
+
+    return Workspace(args.db)
+
+
+def _cmd_import(args) -> int:
+    from ._cli_common import load_inputs_optional
+
+    participants, hosts = load_inputs_optional(args)
+    if participants is None and hosts is None:
+        print("matcher: error: give --participants and/or --hosts", file=sys.stderr)
+        return 1
+    report = _workspace(args).import_tables(participants, hosts)
+    print(f"imported into {args.db or 'the default workspace'}: {report}")
+    return 0
+
+
+def _cmd_export(args) -> int:
+    paths = _workspace(args).export(args.out)
+    for p in paths:
+        print(f"wrote {p}")
+    return 0
+
+
+def _cmd_users_add(args) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat: ") != password:
+            print("matcher: error: the passwords differ", file=sys.stderr)
+            return 1
+    user = _workspace(args).add_user(args.username, password, args.role, args.org or "")
+    print(
+        f"added {user.username} ({user.role}{', ' + user.organisation if user.organisation else ''})"
+    )
+    return 0
+
+
+def _cmd_users_list(args) -> int:
+    print(_workspace(args).users().to_string(index=False))
+    return 0
+
+
+def _cmd_forget(args) -> int:
+    removed = _workspace(args).forget(args.participant)
+    print(
+        f"deleted participant {args.participant} and {removed['decisions']} decision(s); the audit log keeps a hash only"
+    )
+    return 0
+
+
+def add_commands(sub) -> None:
+    from .store import ROLES
+
+    def db(p):
+        p.add_argument(
+            "--db",
+            metavar="URL",
+            help="SQLAlchemy URL of the workspace (default: MATCHER_DATABASE_URL or .matcher/matcher.db)",
+        )
+
+    p = sub.add_parser(
+        "import",
+        help="validate tables and upsert them into the workspace",
+        description="Validate first, then write all or nothing; report added, changed and unchanged rows.",
+    )
+    p.add_argument("--participants", metavar="P", help="participants table")
+    p.add_argument("--hosts", metavar="H", help="hosts table")
+    p.add_argument("--encoding", help="text encoding of CSV inputs")
+    db(p)
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser(
+        "export",
+        help="write the workspace's participants and hosts",
+        description="Write DIR/participants.csv and DIR/hosts.csv, or one FILE.xlsx with two sheets (formula-safe).",
+    )
+    p.add_argument("--out", required=True, metavar="DIR|FILE.xlsx")
+    db(p)
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser(
+        "users",
+        help="manage accounts",
+        description="Accounts with roles: coordinator, host, analyst, admin.",
+    )
+    users = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    q = users.add_parser(
+        "add",
+        help="add an account",
+        description="Add an account; the password is read from a prompt (or stdin) and stored as an argon2 hash.",
+    )
+    q.add_argument("--username", required=True)
+    q.add_argument("--role", required=True, choices=ROLES)
+    q.add_argument("--org", help="sending organisation (coordinator) or host id (host)")
+    q.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin",
+    )
+    db(q)
+    q.set_defaults(func=_cmd_users_add)
+    q = users.add_parser(
+        "list", help="list accounts", description="List accounts (no password hashes)."
+    )
+    db(q)
+    q.set_defaults(func=_cmd_users_list)
+
+    p = sub.add_parser(
+        "forget",
+        help="delete a participant's data",
+        description="Delete a participant and every decision about them; the audit log keeps a hash only.",
+    )
+    p.add_argument("--participant", required=True, metavar="ID")
+    db(p)
+    p.set_defaults(func=_cmd_forget)

@@ -1,0 +1,105 @@
+"""The workspace's tables (SQLAlchemy Core) and its schema version."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..io import HOSTS, PARTICIPANTS
+
+__all__ = [
+    "metadata",
+    "SCHEMA_VERSION",
+    "meta",
+    "participants",
+    "hosts",
+    "users",
+    "decisions",
+    "audit",
+    "DECISION_ACTIONS",
+]
+
+#: Bumped with every change to the tables; ``Workspace.upgrade`` brings older files up to it.
+SCHEMA_VERSION = 1
+
+DECISION_ACTIONS = ("shortlist", "propose", "accept", "decline", "complete", "withdraw")
+
+metadata = sa.MetaData()
+
+_SQL_TYPES = {
+    "days": sa.Integer,
+    "count": sa.Integer,
+    "date": sa.Date,
+    "bool": sa.Boolean,
+}
+
+
+def _columns(schema):
+    cols = []
+    for c in schema.columns:
+        kind = _SQL_TYPES.get(c.kind, sa.Text)
+        cols.append(
+            sa.Column(
+                c.name, kind, primary_key=c.name == schema.id_column, nullable=c.kind == "date"
+            )
+        )
+    return cols
+
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    *_columns(PARTICIPANTS),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Index("ix_participants_sending_org", participants.c.sending_org)
+
+hosts = sa.Table(
+    "hosts",
+    metadata,
+    *_columns(HOSTS),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("username", sa.String(128), primary_key=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    # the sending organisation (coordinator) or the host_id (host) the user acts for
+    sa.Column("organisation", sa.Text, nullable=False, default=""),
+    sa.Column("demo", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("participant_id", sa.Text, nullable=False, index=True),
+    sa.Column("host_id", sa.Text, nullable=False, index=True),
+    sa.Column("sending_org", sa.Text, nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("rating", sa.Integer, nullable=True),
+    sa.Column("username", sa.String(128), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("username", sa.String(128), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.Text, nullable=False, default=""),
+    sa.Column("details", sa.Text, nullable=False, default=""),
+)

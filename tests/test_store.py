@@ -1,0 +1,271 @@
+"""The persistent workspace on SQLite and PostgreSQL: transactions, roles, privacy, concurrency."""
+
+import threading
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import hosts_tables, participants_tables
+
+from matcher.cli import main
+from matcher.privacy import SPECIAL_CATEGORY, pseudonym
+from matcher.store import AccessDenied, User, Workspace
+from matcher.store import _workspace as W
+
+ADMIN = User("root", "admin")
+
+
+def _counts(ws):
+    with ws.engine.connect() as conn:
+        return {
+            t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("participants", "hosts", "decisions")
+        }
+
+
+@pytest.fixture
+def ws(ws_url, sample_frames):
+    w = Workspace(ws_url)
+    w.import_tables(*sample_frames)
+    yield w
+    w.engine.dispose()
+
+
+def test_roundtrip_and_reimport_reports_no_change(ws, sample_frames):
+    participants, hosts = sample_frames
+    back = ws.participants()
+    expected = participants.sort_values("participant_id").reset_index(drop=True)
+    back.attrs, expected.attrs = {}, {}
+    pd.testing.assert_frame_equal(back, expected)
+    report = ws.import_tables(participants, hosts)
+    assert report.total_changes() == 0 and report.unchanged == {"participants": 400, "hosts": 250}
+    changed = participants.copy()
+    changed.loc[5, "description"] = "New goals."
+    report = ws.import_tables(changed)
+    assert report.changed == {"participants": 1} and report.added == {"participants": 0}
+
+
+def test_crash_midway_leaves_the_database_unchanged(ws, sample_frames, monkeypatch):
+    participants, hosts = sample_frames
+    before = ws.participants()
+    grown = pd.concat(
+        [participants, participants.assign(participant_id=participants["participant_id"] + "-B")],
+        ignore_index=True,
+    )
+    grown.loc[0, "description"] = "changed"
+    calls = {"n": 0}
+    original = Workspace._write_chunk
+
+    def failing(self, conn, stmt, rows):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("simulated crash after the first half")
+        return original(self, conn, stmt, rows)
+
+    monkeypatch.setattr(W, "CHUNK", 200)
+    monkeypatch.setattr(Workspace, "_write_chunk", failing)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        ws.import_tables(grown, hosts)
+    after = ws.participants()
+    before.attrs, after.attrs = {}, {}
+    pd.testing.assert_frame_equal(after, before)
+
+
+def test_cli_import_of_a_bad_file_changes_nothing(ws_url, tmp_path, capsys):
+    from pathlib import Path
+
+    bad = Path(__file__).parent / "data" / "bad" / "p_bad_cefr.csv"
+    assert main(["import", "--participants", str(bad), "--db", ws_url]) == 2
+    assert "row 3, column languages" in capsys.readouterr().err
+    assert _counts(Workspace(ws_url))["participants"] == 0
+
+
+def test_export_is_formula_safe(ws, sample_frames, tmp_path):
+    from openpyxl import load_workbook
+
+    p = sample_frames[0].head(3).copy()
+    p.loc[0, "description"] = '=HYPERLINK("http://evil")'
+    p.loc[1, "occupation"] = "@SUM(A1)"
+    ws.import_tables(p)
+    csv_dir = tmp_path / "csv"
+    ws.export(csv_dir)
+    text = (csv_dir / "participants.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM" in text
+    wb = load_workbook(ws.export(tmp_path / "ws.xlsx")[0])
+    assert wb.sheetnames == ["participants", "hosts"]
+    assert all(c.data_type != "f" for sheet in wb for row in sheet.iter_rows() for c in row)
+
+
+def test_accounts_and_passwords(ws):
+    ws.add_user("anna", "correct horse battery", "coordinator", "Berufsschule Vienna")
+    with pytest.raises(ValueError, match="at least"):
+        ws.add_user("bob", "short", "analyst")
+    with pytest.raises(ValueError, match="needs --org"):
+        ws.add_user("carl", "long enough password", "host")
+    with ws.engine.connect() as conn:
+        stored = conn.execute(
+            sa.text("SELECT password_hash FROM users WHERE username='anna'")
+        ).scalar()
+    assert stored.startswith("$argon2") and "horse" not in stored
+    assert ws.authenticate("anna", "wrong password") is None
+    assert ws.authenticate("anna", "correct horse battery") == User(
+        "anna", "coordinator", "Berufsschule Vienna"
+    )
+    with pytest.raises(AccessDenied):
+        ws.add_user("eve", "long enough password", "admin", by=User("anna", "coordinator", "x"))
+
+
+def test_roles(ws, sample_frames):
+    participants = sample_frames[0]
+    org = participants["sending_org"].iloc[0]
+    coord = User("c", "coordinator", org)
+    mine = ws.participants(coord)
+    assert (
+        set(mine["sending_org"]) == {org}
+        and len(mine) == (participants["sending_org"] == org).sum()
+    )
+    analyst = User("a", "analyst")
+    with pytest.raises(AccessDenied):
+        ws.participants(analyst)
+    agg = ws.aggregates(analyst, "home_country")
+    small = agg["suppressed"]
+    assert small.any() and agg.loc[small, "participants"].isna().all()
+    assert (agg.loc[~small, "participants"] >= 5).all()
+    with pytest.raises(AccessDenied):
+        ws.aggregates(analyst, "fewer_opportunities")
+    with pytest.raises(AccessDenied):
+        ws.candidates(User("h", "host", "H0001"), "H0002")
+
+
+def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
+    from matcher import Matcher
+
+    participants, hosts = sample_frames
+    m0 = Matcher(encoder=encoder).fit(participants, hosts)
+    pid = m0.recommend_hosts("P0001", k=1)["participant_id"] if False else "P0001"
+    hid = m0.recommend_hosts(pid, k=2)["host_id"].iloc[0]
+    org = participants.set_index("participant_id").at[pid, "sending_org"]
+    coord, host = User("c", "coordinator", org), User("h", "host", hid)
+    with pytest.raises(AccessDenied):
+        ws.record(host, pid, hid, "accept")  # nothing proposed yet
+    ws.record(coord, pid, hid, "shortlist")
+    ws.record(coord, pid, hid, "propose", "strong sector fit")
+    with pytest.raises(AccessDenied):
+        ws.record(coord, pid, hid, "accept")
+    with pytest.raises(AccessDenied):
+        ws.record(User("c2", "coordinator", "Other School"), pid, hid, "propose")
+    ws.record(host, pid, hid, "decline", "no places in that month")
+    seen_by_host = ws.decisions(host)
+    assert "participant_id" not in seen_by_host and set(seen_by_host["candidate"]) == {
+        pseudonym(pid)
+    }
+    m = Matcher(encoder=encoder).fit(participants, hosts, history=ws.history())
+    e = m.explain(pid, hid)
+    assert not e.feasible and "not_declined" in e.broken_rules
+    assert hid not in set(m.recommend_hosts(pid, k=50)["host_id"])
+    assert e.components["cooperation"] == pytest.approx(0.25)
+    other = participants[
+        (participants["sending_org"] == org) & (participants["participant_id"] != pid)
+    ]
+    if len(other):
+        assert (
+            "1 declined" in m.explain(other["participant_id"].iloc[0], hid).reasons["cooperation"]
+        )
+
+
+def test_completed_placements_raise_cooperation(ws, sample_frames, encoder):
+    from matcher import Matcher
+
+    participants, hosts = sample_frames
+    pid, hid = "P0002", "H0010"
+    org = participants.set_index("participant_id").at[pid, "sending_org"]
+    coord = User("c", "coordinator", org)
+    ws.record(coord, pid, hid, "propose")
+    ws.record(User("h", "host", hid), pid, hid, "accept")
+    ws.record(coord, pid, hid, "complete", rating=5)
+    m = Matcher(encoder=encoder).fit(participants, hosts, history=ws.history())
+    assert m.explain(pid, hid).components["cooperation"] == 1.0
+    assert "mean rating 5.0/5" in m.explain(pid, hid).reasons["cooperation"]
+    with pytest.raises(ValueError, match="rating"):
+        ws.record(coord, pid, hid, "propose", rating=3)
+
+
+def test_concurrent_writers_lose_nothing(ws, sample_frames):
+    participants = sample_frames[0]
+    org = participants["sending_org"].iloc[0]
+    pids = list(participants.loc[participants["sending_org"] == org, "participant_id"])
+    coord = User("c", "coordinator", org)
+    errors = []
+
+    def worker(k):
+        w = Workspace(ws.url)
+        try:
+            for n in range(20):
+                w.record(
+                    coord,
+                    pids[n % len(pids)],
+                    f"H{(k * 20 + n) % 250 + 1:04d}",
+                    "shortlist",
+                    f"t{k}-{n}",
+                )
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            w.engine.dispose()
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    reasons = set(ws.decisions()["reason"])
+    assert {f"t{k}-{n}" for k in range(5) for n in range(20)} <= reasons
+
+
+def test_forget(ws, sample_frames, capsys):
+    participants = sample_frames[0]
+    pid = "P0003"
+    org = participants.set_index("participant_id").at[pid, "sending_org"]
+    ws.record(User("c", "coordinator", org), pid, "H0004", "shortlist")
+    assert main(["forget", "--participant", pid, "--db", ws.url]) == 0
+    assert pid not in set(ws.participants()["participant_id"])
+    assert pid not in set(ws.decisions()["participant_id"])
+    log = ws.audit_log()
+    assert (log["action"] == "forget").any()
+    assert not log.astype(str).apply(lambda col: col.str.contains(pid)).any().any()
+
+
+def test_schema_version_guard(ws):
+    assert ws.schema_version() == 1
+    with ws.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE meta SET value='99' WHERE key='schema_version'"))
+    with pytest.raises(RuntimeError, match="upgrade matcher"):
+        Workspace(ws.url)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(participants_tables(max_rows=8), hosts_tables(max_rows=4), st.data())
+def test_a_host_never_sees_more_than_it_may(tmp_path_factory, participants, hosts, data):
+    ws = Workspace(f"sqlite:///{tmp_path_factory.mktemp('ws') / 'w.db'}")
+    ws.import_tables(participants, hosts)
+    hid = data.draw(st.sampled_from(list(hosts["host_id"])))
+    host = User("h", "host", hid)
+    seen = ws.candidates(host)
+    allowed = {
+        pseudonym(p) for p in participants.loc[participants["consent_share"], "participant_id"]
+    }
+    assert set(seen["candidate"]) == allowed
+    assert not set(SPECIAL_CATEGORY) & set(seen.columns)
+    assert not {"participant_id", "sending_org"} & set(seen.columns)
+    for other in set(hosts["host_id"]) - {hid}:
+        with pytest.raises(AccessDenied):
+            ws.candidates(host, other)
+    assert ws.decisions(host).empty
+    ws.engine.dispose()

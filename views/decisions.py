@@ -1,0 +1,84 @@
+"""Decisions: coordinators shortlist, propose and record outcomes; hosts accept or decline."""
+
+import streamlit as st
+
+from matcher.store import AccessDenied
+from views import state
+
+st.title("Decisions")
+ws = state.workspace()
+user = state.require_user()
+
+if user.role in ("coordinator", "admin"):
+    st.caption(
+        "Shortlist and propose hosts for your participants, and record how placements went. The engine learns from it: past cooperation and declines change later rankings."
+    )
+    m = state.matcher()
+    mine = state.my_participants(m)
+    if mine.empty:
+        st.info("No participants of your organisation in the workspace yet.")
+    else:
+        labels = {r.participant_id: state.participant_label(r) for r in mine.itertuples()}
+        c1, c2 = st.columns(2)
+        pid = c1.selectbox(
+            "Participant", list(labels), format_func=labels.get, key="dc_participant"
+        )
+        ranked = m.recommend_hosts(pid, k=20, explain=False)
+        hosts = {
+            r.host_id: f"{r.host_id} - {r.name} ({r.country}) score {r.score:.2f}"
+            for r in ranked.itertuples()
+        }
+        hid = (
+            c2.selectbox(
+                "Host (best feasible first)", list(hosts), format_func=hosts.get, key="dc_host"
+            )
+            if hosts
+            else None
+        )
+        reason = st.text_input("Note (optional)", key="dc_reason")
+        b = st.columns(5)
+        action = None
+        for col, name in zip(b, ["shortlist", "propose", "withdraw", "complete"], strict=False):
+            if col.button(name.capitalize(), key=f"dc_{name}", disabled=hid is None):
+                action = name
+        rating = b[4].select_slider("Rating (complete)", [1, 2, 3, 4, 5], value=4, key="dc_rating")
+        if action:
+            try:
+                ws.record(user, pid, hid, action, reason, rating if action == "complete" else None)
+                st.success(f"Recorded: {action} {pid} -> {hid}")
+            except (AccessDenied, ValueError, KeyError) as exc:
+                st.error(str(exc))
+
+if user.role in ("host", "admin"):
+    st.subheader("Proposals to respond to" if user.role == "host" else "Respond for a host")
+    d = ws.decisions(user)
+    id_col = "candidate" if "candidate" in d else "participant_id"
+    last = d.sort_values("id").groupby([id_col, "host_id"]).tail(1)
+    pending = last[last["action"] == "propose"]
+    if pending.empty:
+        st.info("No open proposals.")
+    else:
+        labels = {
+            f"{r[id_col]}|{r['host_id']}": f"{r[id_col]} at {r['host_id']}: {r['reason']}"
+            for _, r in pending.iterrows()
+        }
+        pick = st.selectbox("Proposal", list(labels), format_func=labels.get, key="dh_pick")
+        reason = st.text_input("Reason (for a decline)", key="dh_reason")
+        c1, c2 = st.columns(2)
+        choice = (
+            "accept"
+            if c1.button("Accept", type="primary", key="dh_accept")
+            else "decline"
+            if c2.button("Decline", key="dh_decline")
+            else None
+        )
+        if choice:
+            cand, hid = pick.split("|")
+            try:
+                ws.respond(user, cand, hid, choice == "accept", reason)
+                st.success(f"Recorded: {choice}")
+            except (AccessDenied, ValueError, KeyError) as exc:
+                st.error(str(exc))
+
+st.subheader("History")
+st.dataframe(ws.decisions(user).drop(columns=["id"]).iloc[::-1], hide_index=True, width="stretch")
