@@ -6,6 +6,7 @@ dates and the programme's hard rules, explain each score, and allocate cohorts.
 
 __version__ = "0.1.0"
 
+from . import evaluate, fairness, insights, learning  # noqa: F401  (plots: import matcher.plots)
 from ._config import BUNDLED_MODEL, DEFAULT_WEIGHTS, Config
 from .allocation import Allocation, allocate
 from .engine import Explanation, Matcher

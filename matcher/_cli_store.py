@@ -124,3 +124,56 @@ def add_commands(sub) -> None:
     p.add_argument("--participant", required=True, metavar="ID")
     db(p)
     p.set_defaults(func=_cmd_forget)
+
+    add_learning_command(sub)
+
+
+def _cmd_learn(args) -> int:
+    import pandas as pd
+
+    from . import learning
+    from ._cli_common import fit_matcher
+
+    m = fit_matcher(args)
+    if args.history:
+        history = pd.read_csv(args.history, dtype={"participant_id": str, "host_id": str})
+    else:
+        history = _workspace(args).history()
+    X, y, groups = learning.training_set(m, history)
+    if len(set(y)) < 2 or len(y) < 50:
+        print(
+            f"matcher: error: {len(y)} labelled outcomes ({int(y.sum()) if len(y) else 0} good): too few to learn from",
+            file=sys.stderr,
+        )
+        return 1
+    cv = learning.compare_with_hand_weights(X, y, groups, m.weights_)
+    scorer = learning.fit_scorer(X, y)
+    scorer.metrics = cv
+    print(f"outcomes: {cv['pairs']} pairs, {cv['positive_share']:.0%} good")
+    print(
+        f"cross-validated AUC: learned {cv['auc_learned']:.3f}, hand weights {cv['auc_hand_weights']:.3f}"
+    )
+    print("learned weights: " + ", ".join(f"{k} {v:.2f}" for k, v in scorer.weights().items()))
+    if args.save:
+        _workspace(args).save_scorer(scorer)
+        print("saved with the workspace; use it with MATCHER_SCORER=learned")
+    return 0
+
+
+def add_learning_command(sub) -> None:
+    from ._cli_common import add_data_args
+
+    p = sub.add_parser(
+        "learn",
+        help="learn weights from recorded outcomes",
+        description="Fit a model over the per-criterion scores on accepted/declined/completed placements, cross-validated against the hand weights.",
+    )
+    add_data_args(p)
+    p.add_argument("--history", metavar="CSV", help="decisions table (default: the workspace's)")
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="workspace URL (default: MATCHER_DATABASE_URL or .matcher/matcher.db)",
+    )
+    p.add_argument("--save", action="store_true", help="save the model with the workspace")
+    p.set_defaults(func=_cmd_learn)

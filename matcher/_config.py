@@ -64,6 +64,11 @@ class Config:
         Share of free-text similarity in the sector criterion (the rest is taxonomy fit).
     batch_size : int
         Texts per encoder batch.
+    show_progress : bool
+        Progress bars on long encodes.
+    scorer : {"weights", "learned"}
+        ``weights``: the weighted sum above; ``learned``: a model fitted on recorded outcomes
+        (``matcher learn``), saved with the workspace.
     """
 
     model: str = BUNDLED_MODEL
@@ -76,6 +81,7 @@ class Config:
     text_weight: float = 0.5
     batch_size: int = 64
     show_progress: bool = True
+    scorer: str = "weights"
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:

@@ -29,6 +29,22 @@ def _cmd_sample(args) -> int:
 
     pp, hp = write_sample(args.out, args.participants, args.hosts, args.seed, args.format)
     print(f"wrote {pp} ({args.participants} participants) and {hp} ({args.hosts} hosts)")
+    if args.history:
+        import warnings
+
+        from .engine import Matcher
+        from .io import load_hosts, load_participants, write_table
+        from .learning import synthetic_history
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = Matcher().fit(load_participants(pp), load_hosts(hp))
+        history = synthetic_history(m, args.history, seed=args.seed)
+        history["at"] = history["at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        path = write_table(history, Path(args.out) / f"history.{args.format}", sheet_name="history")
+        print(
+            f"wrote {path} ({args.history} proposals and their outcomes, hidden preference: see matcher.learning)"
+        )
     return EXIT_OK
 
 
@@ -66,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument(
         "--format", choices=("csv", "xlsx"), default="csv", help="file format (default csv)"
+    )
+    p.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also write N proposals with outcomes driven by a hidden preference (matcher.learning)",
     )
     p.set_defaults(func=_cmd_sample)
 

@@ -15,6 +15,7 @@ __all__ = [
     "fill_rate_chart",
     "components_chart",
     "component_distribution",
+    "exposure_chart",
 ]
 
 LEVELS = ["none", *tx.CEFR_LEVELS]
@@ -136,4 +137,26 @@ def components_chart(components: dict) -> alt.Chart:
             tooltip=["criterion", alt.Tooltip("score:Q", format=".2f")],
         )
         .properties(height=30 * len(data))
+    )
+
+
+def exposure_chart(exp: pd.DataFrame, group: str) -> alt.Chart:
+    """Share of exposure against share of eligible candidates, per group (1 = proportional)."""
+    long = exp.melt(
+        id_vars=[group],
+        value_vars=["share_of_eligible", "share_of_exposure"],
+        var_name="share",
+        value_name="value",
+    )
+    long[group] = long[group].astype(str)
+    return (
+        alt.Chart(long, title=f"Exposure in hosts' top lists by {group.replace('_', ' ')}")
+        .mark_bar()
+        .encode(
+            alt.X(f"{group}:N", title=None),
+            alt.Y("value:Q", axis=alt.Axis(format="%"), title="share"),
+            alt.Color("share:N", title=None),
+            alt.XOffset("share:N"),
+            tooltip=[group, "share", alt.Tooltip("value:Q", format=".1%")],
+        )
     )

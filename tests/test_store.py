@@ -238,8 +238,24 @@ def test_forget(ws, sample_frames, capsys):
     assert not log.astype(str).apply(lambda col: col.str.contains(pid)).any().any()
 
 
+def test_upgrade_from_version_1(tmp_path):
+    """A version-1 workspace (no models table) is upgraded in place."""
+    from matcher.store import _tables as T
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    old = [t for t in T.metadata.sorted_tables if t.name != "models"]
+    T.metadata.create_all(engine, tables=old)
+    with engine.begin() as conn:
+        conn.execute(T.meta.insert().values(key="schema_version", value="1"))
+    engine.dispose()
+    ws = Workspace(url)
+    assert ws.schema_version() == 2
+    assert "models" in sa.inspect(ws.engine).get_table_names()
+
+
 def test_schema_version_guard(ws):
-    assert ws.schema_version() == 1
+    assert ws.schema_version() == 2
     with ws.engine.begin() as conn:
         conn.execute(sa.text("UPDATE meta SET value='99' WHERE key='schema_version'"))
     with pytest.raises(RuntimeError, match="upgrade matcher"):

@@ -75,9 +75,10 @@ class Matcher:
     >>> m.recommend_hosts("P0001", k=3)[["rank", "host_id", "score"]]  # doctest: +SKIP
     """
 
-    def __init__(self, config: Config | None = None, encoder=None):
+    def __init__(self, config: Config | None = None, encoder=None, scorer=None):
         self.config = config
         self.encoder = encoder
+        self.scorer = scorer
 
     # --- fitting -------------------------------------------------------------------------
 
@@ -92,6 +93,15 @@ class Matcher:
         """
         self.config_ = self.config or Config.from_env()
         self.weights_ = self.config_.normalised_weights()
+        if self.config_.scorer not in ("weights", "learned"):
+            raise ValueError(f"scorer must be 'weights' or 'learned', got {self.config_.scorer!r}")
+        self.scorer_ = (
+            self.scorer if self.config_.scorer == "learned" or self.scorer is not None else None
+        )
+        if self.config_.scorer == "learned" and self.scorer_ is None:
+            raise ValueError(
+                "MATCHER_SCORER=learned needs a learned model: run 'matcher learn' and pass Workspace.load_scorer()"
+            )
         if self.encoder is None:
             from ..encode import make_encoder
 
@@ -164,10 +174,13 @@ class Matcher:
             "inclusion": C.inclusion_score(P, H, pi, hj),
             "cooperation": self.history_.cooperation(pi, hj),
         }
-        score = np.zeros_like(sector)
-        for name, w in self.weights_.items():
-            if w:
-                score += np.float32(w) * comps[name]
+        if self.scorer_ is not None:
+            score = self.scorer_.score(comps)
+        else:
+            score = np.zeros_like(sector)
+            for name, w in self.weights_.items():
+                if w:
+                    score += np.float32(w) * comps[name]
         rules = C.feasibility(P, H, pi, hj, check_capacity)
         if self.history_.declined:
             rules["not_declined"] = self.history_.not_declined(pi, hj, len(H))

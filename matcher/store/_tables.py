@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 #: Bumped with every change to the tables; ``Workspace.upgrade`` brings older files up to it.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DECISION_ACTIONS = ("shortlist", "propose", "accept", "decline", "complete", "withdraw")
 
@@ -102,4 +102,13 @@ audit = sa.Table(
     sa.Column("action", sa.String(32), nullable=False),
     sa.Column("target", sa.Text, nullable=False, default=""),
     sa.Column("details", sa.Text, nullable=False, default=""),
+)
+
+# version 2: learned scoring models (JSON, see matcher.learning.LearnedScorer)
+models = sa.Table(
+    "models",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )

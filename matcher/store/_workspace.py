@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +86,7 @@ class Workspace:
     --------
     >>> ws = Workspace("sqlite:///:memory:")
     >>> ws.schema_version()
-    1
+    2
     """
 
     def __init__(self, url: str | None = None):
@@ -477,6 +478,26 @@ class Workspace:
             self._audit(conn, user, "forget", _hash(participant_id), f"{n_dec} decisions deleted")
         return {"participants": 1, "decisions": n_dec}
 
+    # --- learned scoring -----------------------------------------------------------------
+
+    def save_scorer(self, scorer, name: str = "default", user: User = SYSTEM) -> None:
+        """Keep a learned scorer (``matcher.learning.LearnedScorer``) with the workspace."""
+        _require(user, "admin")
+        with self.engine.begin() as conn:
+            conn.execute(T.models.delete().where(T.models.c.name == name))
+            conn.execute(
+                T.models.insert().values(name=name, body=scorer.to_json(), created_at=_now())
+            )
+            self._audit(conn, user, "save_model", name, json.dumps(scorer.metrics)[:500])
+
+    def load_scorer(self, name: str = "default"):
+        """The saved scorer, or None."""
+        from ..learning import LearnedScorer
+
+        with self.engine.connect() as conn:
+            body = conn.execute(sa.select(T.models.c.body).where(T.models.c.name == name)).scalar()
+        return LearnedScorer.from_json(body) if body else None
+
     def audit_log(self, user: User = SYSTEM) -> pd.DataFrame:
         _require(user, "admin")
         with self.engine.connect() as conn:
@@ -522,5 +543,10 @@ def _row(record: dict, schema) -> dict:
     return out
 
 
+def _v2_models(conn) -> None:
+    """Version 2 adds the table of learned scoring models."""
+    T.models.create(conn, checkfirst=True)
+
+
 # version -> function(conn) bringing the schema from version-1 to version
-_MIGRATIONS: dict = {}
+_MIGRATIONS: dict = {2: _v2_models}
