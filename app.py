@@ -22,14 +22,17 @@ PAGES = {
     ),
     "decisions": st.Page("views/decisions.py", title="Decisions", icon=":material/fact_check:"),
     "insights": st.Page("views/insights.py", title="Insights", icon=":material/insights:"),
+    "partners": st.Page(
+        "views/partners.py", title="Find partners (KA2)", icon=":material/diversity_3:"
+    ),
     "data": st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
 }
 #: Which pages each role sees (the rules on data live in matcher.store and matcher.privacy).
 BY_ROLE = {
-    "coordinator": ["find_hosts", "allocate", "decisions", "data"],
+    "coordinator": ["find_hosts", "allocate", "decisions", "partners", "data"],
     "host": ["candidates", "decisions"],
     "analyst": ["insights"],
-    "admin": ["find_hosts", "candidates", "allocate", "decisions", "insights", "data"],
+    "admin": ["find_hosts", "candidates", "allocate", "decisions", "insights", "partners", "data"],
 }
 
 user = state.user()

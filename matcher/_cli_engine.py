@@ -150,6 +150,7 @@ def add_commands(sub) -> None:
     p.set_defaults(func=_cmd_explain)
 
     add_allocation_command(sub)
+    add_partner_command(sub)
 
 
 def _cmd_allocate(args) -> int:
@@ -198,3 +199,87 @@ def add_allocation_command(sub) -> None:
         help="write assignments to FILE.csv, or FILE.xlsx with hosts and summary sheets",
     )
     p.set_defaults(func=_cmd_allocate)
+
+
+def _cmd_partners(args) -> int:
+    import warnings
+
+    from .io import load_organisations
+    from .partners import PartnerFinder
+    from .taxonomy import sample_dir
+
+    path = args.organisations or sample_dir() / "organisations.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        orgs = load_organisations(path, encoding=args.encoding)
+    finder = PartnerFinder().fit(orgs)
+    ranked = finder.rank(
+        args.org,
+        args.idea,
+        k=args.top,
+        priorities=args.priority or (),
+        newcomer_weight=args.newcomer_weight,
+    )
+    consortia = finder.consortia(
+        args.org,
+        args.idea,
+        args.action,
+        n=args.consortia,
+        priorities=args.priority or (),
+        newcomer_weight=args.newcomer_weight,
+    )
+    if args.format == "json":
+        records = [
+            {
+                **r,
+                "score": round(float(r["score"]), 4),
+                "components": {k: round(v, 4) for k, v in r["components"].items()},
+            }
+            for r in ranked.to_dict("records")
+        ]
+        json.dump(
+            {"partners": records, "consortia": [c.to_dict() for c in consortia]},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return 0
+    _emit([ranked], args.format, sys.stdout)
+    if args.format == "table":
+        print(f"\nSuggested {args.action} consortia:")
+        for k, c in enumerate(consortia, start=1):
+            print(f"{k}. {' + '.join(c.members)}  score {c.score:.2f}  ({c.method})")
+            for r in c.reasons:
+                print(f"   - {r}")
+            if c.lacks:
+                print(f"   still lacks: {', '.join(c.lacks)}")
+    return 0
+
+
+def add_partner_command(sub) -> None:
+    p = sub.add_parser(
+        "partners",
+        help="KA2: rank partners and suggest consortia for a project idea",
+        description="Rank partners for an organisation's KA2 cooperation partnership idea and suggest consortia that meet KA210/KA220 composition rules.",
+    )
+    p.add_argument(
+        "--organisations", metavar="O", help="organisations table (default: bundled sample)"
+    )
+    p.add_argument("--org", required=True, metavar="ID", help="the lead organisation's org_id")
+    p.add_argument("--idea", required=True, metavar="TEXT", help="the project idea, free text")
+    p.add_argument(
+        "--priority",
+        action="append",
+        metavar="TEXT",
+        help="a priority (repeatable), e.g. 'inclusion'",
+    )
+    p.add_argument("--action", choices=("KA210", "KA220"), default="KA220")
+    p.add_argument("--top", type=int, default=10, help="partners to list (default 10)")
+    p.add_argument("--consortia", type=int, default=3, help="consortia to suggest (default 3)")
+    p.add_argument(
+        "--newcomer-weight", type=float, help="weight of the preference for newcomers (default 0.1)"
+    )
+    p.add_argument("--encoding", help="text encoding of a CSV input")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=_cmd_partners)

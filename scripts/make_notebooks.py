@@ -127,6 +127,35 @@ NOTEBOOKS = {
             'learned = Matcher(Config.from_env(scorer="learned"), scorer=scorer).fit(participants, hosts)\nlearned.recommend_hosts("P0001", k=5)[["rank", "host_id", "score", "components"]]',
         ),
     ],
+    "05_partner_search.ipynb": [
+        (
+            "md",
+            "# KA2 partner search\nA VET school with an idea for a cooperation partnership: rank partners (thematic fit, complementarity, country, common language, newcomers) and get consortia that meet the KA220 rule of at least 3 organisations from 3 countries.",
+        ),
+        (
+            "code",
+            "import warnings\nwarnings.simplefilter('ignore')\nimport pandas as pd\nfrom matcher.io import load_organisations\nfrom matcher.partners import PartnerFinder\nfrom matcher.taxonomy import sample_dir\norgs = load_organisations(sample_dir() / 'organisations.csv')\nfinder = PartnerFinder().fit(orgs)\norgs['org_type'].value_counts()",
+        ),
+        (
+            "code",
+            "lead = 'O0001'\nidea = 'Digital tools and simulators in vocational workshops, so that apprentices practise safely before working on real machines.'\norgs.set_index('org_id').loc[lead, ['name', 'country', 'org_type', 'languages']]",
+        ),
+        (
+            "code",
+            "ranked = finder.rank(lead, idea, k=8)\nranked[['rank', 'org_id', 'name', 'country', 'org_type', 'past_projects', 'score']]",
+        ),
+        ("code", "ranked['reasons'].iloc[0]"),
+        ("md", "Consortia: exact search over the best candidates; each with what it still lacks."),
+        (
+            "code",
+            "for c in finder.consortia(lead, idea, 'KA220', n=3):\n    print(' + '.join(orgs.set_index('org_id').loc[c.members, 'name']), f'score {c.score:.2f}')\n    print('   ', '; '.join(c.reasons))\n    print('    lacks:', ', '.join(c.lacks) or 'nothing')",
+        ),
+        ("md", "A stronger preference for newcomers changes the ranking:"),
+        (
+            "code",
+            "finder.rank(lead, idea, k=8, newcomer_weight=0.4)[['rank', 'org_id', 'org_type', 'past_projects', 'score']]",
+        ),
+    ],
 }
 
 

@@ -151,3 +151,12 @@ def test_valid_upload_replaces_the_dataset(tmp_path):
     assert not at.exception
     ds = at.session_state["dataset"]
     assert len(ds["participants"]) == 30 and len(ds["hosts"]) == 20
+
+
+def test_find_partners_suggests_valid_consortia():
+    at = _app("views/partners.py")
+    assert at.title[0].value == "Find partners"
+    assert len(at.dataframe[0].value) == 10
+    assert len(at.expander) >= 1 and "score" in at.expander[0].label
+    at.radio(key="fp_action").set_value("KA210").run()
+    assert not at.exception

@@ -82,6 +82,18 @@ def _workspace_frames(version: str):
     return ws.participants(), ws.hosts(), ws.history()
 
 
+@st.cache_resource(show_spinner="Reading the organisations...")
+def partner_finder():
+    """KA2 partner search over the bundled sample organisations."""
+    from matcher.io import load_organisations
+    from matcher.partners import PartnerFinder
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        orgs = load_organisations(sample_dir() / "organisations.csv")
+    return PartnerFinder(encoder=encoder()).fit(orgs)
+
+
 def _workspace_version() -> str:
     ws = workspace()
     with ws.engine.connect() as conn:

@@ -1,8 +1,15 @@
 """Loading and writing participant and host tables: validation at the edge."""
 
 from ._errors import DataValidationError, Note, Problem, format_report
-from ._load import load_hosts, load_participants, load_table, validate_files, validate_table
-from ._schema import HOSTS, PARTICIPANTS, SCHEMAS, Column, TableSchema
+from ._load import (
+    load_hosts,
+    load_organisations,
+    load_participants,
+    load_table,
+    validate_files,
+    validate_table,
+)
+from ._schema import HOSTS, ORGANISATIONS, PARTICIPANTS, SCHEMAS, Column, TableSchema
 from ._validate import format_languages, infer_activity, parse_languages, parse_list
 from ._write import neutralise_formula, write_table, write_workbook
 
@@ -13,6 +20,8 @@ __all__ = [
     "format_report",
     "load_participants",
     "load_hosts",
+    "load_organisations",
+    "ORGANISATIONS",
     "load_table",
     "validate_files",
     "validate_table",

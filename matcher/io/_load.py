@@ -9,13 +9,14 @@ import pandas as pd
 
 from ._errors import DataValidationError, Note, Problem
 from ._read import read_raw
-from ._schema import HOSTS, PARTICIPANTS, SCHEMAS, TableSchema
+from ._schema import HOSTS, ORGANISATIONS, PARTICIPANTS, SCHEMAS, TableSchema
 from ._validate import validate_frame
 
 __all__ = [
     "load_table",
     "load_participants",
     "load_hosts",
+    "load_organisations",
     "validate_files",
     "validate_table",
     "guess_table",
@@ -71,6 +72,11 @@ def load_hosts(path, encoding: str | None = None) -> pd.DataFrame:
     return load_table(path, HOSTS, encoding)
 
 
+def load_organisations(path, encoding: str | None = None) -> pd.DataFrame:
+    """Load a validated organisations table (KA2 partner search; see ``data/README.md``)."""
+    return load_table(path, ORGANISATIONS, encoding)
+
+
 def guess_table(path) -> TableSchema | None:
     """Tell a participants file from a hosts file by its id column."""
     raw, _, _ = read_raw(path, "")
@@ -81,6 +87,8 @@ def guess_table(path) -> TableSchema | None:
         return PARTICIPANTS
     if "host_id" in cols:
         return HOSTS
+    if "org_id" in cols:
+        return ORGANISATIONS
     return None
 
 
@@ -100,7 +108,7 @@ def validate_files(paths, encoding: str | None = None) -> tuple[list[Problem], l
                         Path(path).name,
                         1,
                         "",
-                        "neither a participants table (participant_id column) nor a hosts table (host_id column)",
+                        "not a participants (participant_id), hosts (host_id) or organisations (org_id) table",
                     )
                 )
             continue

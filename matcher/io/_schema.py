@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..taxonomy import ACCEPTS, ACTIVITIES, ORG_TYPES, ROLES
+from ..taxonomy import ACCEPTS, ACTIVITIES, ORG_TYPES, PARTNER_TYPES, ROLES
 
-__all__ = ["Column", "TableSchema", "PARTICIPANTS", "HOSTS", "SCHEMAS"]
+__all__ = ["Column", "TableSchema", "PARTICIPANTS", "HOSTS", "ORGANISATIONS", "SCHEMAS"]
 
 
 @dataclass(frozen=True)
@@ -250,4 +250,58 @@ HOSTS = TableSchema(
     ),
 )
 
-SCHEMAS = {"participants": PARTICIPANTS, "hosts": HOSTS}
+ORGANISATIONS = TableSchema(
+    name="organisations",
+    id_column="org_id",
+    columns=(
+        Column("org_id", "id", True, True, doc="Unique id.", example="O0001"),
+        Column("name", "text", True, True, doc="Organisation name.", example="Berufsschule Graz"),
+        Column(
+            "country", "country", True, True, doc="Country (EL or GR for Greece).", example="AT"
+        ),
+        Column(
+            "org_type",
+            "enum",
+            True,
+            True,
+            PARTNER_TYPES,
+            doc="vet_provider, company, chamber, social_partner, public_authority, ngo, higher_education, research or intermediary.",
+            example="vet_provider",
+        ),
+        Column("oid", "oid", doc="Erasmus+ organisation id: E and 8 digits.", example="E10123456"),
+        Column("nace_code", "nace", doc="NACE Rev. 2.1 code (companies).", example="56.11"),
+        Column("isced_f", "isced", doc="ISCED-F 2013 field (education providers).", example="1013"),
+        Column(
+            "expertise",
+            "text",
+            True,
+            True,
+            doc="What the organisation does and knows, free text.",
+            example="Chef and waiter training with a training restaurant",
+        ),
+        Column(
+            "interests",
+            "text",
+            doc="Themes it wants to work on, free text.",
+            example="green skills in kitchens; digital tools in workshops",
+        ),
+        Column(
+            "languages",
+            "langlist",
+            doc="Working languages, ISO 639-1 codes ';'-separated (levels allowed and ignored).",
+            example="de; en",
+        ),
+        Column(
+            "past_projects", "count", doc="Erasmus+ projects so far (0 = newcomer).", example="2"
+        ),
+        Column(
+            "looking_for",
+            "orgtypes",
+            doc="Partner types it looks for, ';'-separated.",
+            choices=PARTNER_TYPES,
+            example="company;chamber",
+        ),
+    ),
+)
+
+SCHEMAS = {"participants": PARTICIPANTS, "hosts": HOSTS, "organisations": ORGANISATIONS}

@@ -119,6 +119,20 @@ def _p_languages(v, col):
     return format_languages(out), None
 
 
+def _p_langlist(v, col):
+    known = tx.languages()
+    out, errors = [], []
+    for item in parse_list(v):
+        code = item.split(":")[0].strip().lower()
+        if code not in known:
+            errors.append(f"'{code}' is not an ISO 639-1 language code")
+        elif code not in out:
+            out.append(code)
+    if errors:
+        return None, "; ".join(errors)
+    return ";".join(out), None
+
+
 def _p_int(v, col):
     try:
         f = float(v.replace(",", "."))
@@ -191,6 +205,8 @@ _PARSERS = {
     "enum": _p_enum,
     "activity": _p_activity,
     "activities": _p_activities,
+    "orgtypes": _p_activities,
+    "langlist": _p_langlist,
     "country": _p_country,
     "countries": _p_countries,
     "languages": _p_languages,

@@ -292,9 +292,15 @@ def generate_sample(
 
 
 def write_sample(out_dir, n_participants=400, n_hosts=250, seed=7, fmt="csv") -> tuple[Path, Path]:
-    """Generate and write ``participants.<fmt>`` and ``hosts.<fmt>`` into ``out_dir``."""
+    """Generate and write ``participants``, ``hosts`` and ``organisations`` tables
+    (``.csv`` or ``.xlsx``) into ``out_dir``; returns the first two paths."""
+    from ._organisations import generate_organisations
+
     out_dir = Path(out_dir)
     p, h = generate_sample(n_participants, n_hosts, seed)
     pp = write_table(p, out_dir / f"participants.{fmt}", sheet_name="participants")
     hp = write_table(h, out_dir / f"hosts.{fmt}", sheet_name="hosts")
+    n_hosts_orgs = min(len(h), max(1, round(0.6 * len(h))))
+    orgs = generate_organisations(p, h, seed, n_hosts=n_hosts_orgs, n_other=max(5, len(h) // 4))
+    write_table(orgs, out_dir / f"organisations.{fmt}", sheet_name="organisations")
     return pp, hp

@@ -14,11 +14,14 @@ __all__ = [
     "data_dir",
     "taxonomy_dir",
     "sample_dir",
+    "programme",
     "programme_activities",
+    "partnership_actions",
     "activity_limits",
     "ACTIVITIES",
     "ROLES",
     "ORG_TYPES",
+    "PARTNER_TYPES",
     "ACCEPTS",
     "countries",
     "programme_countries",
@@ -40,6 +43,18 @@ __all__ = [
 ROLES = ("learner", "staff")
 ACCEPTS = ("learner", "staff", "both")
 ORG_TYPES = ("company", "public_body", "ngo", "vet_institution", "intermediary")
+#: Organisation types of KA2 cooperation partnerships.
+PARTNER_TYPES = (
+    "vet_provider",
+    "company",
+    "chamber",
+    "social_partner",
+    "public_authority",
+    "ngo",
+    "higher_education",
+    "research",
+    "intermediary",
+)
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 
 
@@ -78,12 +93,39 @@ def _read(name: str, **kwargs) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
+def programme() -> pd.DataFrame:
+    """The one table of programme figures: mobility activities and KA2 partnership actions.
+
+    Columns ``key, kind (mobility|partnership), role, label, min_days, max_days, min_orgs,
+    min_countries, lump_sums_eur, checked, source``.
+    """
+    return _read("programme.csv").set_index("key", drop=False)
+
+
+@lru_cache(maxsize=1)
 def programme_activities() -> pd.DataFrame:
-    """The programme's activity table: ``activity, role, label, min_days, max_days``."""
-    df = _read("programme_activities.csv")
+    """The mobility activities: ``activity, role, label, min_days, max_days``."""
+    df = programme()
+    df = df[df["kind"] == "mobility"].rename(columns={"key": "activity"}).copy()
     df["min_days"] = df["min_days"].astype(int)
     df["max_days"] = df["max_days"].astype(int)
     return df.set_index("activity", drop=False)
+
+
+@lru_cache(maxsize=1)
+def partnership_actions() -> dict[str, dict]:
+    """KA2 actions: ``{"KA210": {"min_orgs": 2, "min_countries": 2, "months": (6, 24), ...}}``."""
+    df = programme()
+    out = {}
+    for r in df[df["kind"] == "partnership"].itertuples():
+        out[r.key] = {
+            "label": r.label,
+            "min_orgs": int(r.min_orgs),
+            "min_countries": int(r.min_countries),
+            "days": (int(r.min_days), int(r.max_days)),
+            "lump_sums_eur": tuple(int(x) for x in r.lump_sums_eur.split(";")),
+        }
+    return out
 
 
 @lru_cache(maxsize=1)

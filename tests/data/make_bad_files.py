@@ -281,7 +281,12 @@ def main() -> None:
     rows.append({"file": "legacy.xls", "row": 0, "column": "", "words": "legacy .xls"})
     (HERE / "not_a_table.csv").write_text("name,city\nAcme,Paris\n", encoding="utf-8")
     rows.append(
-        {"file": "not_a_table.csv", "row": 1, "column": "", "words": "neither a participants table"}
+        {
+            "file": "not_a_table.csv",
+            "row": 1,
+            "column": "",
+            "words": "not a participants (participant_id), hosts (host_id) or organisations",
+        }
     )
     # A cp1252 file with a defect: the encoding is reported and the defect still found
     df = p({(2, "languages"): "fr:B9", (1, "sending_org"): "Lycée Hôtelier Château"})

@@ -1,0 +1,189 @@
+"""KA2 partner search: composition rules, never yourself, complementarity, explanations."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher import taxonomy as tx
+from matcher.cli import main
+from matcher.encode import CachedEncoder, HashingEncoder
+from matcher.io import load_organisations, validate_table
+from matcher.partners import PartnerFinder
+
+IDEA = "Digital tools and simulators in vocational workshops for apprentices"
+
+
+@pytest.fixture(scope="module")
+def orgs():
+    return load_organisations(tx.sample_dir() / "organisations.csv")
+
+
+@pytest.fixture(scope="module")
+def finder(orgs, encoder):
+    return PartnerFinder(encoder=encoder).fit(orgs)
+
+
+def test_sample_organisations_are_consistent(orgs, sample_frames):
+    participants, hosts = sample_frames
+    assert 250 <= len(orgs) <= 400
+    assert set(participants["sending_org"]) <= set(orgs["name"])
+    assert len(set(orgs["name"]) & set(hosts["name"])) >= 100
+    assert {"chamber", "social_partner", "public_authority", "company", "vet_provider"} <= set(
+        orgs["org_type"]
+    )
+    assert (orgs["past_projects"] == 0).mean() > 0.15
+
+
+@pytest.mark.model
+def test_complementarity_workshop_idea(orgs, encoder):
+    """A VET school's workshop idea ranks companies and chambers above other VET schools."""
+    rows = [
+        {
+            "org_id": "LEAD",
+            "name": "Lead school",
+            "country": "AT",
+            "org_type": "vet_provider",
+            "expertise": "VET school training mechatronics apprentices in workshops.",
+            "interests": "digital tools in workshops",
+            "languages": "de;en",
+            "past_projects": 2,
+            "looking_for": "",
+        },
+        {
+            "org_id": "SCHOOL",
+            "name": "Other school",
+            "country": "IT",
+            "org_type": "vet_provider",
+            "expertise": "VET school training mechatronics apprentices in workshops with simulators.",
+            "interests": "digital tools in workshops",
+            "languages": "it;en",
+            "past_projects": 2,
+            "looking_for": "",
+        },
+        {
+            "org_id": "COMPANY",
+            "name": "Machine maker",
+            "country": "DE",
+            "org_type": "company",
+            "expertise": "Company building industrial machines, training apprentices in its workshop with simulators.",
+            "interests": "digital tools in workshops",
+            "languages": "de;en",
+            "past_projects": 2,
+            "looking_for": "",
+        },
+        {
+            "org_id": "CHAMBER",
+            "name": "Chamber",
+            "country": "SI",
+            "org_type": "chamber",
+            "expertise": "Chamber of crafts organising apprenticeships and workshop examinations with digital tools.",
+            "interests": "digital tools in workshops",
+            "languages": "sl;en",
+            "past_projects": 2,
+            "looking_for": "",
+        },
+    ]
+    import pandas as pd
+
+    table = validate_table(pd.DataFrame(rows), "organisations")
+    f = PartnerFinder(encoder=encoder).fit(table)
+    ranked = list(f.rank("LEAD", IDEA, k=3)["org_id"])
+    assert ranked.index("COMPANY") < ranked.index("SCHOOL")
+    assert ranked.index("CHAMBER") < ranked.index("SCHOOL")
+    # once a company and a chamber are in, the complementarity of another company drops
+    with_members = f.rank("LEAD", IDEA, k=3, consortium=["COMPANY"])
+    assert "COMPANY" not in set(with_members["org_id"])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("action", ["KA210", "KA220"])
+def test_consortia_meet_the_rules(finder, orgs, action):
+    rules = tx.partnership_actions()[action]
+    lead = orgs["org_id"].iloc[3]
+    suggestions = finder.consortia(lead, IDEA, action, n=3)
+    assert suggestions
+    country = orgs.set_index("org_id")["country"]
+    for c in suggestions:
+        assert c.members[0] == lead and len(set(c.members)) == len(c.members)
+        assert len(c.members) >= rules["min_orgs"]
+        assert len({country[m] for m in c.members}) >= rules["min_countries"]
+        assert c.reasons and isinstance(c.lacks, list)
+    assert len({frozenset(c.members) for c in suggestions}) == len(suggestions)
+
+
+@pytest.mark.model
+def test_ranking_explained_and_never_yourself(finder, orgs):
+    for lead in orgs["org_id"].iloc[::40]:
+        r = finder.rank(lead, IDEA, k=15)
+        assert lead not in set(r["org_id"])
+        assert r["score"].is_monotonic_decreasing
+        for comps, reasons in zip(r["components"], r["reasons"], strict=True):
+            assert (
+                set(comps)
+                == set(reasons)
+                == {"thematic", "complementarity", "country", "language", "newcomer"}
+            )
+
+
+ENC = CachedEncoder(HashingEncoder(64))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["KA210", "KA220"]), st.integers(0, 2))
+def test_consortia_rules_on_random_pools(seed, action, extra):
+    """Greedy and exact search both respect the rules, whatever the pool."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(4, 30))
+    countries = list(tx.programme_countries())
+    rows = [
+        {
+            "org_id": f"O{i}",
+            "name": f"Org {i}",
+            "country": rng.choice(countries[: int(rng.integers(2, 8))]),
+            "org_type": rng.choice(tx.PARTNER_TYPES),
+            "expertise": rng.choice(["workshops", "kitchens", "care", "logistics"]),
+            "interests": "",
+            "languages": "en",
+            "past_projects": int(rng.integers(0, 4)),
+            "looking_for": "",
+        }
+        for i in range(n)
+    ]
+    f = PartnerFinder(encoder=ENC).fit(validate_table(pd.DataFrame(rows), "organisations"))
+    rules = tx.partnership_actions()[action]
+    size = rules["min_orgs"] + extra
+    for c in f.consortia("O0", "workshops", action, size=size, n=2, pool=int(rng.integers(3, 20))):
+        assert c.members[0] == "O0" and len(set(c.members)) == size
+        assert (
+            len({r["country"] for r in rows if r["org_id"] in c.members}) >= rules["min_countries"]
+        )
+
+
+@pytest.mark.model
+def test_partners_cli_json(capsys):
+    import json
+
+    assert (
+        main(
+            [
+                "partners",
+                "--org",
+                "O0001",
+                "--idea",
+                IDEA,
+                "--action",
+                "KA210",
+                "--top",
+                "4",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["partners"]) == 4 and out["consortia"]
+    assert all(p["org_id"] != "O0001" for p in out["partners"])

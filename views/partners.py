@@ -1,0 +1,60 @@
+"""Find partners: KA2 cooperation partnerships (KA210-VET, KA220-VET)."""
+
+import streamlit as st
+
+from matcher import taxonomy as tx
+from views import state
+
+st.title("Find partners")
+st.caption(
+    "Rank partners for a KA2 cooperation partnership idea and get consortia that meet the action's rules, each explained."
+)
+
+finder = state.partner_finder()
+orgs = finder.orgs_
+user = state.require_user()
+if user.role == "coordinator":
+    mine = orgs[orgs["name"] == user.organisation]
+    if mine.empty:
+        st.info(f"{user.organisation} is not in the organisations table yet.")
+        st.stop()
+    lead = mine["org_id"].iloc[0]
+    st.write(f"Lead organisation: **{user.organisation}** ({mine['country'].iloc[0]})")
+else:
+    labels = {
+        r.org_id: f"{r.org_id} - {r.name} ({r.org_type}, {r.country})" for r in orgs.itertuples()
+    }
+    lead = st.selectbox("Lead organisation", list(labels), format_func=labels.get, key="fp_lead")
+
+idea = st.text_area(
+    "Project idea",
+    "Digital tools and simulators in vocational workshops, so that apprentices practise safely before working on real machines.",
+    key="fp_idea",
+)
+c1, c2, c3 = st.columns(3)
+action = c1.radio(
+    "Action",
+    ["KA220", "KA210"],
+    captions=[tx.partnership_actions()[a]["label"] for a in ("KA220", "KA210")],
+    key="fp_action",
+)
+newcomer = c2.slider("Preference for newcomers", 0.0, 0.5, 0.1, 0.05)
+k = c3.slider("Partners to list", 5, 30, 10, 5)
+
+ranked = finder.rank(lead, idea, k=k, newcomer_weight=newcomer)
+table, crit = state.component_columns(ranked)
+st.dataframe(
+    table[["rank", "org_id", "name", "country", "org_type", "past_projects", "score", *crit]],
+    column_config=state.progress_config(crit),
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader(f"Suggested {action} consortia")
+for n, c in enumerate(finder.consortia(lead, idea, action, newcomer_weight=newcomer), start=1):
+    names = orgs.set_index("org_id").loc[c.members, "name"]
+    with st.expander(f"{n}. {' + '.join(names)}  (score {c.score:.2f})", expanded=n == 1):
+        st.markdown("\n".join(f"- {r}" for r in c.reasons))
+        if c.lacks:
+            st.warning("Still lacks: " + ", ".join(c.lacks))
+        st.caption(f"Search: {c.method}")
