@@ -33,9 +33,10 @@ def main() -> None:
             ("Insights", "insights", "[data-testid='stVegaLiteChart']"),
             ("Data", "data", "[data-testid='stFileUploader']"),
             ("Decisions", "decisions", "[data-testid='stDataFrame']"),
+            ("Find partners (KA2)", "partners", "[data-testid='stExpander']"),
         ]:
             page.get_by_role("link", name=title).click()
-            page.get_by_role("heading", name=title).wait_for(timeout=120_000)
+            page.get_by_role("heading", name=title.split(" (")[0]).wait_for(timeout=120_000)
             page.locator(ready).first.wait_for(timeout=120_000)
             page.wait_for_timeout(2500)
             page.screenshot(path=str(OUT / f"{name}.png"))

@@ -248,7 +248,9 @@ def generate_sample(
             name = (
                 f"{city} {sector.split(' and ')[0].title()} {LEGAL_FORMS[country]}"
                 if org_type == "company"
-                else f"{label.split(',')[0]} - {city}"
+                else f"City of {city}: {sector}"
+                if org_type == "public_body"
+                else f"{city} Community Association ({sector})"
             )
             description = f"{label}. Trainees join the team and learn on the job: {text}"
         acts = ""

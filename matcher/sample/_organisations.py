@@ -136,7 +136,16 @@ def generate_organisations(
         )
 
     countries = sorted(set(participants["home_country"]) | set(hosts["country"]))
-    sectors = sorted(set(hosts["sector"]))
+    branches = (
+        "hospitality",
+        "crafts",
+        "metal and electrical industry",
+        "health and care",
+        "retail and commerce",
+        "construction",
+        "transport and logistics",
+        "ICT",
+    )
     for _ in range(n_other):
         country = rng.choice(countries)
         city = rng.choice(CITIES[country])
@@ -151,7 +160,7 @@ def generate_organisations(
                 "ngo",
             ]
         )
-        sector = rng.choice(sectors)
+        sector = rng.choice(branches)
         theme = rng.choice(THEMES)
         name, expertise = {
             "chamber": (
@@ -159,7 +168,7 @@ def generate_organisations(
                 f"Chamber organising apprenticeships, final examinations and company networks; strong in {sector}.",
             ),
             "social_partner": (
-                f"{city} Employers' and Workers' Council for {sector}",
+                f"{city} {'Employers Association' if rng.random() < 0.5 else 'Trade Union'} of {sector.title()}",
                 f"Social partner negotiating training funds and working conditions in {sector}; apprenticeship quality.",
             ),
             "public_authority": (

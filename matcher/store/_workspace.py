@@ -352,13 +352,7 @@ class Workspace:
         if rating is not None and (action != "complete" or not 1 <= int(rating) <= 5):
             raise ValueError("a rating (1-5) goes with 'complete' only")
         with self.engine.begin() as conn:
-            org = conn.execute(
-                sa.select(T.participants.c.sending_org).where(
-                    T.participants.c.participant_id == participant_id
-                )
-            ).scalar()
-            if org is None:
-                raise KeyError(f"unknown participant_id '{participant_id}'")
+            org = _sending_org(conn, participant_id)
             if (
                 conn.execute(
                     sa.select(T.hosts.c.host_id).where(T.hosts.c.host_id == host_id)
@@ -458,13 +452,7 @@ class Workspace:
         """Delete a participant and every decision about them (the audit keeps a hash only)."""
         _require(user, "admin", "coordinator")
         with self.engine.begin() as conn:
-            org = conn.execute(
-                sa.select(T.participants.c.sending_org).where(
-                    T.participants.c.participant_id == participant_id
-                )
-            ).scalar()
-            if org is None:
-                raise KeyError(f"unknown participant_id '{participant_id}'")
+            org = _sending_org(conn, participant_id)
             if user.role == "coordinator" and org != user.organisation:
                 raise AccessDenied(
                     f"{participant_id} is not a participant of {user.organisation!r}"
@@ -516,6 +504,18 @@ class Workspace:
                 details=details[:2000],
             )
         )
+
+
+def _sending_org(conn, participant_id: str) -> str:
+    """The participant's sending organisation (KeyError for an unknown id)."""
+    org = conn.execute(
+        sa.select(T.participants.c.sending_org).where(
+            T.participants.c.participant_id == participant_id
+        )
+    ).scalar()
+    if org is None:
+        raise KeyError(f"unknown participant_id '{participant_id}'")
+    return org
 
 
 def _hash(participant_id: str) -> str:
