@@ -23,9 +23,11 @@ if ok:
         st.rerun()
 
 if state.is_sample_workspace():
+    demo = ws.users()
+    demo = demo[demo["demo"]]
     rows = [
-        {"user name": name, "password": state.DEMO_PASSWORD, "role": role, "acts for": org}
-        for name, role, org in state.demo_accounts(ws.participants())
+        {"user name": r.username, "password": state.DEMO_PASSWORD, "role": r.role, "acts for": r.organisation}
+        for r in demo.itertuples()
     ]
     st.info(
         "**Demo accounts of the sample workspace** (synthetic data only; a real workspace, set with MATCHER_DATABASE_URL, has none):"
