@@ -16,10 +16,21 @@ def _cmd_import(args) -> int:
     from ._cli_common import load_inputs_optional
 
     participants, hosts = load_inputs_optional(args)
-    if participants is None and hosts is None:
-        print("matcher: error: give --participants and/or --hosts", file=sys.stderr)
+    organisations = None
+    if args.organisations:
+        import warnings
+
+        from .io import load_organisations
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            organisations = load_organisations(args.organisations, encoding=args.encoding)
+    if participants is None and hosts is None and organisations is None:
+        print(
+            "matcher: error: give --participants, --hosts and/or --organisations", file=sys.stderr
+        )
         return 1
-    report = _workspace(args).import_tables(participants, hosts)
+    report = _workspace(args).import_tables(participants, hosts, organisations=organisations)
     print(f"imported into {args.db or 'the default workspace'}: {report}")
     return 0
 
@@ -76,6 +87,7 @@ def add_commands(sub) -> None:
     )
     p.add_argument("--participants", metavar="P", help="participants table")
     p.add_argument("--hosts", metavar="H", help="hosts table")
+    p.add_argument("--organisations", metavar="O", help="organisations table (KA2 partner search)")
     p.add_argument("--encoding", help="text encoding of CSV inputs")
     db(p)
     p.set_defaults(func=_cmd_import)

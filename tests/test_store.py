@@ -244,18 +244,33 @@ def test_upgrade_from_version_1(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = sa.create_engine(url)
-    old = [t for t in T.metadata.sorted_tables if t.name != "models"]
+    old = [t for t in T.metadata.sorted_tables if t.name not in ("models", "organisations")]
     T.metadata.create_all(engine, tables=old)
     with engine.begin() as conn:
         conn.execute(T.meta.insert().values(key="schema_version", value="1"))
     engine.dispose()
     ws = Workspace(url)
-    assert ws.schema_version() == 2
-    assert "models" in sa.inspect(ws.engine).get_table_names()
+    assert ws.schema_version() == 3
+    assert {"models", "organisations"} <= set(sa.inspect(ws.engine).get_table_names())
+
+
+def test_organisations_import_and_export(ws, tmp_path):
+    from matcher.io import load_organisations
+    from matcher.taxonomy import sample_dir
+
+    orgs = load_organisations(sample_dir() / "organisations.csv")
+    report = ws.import_tables(organisations=orgs)
+    assert report.added == {"organisations": len(orgs)}
+    back = ws.organisations()
+    assert list(back["org_id"]) == sorted(orgs["org_id"])
+    with pytest.raises(AccessDenied):
+        ws.import_tables(organisations=orgs, user=User("c", "coordinator", "x"))
+    names = {p.name for p in ws.export(tmp_path / "out")}
+    assert names == {"participants.csv", "hosts.csv", "organisations.csv"}
 
 
 def test_schema_version_guard(ws):
-    assert ws.schema_version() == 2
+    assert ws.schema_version() == 3
     with ws.engine.begin() as conn:
         conn.execute(sa.text("UPDATE meta SET value='99' WHERE key='schema_version'"))
     with pytest.raises(RuntimeError, match="upgrade matcher"):

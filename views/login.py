@@ -26,7 +26,12 @@ if state.is_sample_workspace():
     demo = ws.users()
     demo = demo[demo["demo"]]
     rows = [
-        {"user name": r.username, "password": state.DEMO_PASSWORD, "role": r.role, "acts for": r.organisation}
+        {
+            "user name": r.username,
+            "password": state.DEMO_PASSWORD,
+            "role": r.role,
+            "acts for": r.organisation,
+        }
         for r in demo.itertuples()
     ]
     st.info(

@@ -12,6 +12,11 @@ st.caption(
 
 finder = state.partner_finder()
 orgs = finder.orgs_
+if orgs.empty:
+    st.info(
+        "The workspace has no organisations yet: an admin imports them with 'matcher import --organisations FILE'."
+    )
+    st.stop()
 user = state.require_user()
 if user.role == "coordinator":
     mine = orgs[orgs["name"] == user.organisation]

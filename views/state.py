@@ -14,6 +14,7 @@ import streamlit as st
 
 from matcher import Config, Matcher, load_hosts, load_participants
 from matcher.encode import make_encoder
+from matcher.io import load_organisations
 from matcher.store import User, Workspace
 from matcher.store import _tables as T
 from matcher.taxonomy import sample_dir
@@ -58,7 +59,8 @@ def workspace() -> Workspace:
             warnings.simplefilter("ignore")
             p = load_participants(sample_dir() / "participants.csv")
             h = load_hosts(sample_dir() / "hosts.csv")
-        ws.import_tables(p, h)
+            o = load_organisations(sample_dir() / "organisations.csv")
+        ws.import_tables(p, h, organisations=o)
         for name, role, org in demo_accounts(p):
             ws.add_user(name, DEMO_PASSWORD, role, org, demo=True)
     return ws
@@ -82,16 +84,25 @@ def _workspace_frames(version: str):
     return ws.participants(), ws.hosts(), ws.history()
 
 
-@st.cache_resource(show_spinner="Reading the organisations...")
-def partner_finder():
-    """KA2 partner search over the bundled sample organisations."""
-    from matcher.io import load_organisations
+@st.cache_resource(show_spinner="Reading the organisations...", max_entries=4)
+def _partner_finder(version: str):
     from matcher.partners import PartnerFinder
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        orgs = load_organisations(sample_dir() / "organisations.csv")
-    return PartnerFinder(encoder=encoder()).fit(orgs)
+    return PartnerFinder(encoder=encoder()).fit(workspace().organisations())
+
+
+def partner_finder():
+    """KA2 partner search over the workspace's organisations."""
+    ws = workspace()
+    with ws.engine.connect() as conn:
+        version = repr(
+            conn.execute(
+                sa.select(sa.func.count(), sa.func.max(T.organisations.c.updated_at)).select_from(
+                    T.organisations
+                )
+            ).one()
+        )
+    return _partner_finder(version)
 
 
 def _workspace_version() -> str:

@@ -2,7 +2,13 @@
 acceptance), with an inclusion priority."""
 
 from ._allocate import METHODS, PRIORITIES, Allocation, allocate
-from ._solvers import UNASSIGNED, blocking_pairs, deferred_acceptance, optimal_assignment
+from ._solvers import (
+    UNASSIGNED,
+    blocking_pairs,
+    check_stability,
+    deferred_acceptance,
+    optimal_assignment,
+)
 
 __all__ = [
     "allocate",
@@ -12,5 +18,6 @@ __all__ = [
     "optimal_assignment",
     "deferred_acceptance",
     "blocking_pairs",
+    "check_stability",
     "UNASSIGNED",
 ]

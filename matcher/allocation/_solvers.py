@@ -12,7 +12,13 @@ import heapq
 
 import numpy as np
 
-__all__ = ["optimal_assignment", "deferred_acceptance", "blocking_pairs", "UNASSIGNED"]
+__all__ = [
+    "optimal_assignment",
+    "deferred_acceptance",
+    "blocking_pairs",
+    "check_stability",
+    "UNASSIGNED",
+]
 
 UNASSIGNED = -1
 
@@ -186,3 +192,15 @@ def blocking_pairs(assign, scores, mask, capacity, priority=None) -> list[tuple[
         if used[j] < capacity[j] or _host_key(prio[i], float(scores[i, j]), int(i)) > worst_key[j]:
             out.append((int(i), int(j)))
     return out
+
+
+def check_stability(assign, scores, mask, capacity, priority=None) -> list[tuple[int, int]]:
+    """The blocking pairs of an assignment (empty when it is stable): an alias of
+    :func:`blocking_pairs` under the name the matching literature uses for the check.
+
+    Examples
+    --------
+    >>> check_stability([1, 0], [[0.9, 0.1], [0.8, 0.7]], [[True, True], [True, True]], [1, 1])
+    [(0, 0)]
+    """
+    return blocking_pairs(assign, scores, mask, capacity, priority)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..io import HOSTS, PARTICIPANTS
+from ..io import HOSTS, ORGANISATIONS, PARTICIPANTS
 
 __all__ = [
     "metadata",
@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 #: Bumped with every change to the tables; ``Workspace.upgrade`` brings older files up to it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DECISION_ACTIONS = ("shortlist", "propose", "accept", "decline", "complete", "withdraw")
 
@@ -111,4 +111,12 @@ models = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# version 3: organisations (KA2 partner search), as in the organisations table contract
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    *_columns(ORGANISATIONS),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .._config import Config
-from ..io import HOSTS, PARTICIPANTS, validate_table, write_table, write_workbook
+from ..io import HOSTS, ORGANISATIONS, PARTICIPANTS, validate_table, write_table, write_workbook
 from ..privacy import MIN_GROUP, SPECIAL_CATEGORY, candidate_view, pseudonym, suppress_small_groups
 from . import _tables as T
 from ._passwords import hash_password, verify_password
@@ -86,7 +86,7 @@ class Workspace:
     --------
     >>> ws = Workspace("sqlite:///:memory:")
     >>> ws.schema_version()
-    2
+    3
     """
 
     def __init__(self, url: str | None = None):
@@ -154,14 +154,22 @@ class Workspace:
         participants: pd.DataFrame | None = None,
         hosts: pd.DataFrame | None = None,
         user: User = SYSTEM,
+        organisations: pd.DataFrame | None = None,
     ) -> ImportReport:
-        """Upsert validated tables by id, all or nothing, and report what changed."""
+        """Upsert validated tables by id, all or nothing, and report what changed.
+
+        Coordinators import their own organisation's participants only; hosts and
+        organisations are an admin's.
+        """
         _require(user, "admin", "coordinator")
+        if user.role == "coordinator" and (hosts is not None or organisations is not None):
+            raise AccessDenied("hosts and organisations are imported by an admin")
         report = ImportReport()
         with self.engine.begin() as conn:
             for frame, table, schema in (
                 (participants, T.participants, PARTICIPANTS),
                 (hosts, T.hosts, HOSTS),
+                (organisations, T.organisations, ORGANISATIONS),
             ):
                 if frame is None:
                     continue
@@ -236,6 +244,12 @@ class Workspace:
         df = df[list(schema.names)]
         return validate_table(df, schema) if len(df) else df
 
+    def organisations(self, user: User = SYSTEM) -> pd.DataFrame:
+        """Organisations for KA2 partner search (public profiles: everyone may read them)."""
+        return self._frame(
+            sa.select(T.organisations).order_by(T.organisations.c.org_id), ORGANISATIONS
+        )
+
     def candidates(self, user: User, host_id: str | None = None) -> pd.DataFrame:
         """What a host sees of the candidates: consenting, pseudonymised, no special category."""
         _require(user, "admin", "host")
@@ -264,13 +278,17 @@ class Workspace:
         return suppress_small_groups(g, "participants", min_group)
 
     def export(self, path, user: User = SYSTEM) -> list[Path]:
-        """Write participants and hosts: ``DIR`` (two CSV files) or ``FILE.xlsx`` (two sheets)."""
-        p, h = self.participants(user), self.hosts(user)
+        """Write participants, hosts (and organisations, if any): ``DIR`` (CSV files) or
+        ``FILE.xlsx`` (one sheet each)."""
+        tables = {"participants": self.participants(user), "hosts": self.hosts(user)}
+        orgs = self.organisations(user)
+        if len(orgs):
+            tables["organisations"] = orgs
         path = Path(path)
         if path.suffix.lower() == ".xlsx":
-            return [write_workbook({"participants": p, "hosts": h}, path)]
+            return [write_workbook(tables, path)]
         path.mkdir(parents=True, exist_ok=True)
-        return [write_table(p, path / "participants.csv"), write_table(h, path / "hosts.csv")]
+        return [write_table(frame, path / f"{name}.csv") for name, frame in tables.items()]
 
     # --- users -----------------------------------------------------------------------------
 
@@ -548,5 +566,10 @@ def _v2_models(conn) -> None:
     T.models.create(conn, checkfirst=True)
 
 
+def _v3_organisations(conn) -> None:
+    """Version 3 adds the organisations of KA2 partner search."""
+    T.organisations.create(conn, checkfirst=True)
+
+
 # version -> function(conn) bringing the schema from version-1 to version
-_MIGRATIONS: dict = {2: _v2_models}
+_MIGRATIONS: dict = {2: _v2_models, 3: _v3_organisations}
