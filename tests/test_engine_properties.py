@@ -109,3 +109,15 @@ def test_cache_encodes_each_text_once(tmp_path, sample_frames):
 
 def test_activity_vocabulary_matches_taxonomy():
     assert len(tx.ACTIVITIES) == len(tx.activity_limits())
+
+
+def test_cache_reports_progress_on_long_batches(tmp_path):
+    calls = []
+    enc = CachedEncoder(
+        HashingEncoder(32), tmp_path, progress=lambda done, total: calls.append((done, total))
+    )
+    enc.encode([f"text {i}" for i in range(300)])
+    assert calls == [(128, 300), (256, 300), (300, 300)]
+    calls.clear()
+    enc.encode([f"text {i}" for i in range(300)])
+    assert calls == []  # nothing new to encode

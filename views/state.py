@@ -147,21 +147,28 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, str]:
 
 
 def matcher() -> Matcher:
+    """The working dataset's fitted matcher (built once per process and dataset)."""
     p, h, history, key = frames()
-    if key not in st.session_state.get("_fitted", set()):
-        with st.spinner(
-            "Preparing the matcher (a first start encodes texts; later starts use the cache)..."
-        ):
+    if key in st.session_state.get("_fitted", set()):
+        return fitted(key, p, h, history)
+    enc = encoder()
+    bar = st.empty()
+    enc.progress = lambda done, total: bar.progress(
+        done / total, f"Encoding texts for the first time: {done:,} of {total:,} (later starts use the cache)"
+    )
+    try:
+        with st.spinner("Preparing the matcher..."):
             m = fitted(key, p, h, history)
-        st.session_state.setdefault("_fitted", set()).add(key)
-        return m
-    return fitted(key, p, h, history)
+    finally:
+        enc.progress = None
+        bar.empty()
+    st.session_state.setdefault("_fitted", set()).add(key)
+    return m
 
 
 def prepare_in_background() -> None:
-    """Fit the workspace's matcher into the process cache (no spinner, result unused)."""
-    p, h, history, key = frames()
-    fitted(key, p, h, history)
+    """Build the matcher while the user signs in (with its progress on a first start)."""
+    matcher()
 
 
 def my_participants(m: Matcher) -> pd.DataFrame:

@@ -21,7 +21,8 @@ class CachedEncoder:
 
     Vectors live in memory and in ``cache_dir/embeddings.sqlite`` (table per model
     identity). ``encoded`` counts texts actually sent to the model, ``hits`` those served
-    from the cache.
+    from the cache. ``progress``, when set, is called as ``progress(done, total)`` while a
+    long batch of new texts is encoded (the dashboard shows it as a progress bar).
 
     Examples
     --------
@@ -75,6 +76,18 @@ class CachedEncoder:
                 for key, blob in con.execute(q, chunk):
                     self._memory[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
 
+    def _encode_new(self, texts: list[str], chunk: int = 128) -> np.ndarray:
+        """Encode texts the cache does not know, reporting ``progress(done, total)`` if set."""
+        if self.progress is None or len(texts) <= chunk:
+            return np.asarray(self.encoder.encode(texts), dtype=np.float32)
+        parts = []
+        for start in range(0, len(texts), chunk):
+            parts.append(
+                np.asarray(self.encoder.encode(texts[start : start + chunk]), dtype=np.float32)
+            )
+            self.progress(min(start + chunk, len(texts)), len(texts))
+        return np.vstack(parts)
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors for ``texts`` (n, dim), encoding only texts never seen with this model."""
         texts = list(texts)
@@ -88,7 +101,7 @@ class CachedEncoder:
                     todo[k] = t
             self.hits += len(texts) - len(todo)
             if todo:
-                vectors = np.asarray(self.encoder.encode(list(todo.values())), dtype=np.float32)
+                vectors = self._encode_new(list(todo.values()))
                 self.encoded += len(todo)
                 rows = []
                 for k, v in zip(todo, vectors, strict=True):
