@@ -29,28 +29,18 @@ if ranked.empty:
         "No consenting candidate fits this host's rules (role, activities, durations, dates, country)."
     )
 else:
-    table, crit = state.component_columns(ranked)
-    st.dataframe(
-        table[
-            [
-                "rank",
-                "candidate",
-                "role",
-                "activity",
-                "home_country",
-                "occupation",
-                "languages",
-                "duration_min_days",
-                "duration_max_days",
-                "score",
-                *crit,
-            ]
-        ],
-        column_config=state.progress_config(crit),
-        hide_index=True,
-        width="stretch",
-        key="bc_table",
-    )
+    columns = [
+        "rank",
+        "candidate",
+        "role",
+        "activity",
+        "home_country",
+        "occupation",
+        "languages",
+        "duration_min_days",
+        "duration_max_days",
+    ]
+    state.show_ranking(ranked, columns, key="bc_table")
     pick = st.selectbox("Why this candidate?", list(ranked["candidate"]))
     row = ranked.set_index("candidate").loc[pick]
     st.table({"criterion": list(row["reasons"]), "reason": list(row["reasons"].values())})

@@ -113,13 +113,8 @@ if pid is not None:
             "No feasible host matches these filters. Loosen the filters, or pick a host below to see which rules exclude it."
         )
     else:
-        table, crit = state.component_columns(ranked)
-        st.dataframe(
-            table[["rank", "host_id", "name", "country", "org_type", "sector", "score", *crit]],
-            column_config=state.progress_config(crit),
-            hide_index=True,
-            width="stretch",
-            key="fh_table",
+        state.show_ranking(
+            ranked, ["rank", "host_id", "name", "country", "org_type", "sector"], key="fh_table"
         )
         top = ranked.iloc[0]
         st.caption(f"Top match {top['host_id']}: " + top["reasons"]["sector"])

@@ -47,13 +47,7 @@ newcomer = c2.slider("Preference for newcomers", 0.0, 0.5, 0.1, 0.05)
 k = c3.slider("Partners to list", 5, 30, 10, 5)
 
 ranked = finder.rank(lead, idea, k=k, newcomer_weight=newcomer)
-table, crit = state.component_columns(ranked)
-st.dataframe(
-    table[["rank", "org_id", "name", "country", "org_type", "past_projects", "score", *crit]],
-    column_config=state.progress_config(crit),
-    hide_index=True,
-    width="stretch",
-)
+state.show_ranking(ranked, ["rank", "org_id", "name", "country", "org_type", "past_projects"])
 
 st.subheader(f"Suggested {action} consortia")
 for n, c in enumerate(finder.consortia(lead, idea, action, newcomer_weight=newcomer), start=1):

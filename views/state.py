@@ -154,7 +154,8 @@ def matcher() -> Matcher:
     enc = encoder()
     bar = st.empty()
     enc.progress = lambda done, total: bar.progress(
-        done / total, f"Encoding texts for the first time: {done:,} of {total:,} (later starts use the cache)"
+        done / total,
+        f"Encoding texts for the first time: {done:,} of {total:,} (later starts use the cache)",
     )
     try:
         with st.spinner("Preparing the matcher..."):
@@ -224,6 +225,18 @@ def component_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     comps.columns = [f"{c} fit" for c in comps.columns]
     return pd.concat([df.drop(columns=["components", "reasons"]), comps], axis=1), list(
         comps.columns
+    )
+
+
+def show_ranking(ranked: pd.DataFrame, columns: list[str], key: str | None = None) -> None:
+    """A ranked result as a table: the given columns, then the score and each criterion as bars."""
+    table, crit = component_columns(ranked)
+    st.dataframe(
+        table[[*columns, "score", *crit]],
+        column_config=progress_config(crit),
+        hide_index=True,
+        width="stretch",
+        key=key,
     )
 
 
