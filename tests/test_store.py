@@ -152,11 +152,13 @@ def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
         ws.record(host, pid, hid, "accept")  # nothing proposed yet
     ws.record(coord, pid, hid, "shortlist")
     ws.record(coord, pid, hid, "propose", "strong sector fit")
+    assert list(ws.open_proposals(host)["candidate"]) == [pseudonym(pid)]
     with pytest.raises(AccessDenied):
         ws.record(coord, pid, hid, "accept")
     with pytest.raises(AccessDenied):
         ws.record(User("c2", "coordinator", "Other School"), pid, hid, "propose")
     ws.record(host, pid, hid, "decline", "no places in that month")
+    assert ws.open_proposals(host).empty
     seen_by_host = ws.decisions(host)
     assert "participant_id" not in seen_by_host and set(seen_by_host["candidate"]) == {
         pseudonym(pid)

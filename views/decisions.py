@@ -51,10 +51,8 @@ if user.role in ("coordinator", "admin"):
 
 if user.role in ("host", "admin"):
     st.subheader("Proposals to respond to" if user.role == "host" else "Respond for a host")
-    d = ws.decisions(user)
-    id_col = "candidate" if "candidate" in d else "participant_id"
-    last = d.sort_values("id").groupby([id_col, "host_id"]).tail(1)
-    pending = last[last["action"] == "propose"]
+    pending = ws.open_proposals(user)
+    id_col = "candidate" if "candidate" in pending else "participant_id"
     if pending.empty:
         st.info("No open proposals.")
     else:

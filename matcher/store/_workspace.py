@@ -462,6 +462,13 @@ class Workspace:
             df = df.rename(columns={"participant_id": "candidate"}).drop(columns=["sending_org"])
         return df
 
+    def open_proposals(self, user: User = SYSTEM) -> pd.DataFrame:
+        """Proposals still waiting for the host's answer (their latest decision is 'propose')."""
+        d = self.decisions(user)
+        id_col = "candidate" if "candidate" in d else "participant_id"
+        last = d.sort_values("id").groupby([id_col, "host_id"]).tail(1)
+        return last[last["action"] == "propose"].reset_index(drop=True)
+
     def history(self) -> pd.DataFrame:
         """All decisions, for the engine's cooperation criterion (internal use)."""
         return self.decisions(SYSTEM)
