@@ -1,19 +1,8 @@
-import os
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-# A project-local embedding cache: repeated runs encode nothing; CI starts cold.
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("MATCHER_CACHE_DIR", os.path.join(_ROOT, ".matcher", "test-cache"))
-os.environ.setdefault("MATCHER_SHOW_PROGRESS", "false")
-# the dashboard's sample workspace (with its decisions) lives in a fresh folder per test run
-import tempfile  # noqa: E402
-
-os.environ["MATCHER_WORKSPACE_DIR"] = tempfile.mkdtemp(prefix="matcher-ws-")
-
-from matcher.taxonomy import sample_dir  # noqa: E402
+# the environment (offline, cache, workspace folder) is set in the repository's conftest.py
+from matcher.taxonomy import sample_dir
 
 
 @pytest.fixture(scope="session")

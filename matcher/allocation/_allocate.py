@@ -96,8 +96,16 @@ def allocate(
 
     Examples
     --------
-    >>> result = allocate(matcher, "stable")  # doctest: +SKIP
-    >>> result.summary["placed_pct"]  # doctest: +SKIP
+    >>> import warnings; warnings.simplefilter("ignore")
+    >>> from matcher import Matcher
+    >>> from matcher.encode import HashingEncoder
+    >>> from matcher.io import validate_table
+    >>> from matcher.sample import generate_sample
+    >>> p, h = generate_sample(30, 20, seed=1)
+    >>> m = Matcher(encoder=HashingEncoder()).fit(validate_table(p, "participants"), validate_table(h, "hosts"))
+    >>> result = allocate(m, "stable")
+    >>> result.summary["blocking_pairs"], len(result.assignments)
+    (0, 30)
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")

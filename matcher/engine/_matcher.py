@@ -70,9 +70,12 @@ class Matcher:
     --------
     >>> from matcher import Matcher, load_participants, load_hosts
     >>> from matcher.taxonomy import sample_dir
+    >>> import warnings; warnings.simplefilter("ignore")
     >>> m = Matcher().fit(load_participants(sample_dir() / "participants.csv"),
-    ...                   load_hosts(sample_dir() / "hosts.csv"))  # doctest: +SKIP
-    >>> m.recommend_hosts("P0001", k=3)[["rank", "host_id", "score"]]  # doctest: +SKIP
+    ...                   load_hosts(sample_dir() / "hosts.csv"))
+    >>> ranked = m.recommend_hosts("P0001", k=3)
+    >>> list(ranked["rank"]), bool(ranked["score"].is_monotonic_decreasing)
+    ([1, 2, 3], True)
     """
 
     def __init__(self, config: Config | None = None, encoder=None, scorer=None):
