@@ -1,4 +1,3 @@
-
 import pytest
 
 # the environment (offline, cache, workspace folder) is set in the repository's conftest.py
