@@ -104,6 +104,7 @@ def _matching_library(scores, mask, capacity, priority=None):
     return assign
 
 
+@pytest.mark.filterwarnings("ignore:.*has an empty preference list")
 @SETTINGS
 @given(instances(), st.booleans())
 def test_stable_matches_the_matching_library(inst, with_priority):

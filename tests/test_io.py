@@ -68,7 +68,8 @@ def test_explicit_encoding(tmp_path):
         HEADER + "\nP1;learner;PL;Zespół Szkół;kucharz;pl:native;14;30\n",
         encoding="cp1250",
     )
-    df = load_participants(path, encoding="cp1250")
+    with pytest.warns(UserWarning, match="activity: inferred"):
+        df = load_participants(path, encoding="cp1250")
     assert df.loc[0, "sending_org"] == "Zespół Szkół"
 
 
