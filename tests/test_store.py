@@ -144,7 +144,7 @@ def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
 
     participants, hosts = sample_frames
     m0 = Matcher(encoder=encoder).fit(participants, hosts)
-    pid = m0.recommend_hosts("P0001", k=1)["participant_id"] if False else "P0001"
+    pid = "P0001"
     hid = m0.recommend_hosts(pid, k=2)["host_id"].iloc[0]
     org = participants.set_index("participant_id").at[pid, "sending_org"]
     coord, host = User("c", "coordinator", org), User("h", "host", hid)
@@ -167,6 +167,8 @@ def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
     e = m.explain(pid, hid)
     assert not e.feasible and "not_declined" in e.broken_rules
     assert hid not in set(m.recommend_hosts(pid, k=50)["host_id"])
+    _, mask = m.score_matrix([pid], [hid, *[h for h in hosts["host_id"][:5] if h != hid]])
+    assert not mask[0, 0]  # the same rule in block scoring (index arrays, not a slice)
     assert e.components["cooperation"] == pytest.approx(0.25)
     other = participants[
         (participants["sending_org"] == org) & (participants["participant_id"] != pid)

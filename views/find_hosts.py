@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from matcher import Matcher, plots
+from matcher import plots
 from matcher import taxonomy as tx
 from matcher.io import DataValidationError, validate_table
 from views import state
@@ -87,8 +87,7 @@ else:
                     + "\n".join(f"- {p.column}: {p.message}" for p in exc.problems)
                 )
         if "fh_profile" in st.session_state:
-            one = st.session_state["fh_profile"]
-            m = Matcher(encoder=state.encoder()).fit(one, m.hosts_.reset_index(drop=True))
+            m = state.profile_matcher(st.session_state["fh_profile"], m)
             pid = "NEW"
 
 if pid is not None:

@@ -172,6 +172,16 @@ def prepare_in_background() -> None:
     matcher()
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _profile_matcher(key: str, _profile: pd.DataFrame, _hosts: pd.DataFrame) -> Matcher:
+    return Matcher(encoder=encoder()).fit(_profile, _hosts)
+
+
+def profile_matcher(profile: pd.DataFrame, m: Matcher) -> Matcher:
+    """A matcher for a typed-in profile against the working hosts, fitted once per profile."""
+    return _profile_matcher(frame_key(profile, m.hosts_), profile, m.hosts_.reset_index(drop=True))
+
+
 def my_participants(m: Matcher) -> pd.DataFrame:
     """The participants this user acts for: a coordinator their organisation's, an admin all."""
     u = require_user()

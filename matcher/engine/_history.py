@@ -27,12 +27,14 @@ class History:
         return self.coop[self.org_of[pi]][:, hj]
 
     def not_declined(self, pi, hj, n_hosts: int) -> np.ndarray:
-        ok = np.ones((len(pi), n_hosts), dtype=bool)
+        """``(len(pi), n_hosts_in_block)``: False where the host already declined the participant."""
+        cols = np.arange(n_hosts)[hj]
+        ok = np.ones((len(pi), len(cols)), dtype=bool)
         for r, i in enumerate(pi):
             hs = self.declined.get(int(i))
             if hs is not None:
-                ok[r, hs] = False
-        return ok[:, hj] if not isinstance(hj, slice) else ok[:, hj]
+                ok[r] = ~np.isin(cols, hs)
+        return ok
 
 
 def build_history(

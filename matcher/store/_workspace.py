@@ -232,7 +232,7 @@ class Workspace:
         return self._frame(q.order_by(T.participants.c.participant_id), PARTICIPANTS)
 
     def hosts(self, user: User = SYSTEM) -> pd.DataFrame:
-        """Host offers: everyone sees them (they are published offers); a host its own first."""
+        """Host offers: every role may read them (they are published offers)."""
         q = sa.select(T.hosts).order_by(T.hosts.c.host_id)
         return self._frame(q, HOSTS)
 
