@@ -111,7 +111,7 @@ def main() -> None:
         hosts = validate_table(hosts, "hosts")
         matcher = Matcher(encoder=enc).fit(participants, hosts)
         scores, mask = matcher.score_matrix()
-        cap = matcher.H_.capacity
+        cap = matcher.hosts_["capacity"].to_numpy()
         opt, t_opt = timed(lambda: optimal_assignment(scores, mask, cap))  # noqa: B023
         ref, t_lsa = timed(lambda: lsa_expanded(scores, mask, cap))  # noqa: B023
         total = lambda a, s=scores: float(s[a >= 0, a[a >= 0]].astype(np.float64).sum())  # noqa: E731

@@ -63,8 +63,8 @@ def main() -> None:
     for n in args.sizes:
         h = scaled_hosts(hosts, n)
         m = Matcher(encoder=enc).fit(participants, h)
-        H = np.ascontiguousarray(m.H_.emb)
-        q = np.ascontiguousarray(m.P_.emb[0])
+        H = np.ascontiguousarray(m.host_vectors_)
+        q = np.ascontiguousarray(m.participant_vectors_[0])
         Ht, qt = torch.from_numpy(H), torch.from_numpy(q[None, :])
 
         def bare(H=H, q=q):

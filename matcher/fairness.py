@@ -62,7 +62,7 @@ def exposure(
     p = matcher.participants_
     scores, mask = matcher.score_matrix()
     if consenting_only:
-        mask = mask & matcher.P_.consent[:, None]
+        mask = mask & p["consent_share"].to_numpy(bool)[:, None]
     values = p[group].to_numpy()
     protected = values.astype(bool) if min_share is not None else None
     weights = _position_weights(k)

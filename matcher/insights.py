@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from . import taxonomy as tx
-from .engine._links import field_nace_codes
+from .engine import field_nace_codes
 from .io import parse_languages, parse_list
 
 __all__ = ["best_matches", "coverage", "supply_demand", "language_gaps", "host_fields"]
@@ -27,9 +27,9 @@ def best_matches(matcher) -> pd.DataFrame:
             "participant_id": p["participant_id"],
             "role": p["role"],
             "home_country": p["home_country"],
-            "field": [_broad_name(link.code) for link in matcher.field_links_],
+            "field": [_broad_name(link.field) for link in matcher.occupation_links_],
             "feasible_hosts": mask.sum(axis=1),
-            "best_host": np.where(has, matcher.H_.ids[best], ""),
+            "best_host": np.where(has, matcher.host_ids_[best], ""),
             "best_score": np.where(has, scores[rows, best], np.nan),
         }
     )
@@ -78,20 +78,20 @@ def supply_demand(matcher) -> pd.DataFrame:
     """
     h = matcher.hosts_
     supply = pd.DataFrame(
-        {"field": host_fields(matcher.H_.nace), "country": h["country"], "places": h["capacity"]}
+        {"field": host_fields([link.code for link in matcher.nace_links_]), "country": h["country"], "places": h["capacity"]}
     )
     supply = supply.groupby(["field", "country"], as_index=False)["places"].sum()
     host_countries = sorted(set(h["country"]))
     rows = []
     for link, home, prefs in zip(
-        matcher.field_links_,
+        matcher.occupation_links_,
         matcher.participants_["home_country"],
         matcher.participants_["preferred_countries"],
         strict=True,
     ):
         dest = parse_list(prefs) or [c for c in host_countries if c != home]
         for c in dest:
-            rows.append((_broad_name(link.code), c, 1.0 / len(dest)))
+            rows.append((_broad_name(link.field), c, 1.0 / len(dest)))
     demand = (
         pd.DataFrame(rows, columns=["field", "country", "demand"])
         .groupby(["field", "country"], as_index=False)["demand"]

@@ -70,15 +70,8 @@ class LearnedScorer:
 
 def pair_features(matcher, participant_ids, host_ids) -> pd.DataFrame:
     """Components of each (participant, host) pair: ``(n_pairs, n_criteria)``."""
-    pi = np.array([matcher._p(p) for p in participant_ids])
-    hj = np.array([matcher._h(h) for h in host_ids])
-    out = {name: np.empty(len(pi), dtype=np.float32) for name in CRITERIA}
-    for u in np.unique(pi):
-        rows = np.flatnonzero(pi == u)
-        _, _, comps, _ = matcher._block(np.array([u]), hj[rows], check_capacity=False)
-        for name in CRITERIA:
-            out[name][rows] = comps[name][0]
-    return pd.DataFrame(out)
+    comps, _ = matcher.components_pairs(participant_ids, host_ids, check_capacity=False)
+    return pd.DataFrame({name: comps[name] for name in CRITERIA})
 
 
 def training_set(matcher, history: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -90,7 +83,8 @@ def training_set(matcher, history: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarr
     from .evaluate import relevance_from_history
 
     h = history[
-        history["participant_id"].isin(matcher._p_index) & history["host_id"].isin(matcher._h_index)
+        history["participant_id"].isin(matcher.participant_ids_)
+        & history["host_id"].isin(matcher.host_ids_)
     ]
     rel = relevance_from_history(h)
     done = h[h["action"] == "complete"].groupby(["participant_id", "host_id"])["rating"].max()
@@ -163,10 +157,10 @@ def synthetic_history(
         feasible = np.flatnonzero(mask[i])
         top = feasible[np.argsort(-scores[i, feasible])][:15]
         j = int(top[rng.integers(len(top))])
-        _, _, comps, _ = matcher._block(np.array([i]), np.array([j]))
-        u = sum(w * float(comps[c][0, 0]) for c, w in hidden["weights"].items())
+        pid, hid, org = p.at[i, "participant_id"], matcher.host_ids_[j], p.at[i, "sending_org"]
+        comps, _ = matcher.components_pairs([pid], [hid])
+        u = sum(w * float(comps[c][0]) for c, w in hidden["weights"].items())
         prob = 1.0 / (1.0 + np.exp(-(hidden["scale"] * u + hidden["bias"])))
-        pid, hid, org = p.at[i, "participant_id"], matcher.H_.ids[j], p.at[i, "sending_org"]
         at = t0 + pd.Timedelta(hours=n)
         rows.append((pid, hid, org, "propose", None, at))
         if rng.random() < prob:

@@ -10,12 +10,36 @@ embedding cache is cold, seconds when warm).
 
 import csv
 
+import numpy as np
+
+from matcher import Config
 from matcher import taxonomy as tx
 from matcher.encode import make_encoder
-from matcher.engine._links import field_similarity
+
+
+def field_similarity(encoder, texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """Similarity ``(len(texts), n_fields)`` of each text to each ISCED-F field of the crosswalk.
+
+    A field is described by its name and the phrases in the crosswalk's ``keywords``; its
+    similarity to a text is the best over those phrases (one embedding of a long keyword list
+    blurs them all).
+    """
+    cw = tx.isced_nace()
+    codes = list(cw.index)
+    owner, phrases = [], []
+    for f, code in enumerate(codes):
+        for phrase in [tx.isced_name(code), *cw.loc[code, "keywords"].split(";")]:
+            owner.append(f)
+            phrases.append(phrase.strip())
+    sims = encoder.encode(list(texts)) @ encoder.encode(phrases).T
+    owner = np.asarray(owner)
+    out = np.stack([sims[:, owner == f].max(axis=1) for f in range(len(codes))], axis=1)
+    return codes, out
+
 
 out = tx.taxonomy_dir() / "esco_isced.csv"
-enc = make_encoder()
+# the table was derived with the MiniLM model; keep it so that the derivation is reproducible
+enc = make_encoder(Config.from_env(model="bundled:all-MiniLM-L6-v2"))
 esco = tx.esco_occupations()
 labels = esco["preferred_label"].tolist()
 texts = [f"{r.preferred_label}. {r.description}" for r in esco.itertuples()]

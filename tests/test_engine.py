@@ -132,7 +132,7 @@ def test_filters(sample_matcher):
     r = sample_matcher.recommend_hosts("P0001", k=50, org_type="intermediary")
     assert set(r["org_type"]) <= {"intermediary"}
     r = sample_matcher.recommend_hosts("P0001", k=50, sector="56.")
-    assert all(sample_matcher.H_.nace[sample_matcher._h(h)].startswith("56.") for h in r["host_id"])
+    assert all(sample_matcher.nace_links_[sample_matcher.host_index([h])[0]].code.startswith("56.") for h in r["host_id"])
 
 
 def test_reciprocal_score_and_pseudonymised_candidates(sample_matcher):
@@ -155,9 +155,9 @@ def test_score_matrix_matches_recommendations(sample_matcher):
     scores, mask = m.score_matrix()
     assert scores.shape == (len(m.participants_), len(m.hosts_))
     r = m.recommend_hosts("P0010", k=5)
-    i = m._p("P0010")
+    i = m.participant_index(["P0010"])[0]
     for hid, s in zip(r["host_id"], r["score"], strict=True):
-        assert mask[i, m._h(hid)] and scores[i, m._h(hid)] == pytest.approx(s)
+        assert mask[i, m.host_index([hid])[0]] and scores[i, m.host_index([hid])[0]] == pytest.approx(s)
     best = np.where(mask[i], scores[i], -1).max()
     assert r["score"].iloc[0] == pytest.approx(best)
 

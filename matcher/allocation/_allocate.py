@@ -112,11 +112,15 @@ def allocate(
     if priority not in PRIORITIES:
         raise ValueError(f"priority must be one of {PRIORITIES[1:]} or None, got {priority!r}")
     m = matcher
-    pi = m._rows(participant_ids, m._p_index, len(m.P_))
-    hj = m._rows(host_ids, m._h_index, len(m.H_))
-    scores, mask = m.score_matrix(m.P_.ids[pi], m.H_.ids[hj])
-    cap = m.H_.capacity[hj] if capacity is None else np.asarray(capacity, dtype=np.int64)
-    prio = m.P_.fewer[pi] if priority == "fewer_opportunities" else None
+    pi = _rows(participant_ids, m.participant_index, len(m.participant_ids_))
+    hj = _rows(host_ids, m.host_index, len(m.host_ids_))
+    scores, mask = m.score_matrix(m.participant_ids_[pi], m.host_ids_[hj])
+    if capacity is None:
+        cap = m.hosts_["capacity"].to_numpy(np.int64)[hj]
+    else:
+        cap = np.asarray(capacity, dtype=np.int64)
+    fewer = m.participants_["fewer_opportunities"].to_numpy(bool)[pi]
+    prio = fewer if priority == "fewer_opportunities" else None
     t0 = time.perf_counter()
     if method == "optimal":
         assign = optimal_assignment(scores, mask, cap, prio)
@@ -125,50 +129,57 @@ def allocate(
         assign = deferred_acceptance(scores, mask, cap, prio)
         blocking = blocking_pairs(assign, scores, mask, cap, prio)
     seconds = time.perf_counter() - t0
-    return _result(m, pi, hj, scores, mask, cap, assign, method, priority, seconds, blocking)
-
-
-def _result(
-    m, pi, hj, scores, mask, cap, assign, method, priority, seconds, blocking
-) -> Allocation:
-    h = m.hosts_.iloc[hj].reset_index(drop=True)
     used = np.bincount(assign[assign >= 0], minlength=len(hj))
-    full = used >= cap
+    assignments = _assignments(m, pi, hj, scores, mask, assign, used >= cap)
+    hosts = _host_table(m.hosts_.iloc[hj].reset_index(drop=True), cap, used)
+    summary = _summary(scores, mask, cap, used, assign, fewer, method, priority)
+    summary.update({"blocking_pairs": len(blocking), "solve_seconds": round(seconds, 3)})
+    return Allocation(assignments, hosts, summary, blocking)
+
+
+def _rows(ids, lookup, n: int) -> np.ndarray:
+    return np.arange(n) if ids is None else lookup(ids)
+
+
+def _assignments(m, pi, hj, scores, mask, assign, full) -> pd.DataFrame:
+    """One row per participant: the host and why, or why not placed."""
     rows = []
     for k, i in enumerate(pi):
         j = assign[k]
-        pid = m.P_.ids[i]
-        if j != UNASSIGNED:
-            e = m.explain(pid, m.H_.ids[hj[j]])
-            rows.append(
+        row = {
+            "participant_id": m.participant_ids_[i],
+            "status": "unassigned",
+            "host_id": "",
+            "host_name": "",
+            "host_country": "",
+            "score": np.nan,
+            "components": {},
+        }
+        if j == UNASSIGNED:
+            row["reason"] = _why_unassigned(m, i, k, hj, scores, mask, full)
+        else:
+            host = m.hosts_.iloc[hj[j]]
+            e = m.explain(row["participant_id"], host["host_id"])
+            row.update(
                 {
-                    "participant_id": pid,
                     "status": "assigned",
-                    "host_id": h.at[j, "host_id"],
-                    "host_name": h.at[j, "name"],
-                    "host_country": h.at[j, "country"],
+                    "host_id": host["host_id"],
+                    "host_name": host["name"],
+                    "host_country": host["country"],
                     "score": float(scores[k, j]),
                     "components": e.components,
-                    "reason": "; ".join(
-                        f"{c}: {r}" for c, r in e.reasons.items() if c in ("sector", "language")
-                    ),
                 }
             )
-        else:
-            rows.append(
-                {
-                    "participant_id": pid,
-                    "status": "unassigned",
-                    "host_id": "",
-                    "host_name": "",
-                    "host_country": "",
-                    "score": np.nan,
-                    "components": {},
-                    "reason": _why_unassigned(m, i, k, hj, scores, mask, full),
-                }
+            row["reason"] = "; ".join(
+                f"{c}: {r}" for c, r in e.reasons.items() if c in ("sector", "language")
             )
-    assignments = pd.DataFrame(rows)
-    hosts = pd.DataFrame(
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _host_table(h: pd.DataFrame, cap: np.ndarray, used: np.ndarray) -> pd.DataFrame:
+    """Places offered and used per host."""
+    return pd.DataFrame(
         {
             "host_id": h["host_id"],
             "name": h["name"],
@@ -179,18 +190,20 @@ def _result(
             "fill_rate": np.where(cap > 0, used / np.maximum(cap, 1), 0.0).round(3),
         }
     )
+
+
+def _summary(scores, mask, cap, used, assign, fewer, method, priority) -> dict:
+    """Headline figures of an allocation."""
     placed = assign != UNASSIGNED
-    fewer = m.P_.fewer[pi]
-    summary = {
+    chosen = scores[placed, assign[placed]]
+    return {
         "method": method,
         "priority": priority or "none",
-        "participants": int(len(pi)),
+        "participants": int(len(assign)),
         "placed": int(placed.sum()),
-        "placed_pct": round(100 * float(placed.mean()), 1) if len(pi) else 0.0,
-        "mean_score": round(float(scores[placed, assign[placed]].mean()), 4)
-        if placed.any()
-        else 0.0,
-        "total_score": round(float(scores[placed, assign[placed]].sum()), 4),
+        "placed_pct": round(100 * float(placed.mean()), 1) if len(assign) else 0.0,
+        "mean_score": round(float(chosen.mean()), 4) if placed.any() else 0.0,
+        "total_score": round(float(chosen.sum()), 4),
         "without_feasible_host": int((~mask.any(axis=1)).sum()),
         "fewer_opportunities": int(fewer.sum()),
         "fewer_opportunities_placed_pct": round(100 * float(placed[fewer].mean()), 1)
@@ -198,21 +211,18 @@ def _result(
         else 0.0,
         "places_offered": int(cap.sum()),
         "places_used": int(used.sum()),
-        "blocking_pairs": len(blocking),
-        "solve_seconds": round(seconds, 3),
     }
-    return Allocation(assignments, hosts, summary, blocking)
 
 
 def _why_unassigned(m, i, k, hj, scores, mask, full) -> str:
     feasible = np.flatnonzero(mask[k])
     if len(feasible) == 0:
-        comps, rules = m.components_matrix([m.P_.ids[i]], m.H_.ids[hj])
+        _, rules = m.components_matrix([m.participant_ids_[i]], m.host_ids_[hj])
         counts = {r: int((~np.asarray(ok)[0]).sum()) for r, ok in rules.items()}
         top = sorted(((c, r) for r, c in counts.items() if c), reverse=True)[:3]
         return "no feasible host: " + ", ".join(f"{r} rules out {c}" for c, r in top)
     order = feasible[np.argsort(-scores[k, feasible], kind="stable")][:3]
-    closest = ", ".join(f"{m.H_.ids[hj[j]]} ({scores[k, j]:.2f})" for j in order)
+    closest = ", ".join(f"{m.host_ids_[hj[j]]} ({scores[k, j]:.2f})" for j in order)
     if full[feasible].all():
         return f"all {len(feasible)} feasible hosts are full; closest: {closest}"
     return f"not placed: the places went to others the objective or the hosts preferred; closest: {closest}"

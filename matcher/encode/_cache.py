@@ -59,7 +59,13 @@ class CachedEncoder:
 
     @property
     def dim(self) -> int:
+        """Vector size of the wrapped encoder."""
         return self.encoder.dim
+
+    @property
+    def similarity_range(self):
+        """The wrapped encoder's calibrated cosine range, if it has one."""
+        return getattr(self.encoder, "similarity_range", None)
 
     def _connect(self):
         con = sqlite3.connect(self.cache_dir / "embeddings.sqlite", timeout=60)

@@ -8,9 +8,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["History", "build_history", "NEUTRAL", "OUTCOME_VALUE"]
+__all__ = [
+    "History",
+    "build_history",
+    "cooperation_score",
+    "cooperation_reason",
+    "NEUTRAL",
+    "OUTCOME_VALUE",
+]
 
-NEUTRAL = 0.5  # no earlier cooperation
+#: Cooperation score of a pair with no earlier cooperation.
+NEUTRAL = 0.5
 #: Value of one participant's final outcome at a host (a completed placement: its rating).
 OUTCOME_VALUE = {"accept": 0.75, "decline": 0.25}
 _RANK = {"propose": 0, "shortlist": 0, "withdraw": 0, "accept": 1, "decline": 2, "complete": 3}
@@ -18,12 +26,15 @@ _RANK = {"propose": 0, "shortlist": 0, "withdraw": 0, "accept": 1, "decline": 2,
 
 @dataclass
 class History:
+    """Decisions indexed for scoring: cooperation per (sending organisation, host), declines."""
+
     org_of: np.ndarray  # (n_p,) int index of the participant's sending organisation
     coop: np.ndarray  # (n_orgs, n_h) float32 cooperation score
     summary: dict = field(default_factory=dict)  # (org_idx, h) -> text
     declined: dict = field(default_factory=dict)  # p_idx -> ndarray of host indices
 
     def cooperation(self, pi, hj) -> np.ndarray:
+        """Cooperation score ``(len(pi), n_hosts_in_block)``."""
         return self.coop[self.org_of[pi]][:, hj]
 
     def not_declined(self, pi, hj, n_hosts: int) -> np.ndarray:
@@ -94,3 +105,16 @@ def build_history(
             parts.append(f"{n_dec} declined")
         hist.summary[(org, j)] = "; ".join(parts)
     return hist
+
+
+def cooperation_score(S, pi, hj) -> np.ndarray:
+    """Past cooperation of the participant's sending organisation with the host: ``(len(pi), m)``."""
+    return S.history.cooperation(pi, hj)
+
+
+def cooperation_reason(S, i: int, j: int) -> str:
+    """The sentence for the cooperation score."""
+    past = S.history.summary.get((int(S.history.org_of[i]), j))
+    if past:
+        return f"earlier with this sending organisation: {past}"
+    return "no earlier cooperation with this sending organisation"

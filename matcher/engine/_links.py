@@ -1,6 +1,16 @@
-"""What the taxonomies know: participant ISCED-F fields and host NACE classes, given or
-inferred from text (participant occupation -> ESCO occupation -> ISCED-F; host sector ->
-NACE class), and the crosswalk from fields to sectors."""
+"""What the taxonomies know about each side, with how sure we are.
+
+A participant's occupation is placed on the nearest ESCO occupation (any language: the
+encoder is multilingual by default) and, through it, in an ISCED-F field; a host's sector on
+its NACE Rev. 2.1 class (given, or the nearest class to its text). Every placement carries a
+confidence in [0, 1]: a clear match is near 1, a vague one near 0, and a vague placement
+moves the score little (see ``_sector.py``).
+
+Confidence is a z-score of the best match against all candidates (how far the best ESCO
+occupation stands out from the 3,658 others), mapped linearly between two configured
+z-values. It needs no per-model threshold: cosines of different encoders live on different
+scales, their z-scores do not.
+"""
 
 from __future__ import annotations
 
@@ -13,41 +23,168 @@ import pandas as pd
 from .. import taxonomy as tx
 
 __all__ = [
-    "FieldLink",
+    "UNKNOWN_FIELDS",
+    "OccupationLink",
     "NaceLink",
+    "esco_anchor_texts",
+    "nace_anchor_texts",
     "field_nace_codes",
-    "field_similarity",
-    "infer_fields",
-    "infer_nace",
-    "esco_isced",
+    "link_occupations",
+    "link_nace",
+    "field_index",
+    "taxonomy_relevance",
+    "zscore_confidence",
 ]
 
-ESCO_MIN_COS = 0.80  # occupation text must name an ESCO occupation almost exactly
-PROFILE_MIN_COS = 0.35
-NACE_MIN_COS = 0.45
+#: ISCED-F codes that mean "unknown" in the data.
+UNKNOWN_FIELDS = ("99", "999", "9999")
 
 
 @dataclass(frozen=True)
-class FieldLink:
-    code: str  # ISCED-F code, "" when unknown
-    source: str  # "given", "esco", "text", "none"
-    via: str = ""  # ESCO label or field profile used
-    similarity: float = 1.0
+class OccupationLink:
+    """A participant's occupation placed in ESCO, and the ISCED-F field that follows.
+
+    ``esco_index`` is the row of :func:`matcher.taxonomy.esco_occupations` (-1 none);
+    ``field_source`` is ``given`` (the data named the field), ``esco`` (the ESCO
+    occupation's field) or ``none``; ``confidence`` is how sure the ESCO placement is and
+    ``field_confidence`` how sure the field is (1 when given).
+    """
+
+    esco: str
+    esco_index: int
+    confidence: float
+    field: str
+    field_source: str
+    field_confidence: float
 
 
 @dataclass(frozen=True)
 class NaceLink:
+    """A host's NACE Rev. 2.1 class: ``given`` (confidence 1), ``text`` (inferred), ``none``."""
+
     code: str
-    source: str  # "given", "text", "none"
-    similarity: float = 1.0
+    source: str
+    confidence: float = 1.0
 
 
 @lru_cache(maxsize=1)
-def esco_isced() -> pd.DataFrame:
-    """Derived ESCO occupation -> ISCED-F field table (``scripts/derive_esco_isced.py``)."""
+def _esco_isced() -> pd.DataFrame:
     df = pd.read_csv(tx.taxonomy_dir() / "esco_isced.csv", dtype=str, keep_default_na=False)
-    df["similarity"] = df["similarity"].astype(float)
-    return df
+    return df.set_index("uri")
+
+
+@lru_cache(maxsize=1)
+def esco_anchor_texts() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """ESCO occupations as ``(labels, texts)``: preferred labels, and ``label. description``.
+
+    Labels are matched against what people type in an occupation field; the fuller text
+    against their whole profile, and it is what a profile is expanded with.
+    """
+    esco = tx.esco_occupations()
+    labels = tuple(esco["preferred_label"])
+    texts = tuple(f"{r.preferred_label}. {r.description}" for r in esco.itertuples())
+    return labels, texts
+
+
+@lru_cache(maxsize=1)
+def nace_anchor_texts() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """NACE Rev. 2.1 classes as ``(codes, names)``."""
+    nace = tx.nace_codes()
+    classes = nace[nace["level"] == 4]
+    return tuple(classes["code"]), tuple(classes["name"])
+
+
+def zscore_confidence(sims: np.ndarray, z_low: float, z_high: float) -> tuple[np.ndarray, ...]:
+    """Best match per row and how far it stands out from the row's other candidates.
+
+    Parameters
+    ----------
+    sims : ndarray (n, m)
+        Similarity of each of n texts to m candidates.
+    z_low, z_high : float
+        z-scores mapped to confidence 0 and 1.
+
+    Returns
+    -------
+    best : ndarray (n,) int, index of the best candidate
+    confidence : ndarray (n,) float32 in [0, 1]
+
+    Examples
+    --------
+    >>> s = np.array([[0.9, 0.1, 0.1, 0.1], [0.3, 0.31, 0.29, 0.3]])
+    >>> best, conf = zscore_confidence(s, 0.5, 1.5)
+    >>> best.tolist(), conf.round(2).tolist()
+    ([0, 1], [1.0, 0.91])
+    """
+    best = sims.argmax(axis=1)
+    top = sims[np.arange(len(sims)), best]
+    z = (top - sims.mean(axis=1)) / np.maximum(sims.std(axis=1), 1e-6)
+    conf = np.clip((z - z_low) / (z_high - z_low), 0.0, 1.0)
+    return best, conf.astype(np.float32)
+
+
+def link_occupations(
+    participants: pd.DataFrame, profiles: list[str], encoder, config
+) -> list[OccupationLink]:
+    """Place each participant on the nearest ESCO occupation, with a confidence.
+
+    The typed occupation is compared with ESCO preferred labels and the whole profile text
+    (``profiles``) with ESCO's ``label. description`` texts; the two similarities are
+    averaged. The field is the given ISCED-F code when there is one, else the ESCO
+    occupation's field.
+    """
+    labels, texts = esco_anchor_texts()
+    occ = participants["occupation"].tolist()
+    sims = 0.5 * (encoder.encode(occ) @ encoder.encode(list(labels)).T)
+    sims += 0.5 * (encoder.encode(profiles) @ encoder.encode(list(texts)).T)
+    best, conf = zscore_confidence(sims, config.anchor_z_low, config.anchor_z_high)
+    esco = tx.esco_occupations()
+    fields = _esco_isced()
+    links = []
+    for i, code in enumerate(participants["isced_f"]):
+        row = esco.iloc[best[i]]
+        esco_field = fields["isced_f"].get(row["uri"], "")
+        if code and code not in UNKNOWN_FIELDS:
+            field, source, fconf = code, "given", 1.0
+        elif esco_field:
+            field, source, fconf = esco_field, "esco", float(conf[i])
+        else:
+            field, source, fconf = "", "none", 0.0
+        links.append(
+            OccupationLink(
+                row["preferred_label"], int(best[i]), float(conf[i]), field, source, fconf
+            )
+        )
+    return links
+
+
+def link_nace(hosts: pd.DataFrame, encoder, config) -> list[NaceLink]:
+    """NACE class per host: the given code, else the nearest class to its sector text.
+
+    An inferred class below ``config.nace_min_confidence`` is not used (source ``none``).
+    """
+    links: list[NaceLink | None] = [
+        NaceLink(code, "given") if code else None for code in hosts["nace_code"]
+    ]
+    missing = [i for i, link in enumerate(links) if link is None]
+    if missing:
+        codes, names = nace_anchor_texts()
+        texts = [
+            f"{s}. {d}" if d else s
+            for s, d in zip(
+                hosts["sector"].iloc[missing], hosts["description"].iloc[missing], strict=True
+            )
+        ]
+        sims = encoder.encode(texts) @ encoder.encode(list(names)).T
+        best, conf = zscore_confidence(sims, config.anchor_z_low, config.anchor_z_high)
+        for k, i in enumerate(missing):
+            ok = conf[k] >= config.nace_min_confidence
+            links[i] = (
+                NaceLink(codes[best[k]], "text", float(conf[k]))
+                if ok
+                else NaceLink("", "none", 0.0)
+            )
+    return links  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=256)
@@ -56,124 +193,45 @@ def field_nace_codes(code: str) -> tuple[str, ...]:
     cw = tx.isced_nace()
     if code in cw.index:
         return tuple(cw.loc[code, "nace_codes"])
-    children = [c for c in cw.index if c.startswith(code)]
     out: list[str] = []
-    for c in children:
+    for c in (c for c in cw.index if c.startswith(code)):
         out += [x for x in cw.loc[c, "nace_codes"] if x not in out]
     return tuple(out)
 
 
-def field_similarity(encoder, texts: list[str]) -> tuple[list[str], np.ndarray]:
-    """Similarity of each text to each ISCED-F detailed field of the crosswalk.
+def field_index(links: list[OccupationLink]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Vocabulary of fields that occur, and each participant's index in it (-1 unknown).
 
-    A field is described by its name and the short phrases in the crosswalk's ``keywords``
-    (occupations trained in it); its similarity to a text is the best over those phrases,
-    since one embedding of a long keyword list blurs them all.
-
-    Returns the field codes and ``ndarray (len(texts), n_fields)``.
+    Returns ``(fields, index)`` with ``index`` an ``ndarray (n_participants,)`` int16.
     """
-    cw = tx.isced_nace()
-    codes = list(cw.index)
-    owner, phrases = [], []
-    for f, code in enumerate(codes):
-        for phrase in [tx.isced_name(code), *cw.loc[code, "keywords"].split(";")]:
-            owner.append(f)
-            phrases.append(phrase.strip())
-    sims = encoder.encode(list(texts)) @ encoder.encode(phrases).T
-    out = np.full((len(texts), len(codes)), -1.0, dtype=np.float32)
-    owner = np.asarray(owner)
-    for f in range(len(codes)):
-        out[:, f] = sims[:, owner == f].max(axis=1)
-    return codes, out
+    fields = tuple(sorted({link.field for link in links if link.field}))
+    position = {f: i for i, f in enumerate(fields)}
+    return fields, np.array([position.get(link.field, -1) for link in links], dtype=np.int16)
 
 
-def infer_fields(participants: pd.DataFrame, encoder) -> list[FieldLink]:
-    """ISCED-F field per participant: given, else via the nearest ESCO occupation, else via
-    the nearest field profile, else unknown."""
-    links: list[FieldLink | None] = []
-    missing = []
-    for i, code in enumerate(participants["isced_f"]):
-        if code and code not in ("99", "999", "9999"):
-            links.append(FieldLink(code, "given"))
-        else:
-            links.append(None)
-            missing.append(i)
-    if not missing:
-        return links  # type: ignore[return-value]
-    occ = participants["occupation"].iloc[missing].tolist()
-    full = [
-        f"{o}. {d}" for o, d in zip(occ, participants["description"].iloc[missing], strict=True)
-    ]
-    esco = esco_isced()
-    esco_vectors = encoder.encode(esco["preferred_label"].tolist())
-    sims = encoder.encode(occ) @ esco_vectors.T
-    best = sims.argmax(axis=1)
-    codes, psims = field_similarity(encoder, occ)
-    psims = 0.5 * psims + 0.5 * field_similarity(encoder, full)[1]
-    pbest = psims.argmax(axis=1)
-    for k, i in enumerate(missing):
-        s = float(sims[k, best[k]])
-        if s >= ESCO_MIN_COS:
-            row = esco.iloc[best[k]]
-            links[i] = FieldLink(row["isced_f"], "esco", row["preferred_label"], s)
-        elif psims[k, pbest[k]] >= PROFILE_MIN_COS:
-            c = codes[pbest[k]]
-            links[i] = FieldLink(c, "text", tx.isced_name(c), float(psims[k, pbest[k]]))
-        else:
-            links[i] = FieldLink("", "none")
-    return links  # type: ignore[return-value]
-
-
-def infer_nace(hosts: pd.DataFrame, encoder) -> list[NaceLink]:
-    """NACE code per host: given, else the nearest NACE Rev. 2.1 class to its sector text."""
-    links: list[NaceLink | None] = []
-    missing = []
-    for i, code in enumerate(hosts["nace_code"]):
-        if code:
-            links.append(NaceLink(code, "given"))
-        else:
-            links.append(None)
-            missing.append(i)
-    if missing:
-        nace = tx.nace_codes()
-        classes = nace[nace["level"] == 4]
-        C = encoder.encode(classes["name"].tolist())
-        texts = [f"{s}" for s in hosts["sector"].iloc[missing]]
-        sims = encoder.encode(texts) @ C.T
-        best = sims.argmax(axis=1)
-        for k, i in enumerate(missing):
-            s = float(sims[k, best[k]])
-            code = classes["code"].iloc[best[k]] if s >= NACE_MIN_COS else ""
-            links[i] = NaceLink(code, "text" if code else "none", s)
-    return links  # type: ignore[return-value]
-
-
-def field_index(links: list[FieldLink]) -> tuple[tuple[str, ...], np.ndarray]:
-    """Vocabulary of fields that occur, and each participant's index in it (-1 unknown)."""
-    fields = tuple(sorted({link.code for link in links if link.code}))
-    index = {f: i for i, f in enumerate(fields)}
-    return fields, np.array([index.get(link.code, -1) for link in links], dtype=np.int16)
+#: Crosswalk relevance of a host whose NACE division (not class) is a typical one.
+SAME_DIVISION = 0.5
 
 
 def taxonomy_relevance(fields, host_nace) -> np.ndarray:
-    """``(n_fields, n_hosts)``: 1 where the host's NACE code lies under a code the field's
-    crosswalk lists, 0.5 where only the division matches, 0 otherwise, NaN for unknown NACE."""
+    """Crosswalk relevance ``ndarray (n_fields, n_hosts)`` float32.
+
+    1 where the host's NACE code lies under a code the field's crosswalk lists,
+    :data:`SAME_DIVISION` where only the division matches, 0 otherwise, NaN for unknown NACE.
+    """
     nace = np.asarray([n or "" for n in host_nace], dtype=object)
     known = nace != ""
     uniq, inverse = np.unique(nace, return_inverse=True)
-    out = np.zeros((len(fields), len(uniq)), dtype=np.float32)
+    out = np.zeros((max(len(fields), 1), len(uniq)), dtype=np.float32)
     for f, field in enumerate(fields):
+        typical = field_nace_codes(field)
         for u, code_h in enumerate(uniq):
-            best = 0.0
-            for code in field_nace_codes(field):
-                if code_h.startswith(code):
-                    best = 1.0
-                    break
-                if len(code) > 2 and code_h[:2] == code[:2]:
-                    best = 0.5
-            out[f, u] = best
+            if any(code_h.startswith(c) for c in typical):
+                out[f, u] = 1.0
+            elif any(len(c) > 2 and code_h[:2] == c[:2] for c in typical):
+                out[f, u] = SAME_DIVISION
     out = out[:, inverse]
     out[:, ~known] = np.nan
-    if not len(fields):  # keep one row so that gathers work; every field is unknown
-        out = np.full((1, len(nace)), np.nan, dtype=np.float32)
+    if not len(fields):  # one row so that gathers work; every field is unknown
+        out[:] = np.nan
     return out

@@ -1,4 +1,4 @@
-"""The ``Matcher`` facade: fit once, then recommend and explain in both directions."""
+"""The ``Matcher`` facade: fit once, then score, recommend and explain in both directions."""
 
 from __future__ import annotations
 
@@ -7,19 +7,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import taxonomy as tx
 from .._config import Config
-from ..io import parse_languages, parse_list
-from . import _criteria as C
-from ._explain import RULE_TEXT, day, lang_name, strength, taxonomy_phrase
-from ._history import build_history
-from ._links import field_index, infer_fields, infer_nace, taxonomy_relevance
-from ._prepare import OPEN_END, OPEN_START, Vocab, prepare_hosts, prepare_participants
-
-__all__ = ["Matcher", "Explanation", "CANDIDATE_COLUMNS"]
-
 from ..privacy import CANDIDATE_COLUMNS, PRIVATE_CRITERIA
 from ..privacy import pseudonym as _pseudonym
+from ._criteria import CRITERION
+from ._fit import fit_state
+from ._rules import RULES, feasibility
+
+__all__ = ["Matcher", "Explanation", "CANDIDATE_COLUMNS", "top_k"]
+
+#: Added to the score of hosts that clear the sector gate, so that they rank first.
+_GATE_OFFSET = 2.0
+#: Value a private criterion takes on the host's side: the same for every candidate.
+_NEUTRAL_PRIVATE = 1.0
+_HOST_COLUMNS = ["rank", "host_id", "name", "country", "org_type", "sector", "score"]
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Explanation:
     broken_rules: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
+        """Plain data (rounded), for JSON."""
         return {
             "participant_id": self.participant_id,
             "host_id": self.host_id,
@@ -48,8 +50,7 @@ class Explanation:
     def __str__(self) -> str:
         head = f"{self.participant_id} x {self.host_id}: score {self.score:.3f}"
         lines = [head + ("" if self.feasible else "  (excluded)")]
-        for rule, text in self.broken_rules.items():
-            lines.append(f"  x {rule}: {text}")
+        lines += [f"  x {rule}: {text}" for rule, text in self.broken_rules.items()]
         for name, value in self.components.items():
             lines.append(f"  {name:<12}{value:5.2f}  {self.reasons.get(name, '')}")
         return "\n".join(lines)
@@ -63,14 +64,27 @@ class Matcher:
     config : Config, optional
         Weights, model and cache (``Config.from_env()`` when omitted).
     encoder : Encoder, optional
-        Text encoder; by default the configured sentence-transformers model behind the
-        on-disk embedding cache.
+        Text encoder; by default the configured model behind the on-disk embedding cache.
+    scorer : optional
+        A learned scorer (``Workspace.load_scorer()``) used when ``config.scorer`` is
+        ``learned`` or when given.
+
+    Attributes
+    ----------
+    participants_, hosts_ : DataFrame
+        The fitted frames, in the order of every array below.
+    participant_ids_ : ndarray (n_participants,) ; host_ids_ : ndarray (n_hosts,)
+    occupation_links_ : list of OccupationLink
+        Each participant's ESCO occupation and ISCED-F field, with confidences.
+    nace_links_ : list of NaceLink
+        Each host's NACE class, given or inferred, with its confidence.
+    participant_vectors_ : ndarray (n_participants, d) ; host_vectors_ : ndarray (n_hosts, d)
+        Unit text vectors (expanded with ESCO and NACE) behind the sector criterion.
 
     Examples
     --------
     >>> from matcher import Matcher, load_participants, load_hosts
     >>> from matcher.taxonomy import sample_dir
-    >>> import warnings; warnings.simplefilter("ignore")
     >>> m = Matcher().fit(load_participants(sample_dir() / "participants.csv"),
     ...                   load_hosts(sample_dir() / "hosts.csv"))
     >>> ranked = m.recommend_hosts("P0001", k=3)
@@ -88,7 +102,7 @@ class Matcher:
     def fit(
         self, participants: pd.DataFrame, hosts: pd.DataFrame, history: pd.DataFrame | None = None
     ) -> Matcher:
-        """Encode texts (cached), link taxonomies and build the arrays the criteria use.
+        """Encode texts (cached), place both sides in the taxonomies, build the arrays.
 
         ``history`` is the workspace's decisions table (``Workspace.history()``): past
         cooperation between a sending organisation and a host becomes the cooperation
@@ -96,99 +110,74 @@ class Matcher:
         """
         self.config_ = self.config or Config.from_env()
         self.weights_ = self.config_.normalised_weights()
-        if self.config_.scorer not in ("weights", "learned"):
-            raise ValueError(f"scorer must be 'weights' or 'learned', got {self.config_.scorer!r}")
-        self.scorer_ = (
-            self.scorer if self.config_.scorer == "learned" or self.scorer is not None else None
-        )
-        if self.config_.scorer == "learned" and self.scorer_ is None:
-            raise ValueError(
-                "MATCHER_SCORER=learned needs a learned model: run 'matcher learn' and pass Workspace.load_scorer()"
-            )
+        self.scorer_ = self._resolve_scorer()
         if self.encoder is None:
             from ..encode import make_encoder
 
             self.encoder_ = make_encoder(self.config_)
         else:
             self.encoder_ = self.encoder
-        self.participants_ = participants.reset_index(drop=True)
-        self.hosts_ = hosts.reset_index(drop=True)
-        self.vocab_ = Vocab.build(self.participants_, self.hosts_)
-
-        self.field_links_ = infer_fields(self.participants_, self.encoder_)
-        self.nace_links_ = infer_nace(self.hosts_, self.encoder_)
-        fields, field_idx = field_index(self.field_links_)
-        self.vocab_.fields = fields
-        nace = np.array([link.code for link in self.nace_links_], dtype=object)
-        self.tax_by_field_ = taxonomy_relevance(fields, nace)
-
-        p_emb = self.encoder_.encode(self._participant_texts())
-        h_emb = self.encoder_.encode(self._host_texts())
-        self.P_ = prepare_participants(self.participants_, self.vocab_, field_idx, p_emb)
-        self.H_ = prepare_hosts(self.hosts_, self.vocab_, nace, h_emb)
-        self.history_ = build_history(history, self.participants_, self.hosts_)
-        self._p_index = {pid: i for i, pid in enumerate(self.P_.ids)}
-        self._h_index = {hid: j for j, hid in enumerate(self.H_.ids)}
-        self._sector_text = (
-            self.hosts_["sector"].str.lower()
-            + " | "
-            + [self._nace_label(j).lower() for j in range(len(self.hosts_))]
-        ).to_numpy(object)
+        S = fit_state(participants, hosts, history, self.encoder_, self.config_)
+        self._S = S
+        self.participants_, self.hosts_ = S.participants, S.hosts
+        self.participant_ids_, self.host_ids_ = S.P.ids, S.H.ids
+        self.occupation_links_, self.nace_links_ = S.occupations, S.nace
+        self.participant_vectors_, self.host_vectors_ = S.P.emb, S.H.emb
+        self._p_index = {pid: i for i, pid in enumerate(S.P.ids)}
+        self._h_index = {hid: j for j, hid in enumerate(S.H.ids)}
+        self._sector_text = [
+            f"{s} | {link.code} {_nace_name(link.code)}".lower()
+            for s, link in zip(S.hosts["sector"], S.nace, strict=True)
+        ]
         return self
 
-    def _participant_texts(self) -> list[str]:
-        """``occupation (field). description``: one text per participant.
+    def _resolve_scorer(self):
+        kind = self.config_.scorer
+        if kind not in ("weights", "learned"):
+            raise ValueError(f"scorer must be 'weights' or 'learned', got {kind!r}")
+        if kind == "learned" and self.scorer is None:
+            raise ValueError(
+                "MATCHER_SCORER=learned needs a learned model: run 'matcher learn' and pass "
+                "Workspace.load_scorer()"
+            )
+        return self.scorer
 
-        One embedding of the whole text ranks sectors better than separate label and
-        description embeddings (bench/quality.py); the field name is added only when the
-        user gave the code.
-        """
-        p = self.participants_
-        out = []
-        for o, d, link in zip(p["occupation"], p["description"], self.field_links_, strict=True):
-            head = f"{o} ({tx.isced_name(link.code)})" if link.source == "given" else o
-            out.append(f"{head}. {d}" if d else head)
-        return out
+    # --- ids -----------------------------------------------------------------------------
 
-    def _host_texts(self) -> list[str]:
-        """``sector (NACE class). description``: one text per host."""
-        h = self.hosts_
-        out = []
-        for s, d, link in zip(h["sector"], h["description"], self.nace_links_, strict=True):
-            name = tx.nace_name(link.code) if link.source == "given" else ""
-            head = f"{s} ({name})" if name and name.lower() != s.lower() else s
-            out.append(f"{head}. {d}" if d else head)
-        return out
+    def participant_index(self, participant_ids) -> np.ndarray:
+        """Row of each participant id: ``ndarray (len(ids),)`` int64; KeyError for unknown ids."""
+        return _lookup(participant_ids, self._p_index, "participant_id")
+
+    def host_index(self, host_ids) -> np.ndarray:
+        """Column of each host id: ``ndarray (len(ids),)`` int64; KeyError for unknown ids."""
+        return _lookup(host_ids, self._h_index, "host_id")
+
+    def _rows(self, ids, side: str) -> np.ndarray:
+        n = len(self._p_index if side == "p" else self._h_index)
+        if ids is None:
+            return np.arange(n)
+        return self.participant_index(ids) if side == "p" else self.host_index(ids)
 
     # --- scoring -------------------------------------------------------------------------
 
+    def _components(self, pi, hj) -> dict[str, np.ndarray]:
+        return {name: c.score(self._S, pi, hj) for name, c in CRITERION.items()}
+
+    def _combine(self, comps: dict[str, np.ndarray]) -> np.ndarray:
+        if self.scorer_ is not None:
+            return self.scorer_.score(comps)
+        score = np.zeros_like(comps["sector"])
+        for name, w in self.weights_.items():
+            if w:
+                score += np.float32(w) * comps[name]
+        return score
+
     def _block(self, pi, hj=slice(None), check_capacity=True):
         """Components, rule masks and the combined score for a block of pairs."""
-        P, H, cfg = self.P_, self.H_, self.config_
-        sector, text, tax = C.sector_score(P, H, pi, hj, self.tax_by_field_, cfg)
-        language = C.language_score(P, H, pi, hj, cfg.language_gap_scores)
-        comps = {
-            "sector": sector,
-            "language": language,
-            "duration": C.duration_score(P, H, pi, hj),
-            "dates": C.dates_score(P, H, pi, hj),
-            "destination": C.destination_score(P, H, pi, hj),
-            "travel": C.travel_score(P, H, pi, hj),
-            "inclusion": C.inclusion_score(P, H, pi, hj),
-            "cooperation": self.history_.cooperation(pi, hj),
-        }
-        if self.scorer_ is not None:
-            score = self.scorer_.score(comps)
-        else:
-            score = np.zeros_like(sector)
-            for name, w in self.weights_.items():
-                if w:
-                    score += np.float32(w) * comps[name]
-        rules = C.feasibility(P, H, pi, hj, check_capacity)
-        if self.history_.declined:
-            rules["not_declined"] = self.history_.not_declined(pi, hj, len(H))
+        comps = self._components(pi, hj)
+        rules = feasibility(self._S, pi, hj, check_capacity)
         mask = np.logical_and.reduce(list(rules.values()))
-        return score, mask, comps, rules
+        return self._combine(comps), mask, comps, rules
 
     def score_matrix(
         self, participant_ids=None, host_ids=None, check_capacity=True, block: int = 512
@@ -197,11 +186,10 @@ class Matcher:
 
         Returns
         -------
-        scores : ndarray (n_participants, n_hosts) float32
+        scores : ndarray (n_participants, n_hosts) float32, ``scores[i, j]``
         mask : ndarray (n_participants, n_hosts) bool, True where every hard rule holds
         """
-        pi = self._rows(participant_ids, self._p_index, len(self.P_))
-        hj = self._rows(host_ids, self._h_index, len(self.H_))
+        pi, hj = self._rows(participant_ids, "p"), self._rows(host_ids, "h")
         scores = np.zeros((len(pi), len(hj)), dtype=np.float32)
         mask = np.zeros((len(pi), len(hj)), dtype=bool)
         for s in range(0, len(pi), block):
@@ -209,21 +197,38 @@ class Matcher:
             scores[s : s + block], mask[s : s + block] = sc, m
         return scores, mask
 
+    def score_pairs(self, participant_ids, host_ids, check_capacity=True):
+        """Scores of aligned pairs: participant ``k`` with host ``k``.
+
+        Returns
+        -------
+        scores : ndarray (n_pairs,) float32 ; mask : ndarray (n_pairs,) bool
+        """
+        comps, rules = self.components_pairs(participant_ids, host_ids, check_capacity)
+        mask = np.logical_and.reduce(list(rules.values()))
+        return self._combine({k: v[:, None] for k, v in comps.items()})[:, 0], mask
+
     def components_matrix(self, participant_ids=None, host_ids=None, check_capacity=True):
-        """Per-criterion scores ``{name: (n_p, n_h)}`` plus the rule masks, for analysis."""
-        pi = self._rows(participant_ids, self._p_index, len(self.P_))
-        hj = self._rows(host_ids, self._h_index, len(self.H_))
+        """Per-criterion scores ``{name: (n_p, n_h)}`` and rule masks ``{rule: (n_p, n_h)}``."""
+        pi, hj = self._rows(participant_ids, "p"), self._rows(host_ids, "h")
         _, _, comps, rules = self._block(pi, hj, check_capacity)
         return comps, rules
 
-    @staticmethod
-    def _rows(ids, index, n):
-        if ids is None:
-            return np.arange(n)
-        missing = [i for i in ids if i not in index]
-        if missing:
-            raise KeyError(f"unknown id(s): {', '.join(map(str, missing[:5]))}")
-        return np.array([index[i] for i in ids], dtype=np.int64)
+    def components_pairs(self, participant_ids, host_ids, check_capacity=True):
+        """Per-criterion scores ``{name: (n_pairs,)}`` and rule masks of aligned pairs."""
+        pi, hj = self.participant_index(participant_ids), self.host_index(host_ids)
+        if len(pi) != len(hj):
+            raise ValueError(f"{len(pi)} participant ids but {len(hj)} host ids")
+        comps = {n: np.zeros(len(pi), dtype=np.float32) for n in CRITERION}
+        rules: dict[str, np.ndarray] = {}
+        for u in np.unique(pi):  # one participant row against its hosts at a time
+            rows = np.flatnonzero(pi == u)
+            _, _, c, r = self._block(np.array([u]), hj[rows], check_capacity)
+            for name, values in c.items():
+                comps[name][rows] = values[0]
+            for name, values in r.items():
+                rules.setdefault(name, np.ones(len(pi), dtype=bool))[rows] = values[0]
+        return comps, rules
 
     # --- recommendations -----------------------------------------------------------------
 
@@ -238,64 +243,67 @@ class Matcher:
         min_score: float | None = None,
         explain: bool = True,
     ) -> pd.DataFrame:
-        """The ``k`` best feasible hosts for a participant.
+        """The ``k`` best feasible hosts for a participant, hosts of the right trade first.
 
         Filters: ``country`` and ``org_type`` (a value or a list), ``sector`` (text found
         in the host's sector or NACE label, or a NACE code prefix), ``min_score``.
 
         Returns
         -------
-        DataFrame with ``rank, host_id, name, country, score, components, reasons``;
-        infeasible hosts never appear.
+        DataFrame with ``rank, host_id, name, country, org_type, sector, score, sector_match,
+        components, reasons``. Infeasible hosts never appear. Hosts whose sector fit clears
+        ``config.sector_gate`` (``sector_match``) come before every other host; when fewer
+        than ``k`` do, ``attrs["notice"]`` says so and the rest are the closest alternatives.
         """
-        i = self._p(participant_id)
+        i = self.participant_index([participant_id])[0]
         score, mask, comps, _ = self._block(np.array([i]))
-        score, mask = score[0], mask[0].copy()
-        h = self.hosts_
-        if country is not None:
-            mask &= h["country"].isin(_as_list(country)).to_numpy()
-        if org_type is not None:
-            mask &= h["org_type"].isin(_as_list(org_type)).to_numpy()
-        if sector:
-            needle = sector.lower().strip()
-            mask &= np.array(
-                [
-                    needle in t or (n or "").startswith(needle)
-                    for t, n in zip(self._sector_text, self.H_.nace, strict=True)
-                ]
-            )
+        score, mask = score[0], mask[0] & self._host_filter(country, org_type, sector)
         if min_score is not None:
             mask &= score >= min_score
-        top = _top_k(score, mask, k)
-        rows = []
-        for rank, j in enumerate(top, start=1):
-            comp = {name: float(c[0, j]) for name, c in comps.items()}
-            rows.append(
-                {
-                    "rank": rank,
-                    "host_id": self.H_.ids[j],
-                    "name": h.at[j, "name"],
-                    "country": h.at[j, "country"],
-                    "org_type": h.at[j, "org_type"],
-                    "sector": h.at[j, "sector"],
-                    "score": float(score[j]),
-                    "components": comp,
-                    "reasons": self._reasons(i, j, comp) if explain else {},
-                }
+        match = comps["sector"][0] >= self.config_.sector_gate
+        top = top_k(score + _GATE_OFFSET * match, mask, k)
+        rows = [
+            self._host_row(rank, i, j, score, comps, match, explain)
+            for rank, j in enumerate(top, start=1)
+        ]
+        out = pd.DataFrame(rows, columns=[*_HOST_COLUMNS, "sector_match", "components", "reasons"])
+        out.attrs["notice"] = self._gate_notice(i, int(match[top].sum()), len(top), k)
+        return out
+
+    def _host_filter(self, country, org_type, sector) -> np.ndarray:
+        h, ok = self.hosts_, np.ones(len(self.hosts_), dtype=bool)
+        if country is not None:
+            ok &= h["country"].isin(_as_list(country)).to_numpy()
+        if org_type is not None:
+            ok &= h["org_type"].isin(_as_list(org_type)).to_numpy()
+        if sector:
+            needle = sector.lower().strip()
+            ok &= np.array([needle in t for t in self._sector_text])
+        return ok
+
+    def _host_row(self, rank, i, j, score, comps, match, explain) -> dict:
+        h = self.hosts_
+        comp = {name: float(c[0, j]) for name, c in comps.items()}
+        row = {"rank": rank, "host_id": self.host_ids_[j]}
+        row.update({c: h.at[j, c] for c in ("name", "country", "org_type", "sector")})
+        row.update({"score": float(score[j]), "sector_match": bool(match[j]), "components": comp})
+        row["reasons"] = self._reasons(i, j) if explain else {}
+        return row
+
+    def _gate_notice(self, i: int, n_match: int, n_shown: int, k: int) -> str:
+        if n_match >= min(k, n_shown) and n_shown:
+            return ""
+        trade = self.participants_.at[i, "occupation"]
+        if n_shown == 0:
+            return f"No host meets the programme's rules and the filters for '{trade}'."
+        if n_match == 0:
+            return (
+                f"No host in the trade of '{trade}' meets the rules and the filters; "
+                "closest alternatives:"
             )
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "rank",
-                "host_id",
-                "name",
-                "country",
-                "org_type",
-                "sector",
-                "score",
-                "components",
-                "reasons",
-            ],
+        return (
+            f"Only {n_match} host(s) in the trade of '{trade}' meet the rules and the "
+            "filters; then the closest alternatives."
         )
 
     def recommend_participants(
@@ -313,44 +321,61 @@ class Matcher:
         """The ``k`` best feasible candidates for a host, seen from the host's side.
 
         By default only participants who consented to share are listed, under a pseudonym,
-        with the fields in :data:`CANDIDATE_COLUMNS` and no special-category data (the
-        inclusion criterion is left out of the shown breakdown). The score is the same
-        number the participant's side sees.
+        with the fields in :data:`CANDIDATE_COLUMNS` and no special-category data. The
+        host-side score gives every candidate the same value on the private criteria
+        (inclusion), so two candidates who differ only in special-category data get the same
+        score and rank; it may therefore differ from the coordinator's score for the pair.
         """
-        j = self._h(host_id)
-        jj = np.array([j])
-        P = self.P_
-        score, mask, comps, _ = self._block(np.arange(len(P)), jj)
-        score, mask = score[:, 0], mask[:, 0].copy()
-        p = self.participants_
-        if consenting_only:
-            mask &= P.consent
-        if role is not None:
-            mask &= (p["role"] == role).to_numpy()
-        if home_country is not None:
-            mask &= p["home_country"].isin(_as_list(home_country)).to_numpy()
+        j = self.host_index([host_id])[0]
+        pi = np.arange(len(self.participants_))
+        score, mask, comps, _ = self._block(pi, np.array([j]))
+        if pseudonymise:
+            comps = {
+                n: (np.full_like(c, _NEUTRAL_PRIVATE) if n in PRIVATE_CRITERIA else c)
+                for n, c in comps.items()
+            }
+            score = self._combine(comps)
+        score, mask = (
+            score[:, 0],
+            mask[:, 0] & self._participant_filter(consenting_only, role, home_country),
+        )
         if min_score is not None:
             mask &= score >= min_score
-        top = _top_k(score, mask, k)
-        rows = []
-        for rank, i in enumerate(top, start=1):
-            comp = {name: float(c[i, 0]) for name, c in comps.items()}
-            reasons = self._reasons(i, j, comp) if explain else {}
-            if pseudonymise:
-                comp = {n: v for n, v in comp.items() if n not in PRIVATE_CRITERIA}
-                reasons = {n: v for n, v in reasons.items() if n not in PRIVATE_CRITERIA}
-            row = {"rank": rank}
-            row["candidate" if pseudonymise else "participant_id"] = (
-                self.pseudonym(P.ids[i]) if pseudonymise else P.ids[i]
-            )
-            for c in CANDIDATE_COLUMNS:
-                row[c] = p.at[i, c]
-            row.update({"score": float(score[i]), "components": comp, "reasons": reasons})
-            rows.append(row)
+        match = comps["sector"][:, 0] >= self.config_.sector_gate
+        top = top_k(score + _GATE_OFFSET * match, mask, k)
+        rows = [
+            self._candidate_row(rank, i, j, score, comps, pseudonymise, explain)
+            for rank, i in enumerate(top, start=1)
+        ]
         first = "candidate" if pseudonymise else "participant_id"
         return pd.DataFrame(
             rows, columns=["rank", first, *CANDIDATE_COLUMNS, "score", "components", "reasons"]
         )
+
+    def _participant_filter(self, consenting_only, role, home_country) -> np.ndarray:
+        p, ok = self.participants_, np.ones(len(self.participants_), dtype=bool)
+        if consenting_only:
+            ok &= self._S.P.consent
+        if role is not None:
+            ok &= (p["role"] == role).to_numpy()
+        if home_country is not None:
+            ok &= p["home_country"].isin(_as_list(home_country)).to_numpy()
+        return ok
+
+    def _candidate_row(self, rank, i, j, score, comps, pseudonymise, explain) -> dict:
+        comp = {name: float(c[i, 0]) for name, c in comps.items()}
+        reasons = self._reasons(i, j) if explain else {}
+        if pseudonymise:
+            comp = {n: v for n, v in comp.items() if n not in PRIVATE_CRITERIA}
+            reasons = {n: v for n, v in reasons.items() if n not in PRIVATE_CRITERIA}
+        pid = self.participant_ids_[i]
+        row = {"rank": rank}
+        row["candidate" if pseudonymise else "participant_id"] = (
+            self.pseudonym(pid) if pseudonymise else pid
+        )
+        row.update({c: self.participants_.at[i, c] for c in CANDIDATE_COLUMNS})
+        row.update({"score": float(score[i]), "components": comp, "reasons": reasons})
+        return row
 
     def pseudonym(self, participant_id: str) -> str:
         """The candidate's pseudonym (see :func:`matcher.privacy.pseudonym`)."""
@@ -358,201 +383,53 @@ class Matcher:
 
     # --- explanations --------------------------------------------------------------------
 
+    def _reasons(self, i: int, j: int) -> dict[str, str]:
+        return {name: c.reason(self._S, i, j) for name, c in CRITERION.items()}
+
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""
-        i, j = self._p(participant_id), self._h(host_id)
+        i = self.participant_index([participant_id])[0]
+        j = self.host_index([host_id])[0]
         score, mask, comps, rules = self._block(np.array([i]), np.array([j]))
-        comp = {name: float(c[0, 0]) for name, c in comps.items()}
-        broken = {
-            r: self._rule_reason(r, i, j)
-            for r, ok in rules.items()
-            if not bool(np.asarray(ok)[0, 0])
-        }
+        why = {rule.name: rule.why for rule in RULES}
+        broken = {r: why[r](self._S, i, j) for r, ok in rules.items() if not bool(ok[0, 0])}
         return Explanation(
             participant_id=participant_id,
             host_id=host_id,
             score=float(score[0, 0]),
             feasible=bool(mask[0, 0]),
-            components=comp,
-            reasons=self._reasons(i, j, comp),
+            components={name: float(c[0, 0]) for name, c in comps.items()},
+            reasons=self._reasons(i, j),
             broken_rules=broken,
         )
 
-    def _p(self, pid) -> int:
-        try:
-            return self._p_index[pid]
-        except KeyError:
-            raise KeyError(f"unknown participant_id '{pid}'") from None
 
-    def _h(self, hid) -> int:
-        try:
-            return self._h_index[hid]
-        except KeyError:
-            raise KeyError(f"unknown host_id '{hid}'") from None
+def _nace_name(code: str) -> str:
+    from .. import taxonomy as tx
 
-    def _nace_label(self, j: int) -> str:
-        code = self.nace_links_[j].code
-        return f"NACE {code} {tx.nace_name(code)}" if code else ""
+    return tx.nace_name(code) if code else ""
 
-    def _reasons(self, i: int, j: int, comp: dict) -> dict[str, str]:
-        p, h, P, H = self.participants_.iloc[i], self.hosts_.iloc[j], self.P_, self.H_
-        out = {}
-        # sector
-        flink, nlink = self.field_links_[i], self.nace_links_[j]
-        target = self._nace_label(j) or f"'{h['sector']}'"
-        if nlink.source == "text":
-            target += " (inferred from sector text)"
-        field_txt = ""
-        if flink.code:
-            field_txt = f"; field ISCED-F {flink.code} {tx.isced_name(flink.code)}"
-            if flink.source == "esco":
-                field_txt += f" via ESCO '{flink.via}'"
-            elif flink.source == "text":
-                field_txt += " (inferred from text)"
-        f = P.field[i]
-        tax = float(self.tax_by_field_[f, j]) if f >= 0 else float("nan")
-        out["sector"] = (
-            f"{p['occupation']} -> {target}: {strength(comp['sector'])} sector fit, {taxonomy_phrase(tax)}{field_txt}"
-        )
-        # language
-        held, wanted = parse_languages(p["languages"]), parse_languages(h["languages"])
-        if not wanted:
-            out["language"] = "the host sets no language requirement"
-        else:
-            best, best_code = -1.0, None
-            for code, lvl in wanted.items():
-                have = held.get(code)
-                s = 0.0
-                if have:
-                    gap = max(0, tx.cefr_rank(lvl) - tx.cefr_rank(have))
-                    s = (
-                        self.config_.language_gap_scores[gap]
-                        if gap < len(self.config_.language_gap_scores)
-                        else 0.0
-                    )
-                if s > best:
-                    best, best_code = s, code
-            lvl = wanted[best_code]
-            have = held.get(best_code)
-            name = lang_name(best_code)
-            if not have:
-                names = " or ".join(f"{lang_name(c)} {v}" for c, v in wanted.items())
-                out["language"] = f"no level held in the host's working languages ({names})"
-            else:
-                gap = tx.cefr_rank(lvl) - tx.cefr_rank(have)
-                have_txt = "native" if have == "native" else have
-                if gap <= 0:
-                    out["language"] = f"{name} {have_txt} meets the host's {lvl}"
-                elif gap == 1:
-                    out["language"] = (
-                        f"{name} {have_txt} is one level below the host's {lvl} (bridgeable with Online Language Support)"
-                    )
-                else:
-                    out["language"] = f"{name} {have_txt} is {gap} levels below the host's {lvl}"
-        # duration
-        pmin, pmax, hmin, hmax = int(P.dmin[i]), int(P.dmax[i]), int(H.dmin[j]), int(H.dmax[j])
-        lo, hi = max(pmin, hmin), min(pmax, hmax)
-        if lo > hi:
-            out["duration"] = f"stay {pmin}-{pmax} days does not overlap the host's {hmin}-{hmax}"
-        elif (lo, hi) == (pmin, pmax):
-            out["duration"] = f"stay {pmin}-{pmax} days fits the host's {hmin}-{hmax}"
-        else:
-            out["duration"] = (
-                f"stay {pmin}-{pmax} days overlaps the host's {hmin}-{hmax} on {lo}-{hi} days"
-            )
-        # dates
-        s_, e_ = max(P.start[i], H.start[j]), min(P.end[i], H.end[j])
-        if s_ == OPEN_START and e_ == OPEN_END:
-            out["dates"] = "no date limits on either side"
-        else:
-            days = int(e_ - s_ + 1)
-            span = f"{day(s_) if s_ != OPEN_START else '...'} to {day(e_) if e_ != OPEN_END else '...'}"
-            if days < lo:
-                out["dates"] = (
-                    f"common window {span} ({max(days, 0)} days) is shorter than the shortest stay ({lo} days)"
-                )
-            else:
-                out["dates"] = f"common window {span}" + (
-                    f" ({days} days)" if abs(days) < 10**6 else ""
-                )
-        # destination
-        prefs = parse_list(p["preferred_countries"])
-        if not prefs:
-            out["destination"] = "no destination preference"
-        elif h["country"] in prefs:
-            out["destination"] = f"{h['country']} is a preferred destination"
-        else:
-            out["destination"] = (
-                f"{h['country']} is not among the preferred destinations ({', '.join(prefs)})"
-            )
-        # travel
-        km = float(C.country_distance_km()[P.country[i], H.country[j]])
-        home, dest = (
-            tx.countries().loc[p["home_country"], "capital"],
-            tx.countries().loc[h["country"], "capital"],
-        )
-        mode = (
-            "green travel (train, bus) realistic"
-            if km <= 800
-            else "green travel possible but long"
-            if km <= 1500
-            else "likely a flight"
-        )
-        out["travel"] = f"{home} -> {dest} about {km:,.0f} km: {mode}"
-        # cooperation
-        org = int(self.history_.org_of[i])
-        past = self.history_.summary.get((org, j))
-        out["cooperation"] = (
-            f"earlier with this sending organisation: {past}"
-            if past
-            else "no earlier cooperation with this sending organisation"
-        )
-        # inclusion
-        if not P.fewer[i]:
-            out["inclusion"] = "not applicable"
-        else:
-            out["inclusion"] = (
-                "the host offers inclusion support"
-                if H.support[j]
-                else "the host offers no inclusion support"
-            )
-        return out
 
-    def _rule_reason(self, rule: str, i: int, j: int) -> str:
-        p, h, P, H = self.participants_.iloc[i], self.hosts_.iloc[j], self.P_, self.H_
-        if rule == "cross_border":
-            return f"the host is in {h['country']}, the participant's home country; mobility must be cross-border"
-        if rule == "role_activity":
-            if (
-                p["role"] == "staff"
-                and not H.accepts_staff[j]
-                or p["role"] == "learner"
-                and not H.accepts_learner[j]
-            ):
-                return f"the host accepts {h['accepts']} only, not {p['role']}"
-            offered = ", ".join(
-                a for a, ok in zip(self.vocab_.activities, H.activities[j], strict=True) if ok
-            )
-            return f"the host does not offer {p['activity']} (offers {offered})"
-        if rule == "duration":
-            return f"stay {P.dmin[i]}-{P.dmax[i]} days does not overlap the host's {H.dmin[j]}-{H.dmax[j]} days"
-        if rule == "dates":
-            s_, e_ = max(P.start[i], H.start[j]), min(P.end[i], H.end[j])
-            lo = max(P.dmin[i], H.dmin[j])
-            return f"the date windows overlap {max(int(e_ - s_ + 1), 0)} days, less than the shortest stay of {lo} days"
-        if rule == "capacity":
-            return "the host has no free places"
-        if rule == "not_declined":
-            return "the host already declined this participant"
-        return RULE_TEXT.get(rule, rule)
+def _lookup(ids, index: dict, what: str) -> np.ndarray:
+    ids = [ids] if isinstance(ids, str) else list(ids)
+    missing = [i for i in ids if i not in index]
+    if missing:
+        raise KeyError(f"unknown {what}(s): {', '.join(map(str, missing[:5]))}")
+    return np.array([index[i] for i in ids], dtype=np.int64)
 
 
 def _as_list(x):
     return [x] if isinstance(x, str) else list(x)
 
 
-def _top_k(score: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k best-scoring True entries of ``mask``, best first (ties by index)."""
+def top_k(score: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` best-scoring True entries of ``mask``, best first (ties by index).
+
+    Examples
+    --------
+    >>> top_k(np.array([0.2, 0.9, 0.5, 0.9]), np.array([True, True, True, False]), 2).tolist()
+    [1, 2]
+    """
     idx = np.flatnonzero(mask)
     if len(idx) == 0 or k <= 0:
         return idx[:0]
@@ -560,5 +437,4 @@ def _top_k(score: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
     if len(idx) > k:
         part = np.argpartition(-s, k - 1)[:k]
         idx, s = idx[part], s[part]
-    order = np.lexsort((idx, -s))
-    return idx[order]
+    return idx[np.lexsort((idx, -s))]

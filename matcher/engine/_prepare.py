@@ -13,6 +13,7 @@ from ..io import parse_languages, parse_list
 __all__ = ["Vocab", "ParticipantArrays", "HostArrays", "prepare_participants", "prepare_hosts"]
 
 _DAY = np.timedelta64(1, "D")
+#: Day numbers standing for an open start or end of availability (far beyond any real date).
 OPEN_START, OPEN_END = -1e9, 1e9
 
 
@@ -26,7 +27,8 @@ class Vocab:
     fields: tuple[str, ...]
 
     @classmethod
-    def build(cls, participants: pd.DataFrame, hosts: pd.DataFrame) -> Vocab:
+    def build(cls, participants: pd.DataFrame, hosts: pd.DataFrame, fields=()) -> Vocab:
+        """Index spaces for these frames; ``fields`` are the ISCED-F fields that occur."""
         langs = set()
         for col in (participants["languages"], hosts["languages"]):
             for v in col:
@@ -35,12 +37,14 @@ class Vocab:
             countries=tx.programme_countries(),
             activities=tx.ACTIVITIES,
             languages=tuple(sorted(langs)),
-            fields=tuple(tx.isced_nace().index),
+            fields=tuple(fields),
         )
 
 
 @dataclass
 class ParticipantArrays:
+    """The participants' side as arrays, one row per participant (built once in ``fit``)."""
+
     ids: np.ndarray
     country: np.ndarray  # (n,) int16 index in vocab.countries
     is_staff: np.ndarray  # (n,) bool
@@ -56,7 +60,8 @@ class ParticipantArrays:
     has_prefs: np.ndarray  # (n,) bool
     levels: np.ndarray  # (n, L) int8 CEFR rank held, 0 = none
     field: np.ndarray  # (n,) int16 index in vocab.fields, -1 unknown
-    emb: np.ndarray  # (n, d) float32 unit rows
+    field_conf: np.ndarray  # (n,) float32 how sure the field is, 1 when given
+    emb: np.ndarray  # (n, d) float32 unit rows: profile text, expanded with its ESCO occupation
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -64,6 +69,8 @@ class ParticipantArrays:
 
 @dataclass
 class HostArrays:
+    """The hosts' side as arrays, one row per host (built once in ``fit``)."""
+
     ids: np.ndarray
     country: np.ndarray
     accepts_learner: np.ndarray
@@ -76,12 +83,12 @@ class HostArrays:
     capacity: np.ndarray  # (m,) int32
     accessible: np.ndarray
     support: np.ndarray
-    wanted: np.ndarray  # (m, L) int8 CEFR rank wanted, 0 = not a working language
     has_wanted: np.ndarray  # (m,) bool
-    wanted_t: np.ndarray  # (L, m) the same, one contiguous row per language
+    wanted_t: np.ndarray  # (L, m) int8 CEFR rank wanted, 0 = not a working language
     wanted_any: np.ndarray  # (L,) bool: some host wants this language
     nace: np.ndarray  # (m,) object: given or inferred NACE code, "" unknown
-    emb: np.ndarray
+    nace_conf: np.ndarray  # (m,) float32 how sure the NACE class is, 1 when given
+    emb: np.ndarray  # (m, d) float32 unit rows: offer text, expanded with its NACE class
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -111,8 +118,9 @@ def _country_index(col: pd.Series, vocab: Vocab) -> np.ndarray:
 
 
 def prepare_participants(
-    df: pd.DataFrame, vocab: Vocab, field: np.ndarray, emb: np.ndarray
+    df: pd.DataFrame, vocab: Vocab, field: np.ndarray, field_conf: np.ndarray, emb: np.ndarray
 ) -> ParticipantArrays:
+    """Arrays of the participants' side, in the order of ``df``."""
     c_index = {c: i for i, c in enumerate(vocab.countries)}
     prefs = np.zeros((len(df), len(vocab.countries)), dtype=bool)
     for r, value in enumerate(df["preferred_countries"]):
@@ -135,11 +143,15 @@ def prepare_participants(
         has_prefs=prefs.any(axis=1),
         levels=_levels(df["languages"], vocab),
         field=field.astype(np.int16),
+        field_conf=np.asarray(field_conf, dtype=np.float32),
         emb=emb,
     )
 
 
-def prepare_hosts(df: pd.DataFrame, vocab: Vocab, nace: np.ndarray, emb: np.ndarray) -> HostArrays:
+def prepare_hosts(
+    df: pd.DataFrame, vocab: Vocab, nace: np.ndarray, nace_conf: np.ndarray, emb: np.ndarray
+) -> HostArrays:
+    """Arrays of the hosts' side, in the order of ``df``."""
     a_index = {a: i for i, a in enumerate(vocab.activities)}
     limits = tx.activity_limits()
     acts = np.zeros((len(df), len(vocab.activities)), dtype=bool)
@@ -163,10 +175,10 @@ def prepare_hosts(df: pd.DataFrame, vocab: Vocab, nace: np.ndarray, emb: np.ndar
         capacity=df["capacity"].to_numpy(np.int32),
         accessible=df["accessible"].to_numpy(bool),
         support=df["inclusion_support"].to_numpy(bool),
-        wanted=wanted,
         has_wanted=(wanted > 0).any(axis=1),
         wanted_t=np.ascontiguousarray(wanted.T),
         wanted_any=(wanted > 0).any(axis=0),
         nace=np.asarray(nace, dtype=object),
+        nace_conf=np.asarray(nace_conf, dtype=np.float32),
         emb=emb,
     )

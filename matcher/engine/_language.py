@@ -1,0 +1,90 @@
+"""The language criterion: the best CEFR fit over the host's working languages."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from .. import taxonomy as tx
+from ._state import Fitted
+
+__all__ = ["language_table", "language_score", "language_reason", "lang_name"]
+
+#: Names where the ISO 639-1 table's name reads oddly in a sentence.
+_LANG_NAMES = {"el": "Greek", "nb": "Norwegian Bokmål", "no": "Norwegian"}
+#: Rank of a language not held (A1..C2 and native rank 1..7).
+_NOT_HELD = 0
+
+
+def lang_name(code: str) -> str:
+    """English name of an ISO 639-1 language code."""
+    return _LANG_NAMES.get(code) or tx.languages().get(code, code)
+
+
+@lru_cache(maxsize=8)
+def language_table(gap_scores: tuple) -> np.ndarray:
+    """Score ``ndarray (8, 8)`` for (level wanted, level held), CEFR ranks 1-7, 0 for none.
+
+    Examples
+    --------
+    >>> t = language_table((1.0, 0.5, 0.0))
+    >>> float(t[3, 3]), float(t[4, 3]), float(t[5, 3]), float(t[3, 0])
+    (1.0, 0.5, 0.0, 0.0)
+    """
+    table = np.zeros((8, 8), dtype=np.float32)
+    for w in range(1, 8):
+        for h in range(1, 8):
+            gap = max(0, w - h)
+            table[w, h] = gap_scores[gap] if gap < len(gap_scores) else 0.0
+    return table
+
+
+def language_score(S: Fitted, pi, hj) -> np.ndarray:
+    """Best over the host's working languages of the graded CEFR gap: ``(len(pi), m)``.
+
+    Gap 0 (or better) scores ``language_gap_scores[0]``, one level short the next value
+    (bridgeable with Online Language Support), and so on; a language not held scores 0. A
+    host that names no working language scores 1.
+    """
+    P, H = S.P, S.H
+    held = P.levels[pi]  # (n, L)
+    wanted_t = H.wanted_t[:, hj]  # (L, m)
+    table = language_table(tuple(S.config.language_gap_scores))
+    best = np.zeros((held.shape[0], wanted_t.shape[1]), dtype=np.float32)
+    # only languages both wanted by some host and held by some participant can score
+    for lang in np.flatnonzero(H.wanted_any & held.any(axis=0)):
+        s = table[wanted_t[lang][None, :], held[:, lang][:, None]]
+        np.maximum(best, s, out=best)
+    best[:, ~H.has_wanted[hj]] = 1.0
+    return best
+
+
+def language_reason(S: Fitted, i: int, j: int) -> str:
+    """The sentence for the language score: the language that decides it, levels held and wanted."""
+    wanted = S.H.wanted_t[:, j]
+    if not wanted.any():
+        return "the host sets no language requirement"
+    held = S.P.levels[i]
+    table = language_table(tuple(S.config.language_gap_scores))
+    langs = np.flatnonzero(wanted)
+    scores = table[wanted[langs], held[langs]]
+    best = langs[int(np.argmax(scores))]  # the language the score comes from
+    names = S.vocab.languages
+    if held[best] == _NOT_HELD:
+        asked = " or ".join(f"{lang_name(names[k])} {_level(wanted[k])}" for k in langs)
+        return f"no level held in the host's working languages ({asked})"
+    name, have, want = lang_name(names[best]), _level(held[best]), _level(wanted[best])
+    gap = int(wanted[best]) - int(held[best])
+    if gap <= 0:
+        return f"{name} {have} meets the host's {want}"
+    if gap == 1:
+        return (
+            f"{name} {have} is one level below the host's {want} "
+            "(bridgeable with Online Language Support)"
+        )
+    return f"{name} {have} is {gap} levels below the host's {want}"
+
+
+def _level(rank) -> str:
+    return tx.CEFR_LEVELS[int(rank) - 1]

@@ -1,0 +1,172 @@
+"""The sector criterion: does the host work in the participant's trade?
+
+Evidence, from strongest to weakest:
+
+1. **The texts.** Profile and offer are each one embedding; the profile is expanded with the
+   ESCO occupation it reads as, and the offer with its NACE class, each in proportion to
+   how sure that placement is (``Matcher.fit``). Their cosine, mapped from the encoder's
+   ``text_range`` onto [0, 1], is the text evidence.
+2. **The crosswalk.** Where the participant's ISCED-F field and the host's NACE class are
+   known, the hand-made crosswalk (``data/taxonomies/isced_nace.csv``) says whether the class
+   is a typical one for the field. It weighs ``taxonomy_weight`` times the confidence of both
+   placements: a guessed field moves the score little, a given one at most that weight.
+
+The score and its sentence sit side by side and read the same constants.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .. import taxonomy as tx
+from ._state import Fitted
+
+__all__ = ["sector_evidence", "sector_score", "sector_reason", "strength", "shared_words"]
+
+
+def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Text evidence, crosswalk relevance and the crosswalk's weight for a block of pairs.
+
+    Returns
+    -------
+    text : ndarray (len(pi), n_hosts_in_block) float32 in [0, 1]
+    tax : ndarray, same shape, crosswalk relevance in {0, 0.5, 1}, NaN where unknown
+    weight : ndarray, same shape, the share of the score the crosswalk takes
+    """
+    P, H = S.P, S.H
+    floor, ceiling = S.text_range
+    cos = P.emb[pi] @ H.emb[hj].T
+    text = np.clip((cos - floor) / (ceiling - floor), 0.0, 1.0)
+    fields = P.field[pi]
+    tax = S.tax_by_field[np.maximum(fields, 0)][:, hj]
+    tax = np.where((fields >= 0)[:, None], tax, np.nan)
+    weight = S.config.taxonomy_weight * P.field_conf[pi][:, None] * H.nace_conf[hj][None, :]
+    return text.astype(np.float32), tax.astype(np.float32), weight.astype(np.float32)
+
+
+def sector_score(S: Fitted, pi, hj) -> np.ndarray:
+    """Sector fit ``(len(pi), n_hosts_in_block)`` in [0, 1]: text, moved by the crosswalk."""
+    text, tax, weight = sector_evidence(S, pi, hj)
+    known = ~np.isnan(tax)
+    score = np.where(known, (1.0 - weight) * text + weight * np.nan_to_num(tax), text)
+    return score.astype(np.float32)
+
+
+def strength(value: float, text: float, config) -> str:
+    """``strong`` only when the score and the text evidence both clear the strong cut-off."""
+    if value >= config.strong_fit and text >= config.strong_fit:
+        return "strong"
+    return "partial" if value >= config.partial_fit else "weak"
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
+#: Words too common in profiles and offers to count as evidence.
+_COMMON = frozenset(
+    [
+        "with",
+        "from",
+        "that",
+        "this",
+        "they",
+        "their",
+        "work",
+        "working",
+        "company",
+        "trainee",
+        "trainees",
+        "learner",
+        "learners",
+        "apprentice",
+        "apprentices",
+        "year",
+        "years",
+        "team",
+        "also",
+        "will",
+        "have",
+        "offer",
+        "offers",
+        "able",
+        "help",
+        "helps",
+        "students",
+        "student",
+        "training",
+        "placement",
+        "other",
+        "about",
+        "into",
+        "more",
+        "such",
+        "like",
+        "what",
+    ]
+)
+
+
+def shared_words(a: str, b: str, limit: int = 3) -> list[str]:
+    """Content words of at least four letters that both texts use (case-insensitive).
+
+    Examples
+    --------
+    >>> shared_words("Apprentice cook, pastry and kitchen work", "Busy kitchen, pastry shop")
+    ['kitchen', 'pastry']
+    """
+    wa = {w.lower() for w in _WORD.findall(a)} - _COMMON
+    wb = {w.lower() for w in _WORD.findall(b)} - _COMMON
+    return sorted(wa & wb)[:limit]
+
+
+def _sure(conf: float) -> str:
+    return "sure" if conf >= 0.67 else "fairly sure" if conf >= 0.34 else "unsure"
+
+
+def _host_phrase(S: Fitted, j: int) -> str:
+    link = S.nace[j]
+    if not link.code:
+        return f"'{S.hosts.at[j, 'sector']}'"
+    phrase = f"NACE {link.code} {tx.nace_name(link.code)}"
+    if link.source == "text":
+        phrase += f" (guessed from the sector text, {_sure(link.confidence)})"
+    return phrase
+
+
+def _crosswalk_phrase(S: Fitted, i: int, j: int) -> str:
+    occ = S.occupations[i]
+    f = int(S.P.field[i])
+    if f < 0 or not S.nace[j].code:
+        return ""
+    field = f"ISCED-F {occ.field} {tx.isced_name(occ.field)}"
+    if occ.field_source == "esco":
+        field += " (guessed)"
+    tax = float(S.tax_by_field[f, j])
+    if tax >= 1:
+        return f"a typical sector for {field}"
+    if tax > 0:
+        return f"same NACE division as typical sectors for {field}"
+    return f"not a typical sector for {field}"
+
+
+def sector_reason(S: Fitted, i: int, j: int) -> str:
+    """The sentence for the sector score of pair ``(i, j)``, showing its evidence."""
+    value = float(sector_score(S, np.array([i]), np.array([j]))[0, 0])
+    text = float(sector_evidence(S, np.array([i]), np.array([j]))[0][0, 0])
+    p, h = S.participants.iloc[i], S.hosts.iloc[j]
+    occ = S.occupations[i]
+    evidence = []
+    words = shared_words(
+        f"{p['occupation']} {p['description']}", f"{h['sector']} {h['description']}"
+    )
+    if words:
+        evidence.append("shared words: " + ", ".join(words))
+    if occ.esco_index >= 0 and occ.confidence > 0:
+        evidence.append(f"profile read as ESCO '{occ.esco}' ({_sure(occ.confidence)})")
+    cross = _crosswalk_phrase(S, i, j)
+    if cross:
+        evidence.append(cross)
+    head = (
+        f"{p['occupation']} -> {_host_phrase(S, j)}: {strength(value, text, S.config)} sector fit"
+    )
+    return head + (f"; {'; '.join(evidence)}" if evidence else "; text similarity only")

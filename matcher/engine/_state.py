@@ -1,0 +1,42 @@
+"""The fitted state every criterion reads: frames, arrays, taxonomy links and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._config import Config
+from ._history import History
+from ._links import NaceLink, OccupationLink
+from ._prepare import HostArrays, ParticipantArrays, Vocab
+
+__all__ = ["Fitted", "column"]
+
+
+@dataclass
+class Fitted:
+    """What ``Matcher.fit`` builds once; criteria and rules are functions of it.
+
+    ``tax_by_field`` is the crosswalk relevance ``(n_fields, n_hosts)`` (NaN for hosts whose
+    NACE class is unknown); ``text_range`` the (floor, ceiling) of cosines that the sector
+    criterion maps onto [0, 1] for the encoder in use.
+    """
+
+    config: Config
+    participants: pd.DataFrame
+    hosts: pd.DataFrame
+    vocab: Vocab
+    P: ParticipantArrays
+    H: HostArrays
+    occupations: list[OccupationLink]
+    nace: list[NaceLink]
+    tax_by_field: np.ndarray
+    history: History
+    text_range: tuple[float, float]
+
+
+def column(x: np.ndarray, hj) -> np.ndarray:
+    """A host-side array as a row block: ``(1, m)`` for a vector, ``(m, ...)`` otherwise."""
+    return x[hj][None, ...] if x.ndim == 1 else x[hj]
