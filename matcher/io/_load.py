@@ -96,7 +96,7 @@ def load_participants(path, encoding: str | None = None) -> pd.DataFrame:
     >>> participants.loc[0, "role"] in ("learner", "staff")
     True
     >>> participants.attrs["notes"]  # what the loader normalised or inferred
-    ['participants.csv, column activity: inferred from role and duration for 33 row(s) (empty cells)']
+    ['participants.csv, column activity: inferred from role and duration for 133 row(s) (empty cells)']
     """
     return load_table(path, PARTICIPANTS, encoding)
 
