@@ -33,6 +33,9 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 _MAX_DAYS = 365  # a stay is at most a year
 #: How timestamps are written back (UTC), to tell whether the loader changed the input.
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_NOT_A_TIMESTAMP = (
+    "'{}' is not a date and time (write YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-09-01T09:30:00Z)"
+)
 
 
 def parse_list(value: str) -> list[str]:
@@ -149,15 +152,14 @@ def _p_rating(v, col):
 
 
 def _p_timestamp(v, col):
+    # ISO 8601 only (an offset or 'Z' allowed, UTC when none), so 01.02.2026 is never read
+    # month-first; a date alone may be written like the date columns (e.g. 01.09.2026).
     try:
-        stamp = pd.Timestamp(v)
+        stamp = pd.Timestamp(dt.datetime.fromisoformat(v))
     except ValueError:
-        stamp = pd.NaT
-    if pd.isna(stamp):
-        return (
-            None,
-            f"'{v}' is not a date and time (write YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-09-01T09:30:00Z)",
-        )
+        stamp, err = _p_date(v, col)
+        if err or " " in v or "T" in v:
+            return None, _NOT_A_TIMESTAMP.format(v)
     if stamp.tzinfo is None:
         return stamp.tz_localize("UTC"), None
     return stamp.tz_convert("UTC"), None
