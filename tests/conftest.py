@@ -12,13 +12,9 @@ def sample_paths():
 
 @pytest.fixture(scope="session")
 def sample_frames(sample_paths):
-    import warnings
-
     from matcher import load_hosts, load_participants
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_participants(sample_paths[0]), load_hosts(sample_paths[1])
+    return load_participants(sample_paths[0]), load_hosts(sample_paths[1])
 
 
 @pytest.fixture(scope="session")

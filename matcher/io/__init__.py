@@ -1,7 +1,16 @@
-"""Loading and writing participant and host tables: validation at the edge."""
+"""Loading and writing participant, host, organisation and decision-history tables:
+validation at the edge.
 
+The contract (``_schema.py``) declares each table's columns, the checks across columns and
+the fills for empty cells; the validator (``_validate.py``) runs them and collects every
+problem into one :class:`DataValidationError`. Loaders return what they normalised or
+inferred as text in ``frame.attrs["notes"]`` and issue no warnings.
+"""
+
+from ._checks import infer_activity
 from ._errors import DataValidationError, Note, Problem, format_report
 from ._load import (
+    load_history,
     load_hosts,
     load_organisations,
     load_participants,
@@ -9,9 +18,20 @@ from ._load import (
     validate_files,
     validate_table,
 )
-from ._schema import HOSTS, ORGANISATIONS, PARTICIPANTS, SCHEMAS, Column, TableSchema
-from ._validate import format_languages, infer_activity, parse_languages, parse_list
-from ._write import neutralise_formula, write_table, write_workbook
+from ._schema import (
+    DECISION_ACTIONS,
+    HISTORY,
+    HOSTS,
+    ORGANISATIONS,
+    PARTICIPANTS,
+    SCHEMAS,
+    Check,
+    Column,
+    Fill,
+    TableSchema,
+)
+from ._validate import format_languages, parse_languages, parse_list
+from ._write import neutralise_formula, to_cell_text, write_table, write_workbook
 
 __all__ = [
     "DataValidationError",
@@ -21,14 +41,19 @@ __all__ = [
     "load_participants",
     "load_hosts",
     "load_organisations",
-    "ORGANISATIONS",
+    "load_history",
     "load_table",
     "validate_files",
     "validate_table",
     "PARTICIPANTS",
     "HOSTS",
+    "ORGANISATIONS",
+    "HISTORY",
+    "DECISION_ACTIONS",
     "SCHEMAS",
     "Column",
+    "Check",
+    "Fill",
     "TableSchema",
     "parse_languages",
     "format_languages",
@@ -36,5 +61,6 @@ __all__ = [
     "infer_activity",
     "write_table",
     "write_workbook",
+    "to_cell_text",
     "neutralise_formula",
 ]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "Note", "DataValidationError", "format_report"]
+__all__ = ["Problem", "Note", "DataValidationError", "format_report", "REPORT_LIMIT", "HEADER_ROW"]
+
+#: Spreadsheet row of the header; a problem there is about the columns themselves.
+HEADER_ROW = 1
+
+#: Problems listed in a :class:`DataValidationError`'s message (all are in ``.problems``).
+REPORT_LIMIT = 50
 
 
 @dataclass(frozen=True, order=True)
@@ -39,6 +45,21 @@ class Note:
 
 
 def format_report(problems, notes=(), limit: int | None = None) -> str:
+    """The report a user reads: problems sorted by file, row and column, then the notes.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+    notes : iterable of Note
+    limit : int, optional
+        List at most this many problems and say how many more there are.
+
+    Examples
+    --------
+    >>> print(format_report([Problem("p.csv", 3, "role", "is empty")]))
+    1 problem in p.csv:
+      p.csv, row 3, column role: is empty
+    """
     problems = sorted(problems)
     lines = []
     if problems:
@@ -61,4 +82,4 @@ class DataValidationError(ValueError):
     def __init__(self, problems, notes=()):
         self.problems = sorted(problems)
         self.notes = list(notes)
-        super().__init__(format_report(self.problems, limit=50))
+        super().__init__(format_report(self.problems, limit=REPORT_LIMIT))

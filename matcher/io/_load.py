@@ -1,33 +1,48 @@
-"""The public loaders: read, validate, and return typed frames or raise one error."""
+"""The public loaders: read, validate, and return typed frames or raise one error.
+
+What the loader normalised or inferred (a file read as Windows-1252, column names matched
+case-insensitively, values written in canonical form, activities inferred) is returned with
+the frame, as text in ``frame.attrs["notes"]``; the loaders issue no warnings. Callers show
+the notes (the CLI prints them, the dashboard lists them) or ignore them.
+"""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from ._errors import DataValidationError, Note, Problem
+from ._errors import HEADER_ROW, DataValidationError, Note, Problem
 from ._read import read_raw
-from ._schema import HOSTS, ORGANISATIONS, PARTICIPANTS, SCHEMAS, TableSchema
+from ._schema import HISTORY, HOSTS, ORGANISATIONS, PARTICIPANTS, SCHEMAS, TableSchema
 from ._validate import validate_frame
+from ._write import to_cell_text
 
 __all__ = [
     "load_table",
     "load_participants",
     "load_hosts",
     "load_organisations",
+    "load_history",
     "validate_files",
     "validate_table",
     "guess_table",
 ]
 
 
-class DataNoteWarning(UserWarning):
-    """A value the loader normalised or inferred (see ``frame.attrs['notes']``)."""
+#: Id column of each table a file can be, in the order :func:`guess_table` tries them.
+_KIND_BY_ID_COLUMN = (
+    ("participant_id", PARTICIPANTS),
+    ("host_id", HOSTS),
+    ("org_id", ORGANISATIONS),
+)
+_UNKNOWN_KIND = (
+    "not a participants (participant_id), hosts (host_id) or organisations (org_id) table"
+)
 
 
 def _check(path, schema: TableSchema, encoding=None):
+    """Read and validate one file: ``(frame or None, problems, notes)``."""
     raw, notes, problems = read_raw(path, schema.name, encoding=encoding)
     if raw is None:
         return None, problems, notes
@@ -38,8 +53,27 @@ def _check(path, schema: TableSchema, encoding=None):
 def load_table(path, schema: TableSchema | str, encoding: str | None = None) -> pd.DataFrame:
     """Load and validate a CSV/XLSX table.
 
-    Returns a typed frame; ``frame.attrs["notes"]`` lists what was normalised or inferred
-    (also issued as a warning). Raises :class:`DataValidationError` listing every problem.
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` (comma, semicolon or tab separated; UTF-8, UTF-16 or, with a note,
+        Windows-1252) or ``.xlsx`` file (the sheet named like the table, else the first).
+    schema : TableSchema or str
+        The contract, or its name in :data:`SCHEMAS`.
+    encoding : str, optional
+        Text encoding of a CSV file, when it is known.
+
+    Returns
+    -------
+    frame : DataFrame, shape (n_rows, n_columns)
+        The contract's columns, typed, then any extra columns as text.
+        ``frame.attrs["notes"]`` lists, as text, what was normalised or inferred;
+        ``frame.attrs["source"]`` is the path read.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem, each with file, row and column.
     """
     if isinstance(schema, str):
         schema = SCHEMAS[schema]
@@ -48,8 +82,6 @@ def load_table(path, schema: TableSchema | str, encoding: str | None = None) -> 
         raise DataValidationError(problems, notes)
     frame.attrs["notes"] = [str(n) for n in notes]
     frame.attrs["source"] = str(path)
-    for n in notes:
-        warnings.warn(str(n), DataNoteWarning, stacklevel=2)
     return frame
 
 
@@ -63,6 +95,8 @@ def load_participants(path, encoding: str | None = None) -> pd.DataFrame:
     >>> participants = load_participants(sample_dir() / "participants.csv")
     >>> participants.loc[0, "role"] in ("learner", "staff")
     True
+    >>> participants.attrs["notes"]  # what the loader normalised or inferred
+    ['participants.csv, column activity: inferred from role and duration for 133 row(s) (empty cells)']
     """
     return load_table(path, PARTICIPANTS, encoding)
 
@@ -77,19 +111,30 @@ def load_organisations(path, encoding: str | None = None) -> pd.DataFrame:
     return load_table(path, ORGANISATIONS, encoding)
 
 
+def load_history(path, encoding: str | None = None) -> pd.DataFrame:
+    """Load a validated decision-history table (the workspace's decisions, as exported).
+
+    Columns ``participant_id, host_id, sending_org, action`` (required), ``reason``,
+    ``rating`` (1-5, with ``complete`` only; nullable integer), ``username``, ``at`` (UTC).
+    """
+    return load_table(path, HISTORY, encoding)
+
+
 def guess_table(path) -> TableSchema | None:
-    """Tell a participants file from a hosts file by its id column."""
+    """Tell a participants, hosts or organisations file by its id column (``None``: neither)."""
     raw, _, _ = read_raw(path, "")
     if raw is None:
         return None
     cols = {c.lower() for c in raw.columns}
-    if "participant_id" in cols:
-        return PARTICIPANTS
-    if "host_id" in cols:
-        return HOSTS
-    if "org_id" in cols:
-        return ORGANISATIONS
-    return None
+    return next((schema for idc, schema in _KIND_BY_ID_COLUMN if idc in cols), None)
+
+
+def _unknown_table(path) -> list[Problem]:
+    """Why a file whose kind cannot be told was not validated."""
+    _, _, problems = read_raw(path, "")
+    if problems:
+        return problems
+    return [Problem(Path(path).name, HEADER_ROW, "", _UNKNOWN_KIND)]
 
 
 def validate_files(paths, encoding: str | None = None) -> tuple[list[Problem], list[Note]]:
@@ -99,18 +144,7 @@ def validate_files(paths, encoding: str | None = None) -> tuple[list[Problem], l
     for path in paths:
         schema = guess_table(path)
         if schema is None:
-            raw, n, p = read_raw(path, "")
-            if p:
-                problems += p
-            else:
-                problems.append(
-                    Problem(
-                        Path(path).name,
-                        1,
-                        "",
-                        "not a participants (participant_id), hosts (host_id) or organisations (org_id) table",
-                    )
-                )
+            problems += _unknown_table(path)
             continue
         _, p, n = _check(path, schema, encoding)
         problems += p
@@ -126,8 +160,6 @@ def validate_table(
     Returns the typed frame or raises :class:`DataValidationError`; row numbers count the
     header as row 1, like a spreadsheet.
     """
-    from ._write import to_cell_text
-
     if isinstance(schema, str):
         schema = SCHEMAS[schema]
     raw = pd.DataFrame(

@@ -10,11 +10,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._errors import Note, Problem
+from ._errors import HEADER_ROW, Note, Problem
 
-__all__ = ["read_raw", "SUPPORTED_SUFFIXES"]
+__all__ = ["read_raw"]
 
-SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+#: Suffixes read as workbooks; every other suffix is read as delimited text.
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Legacy encodings tried, in order, when a CSV file is not UTF-8.
+_LEGACY_ENCODINGS = ("cp1252", "latin-1")
+#: Separators a CSV header is tried with (Excel writes ',' or, in many locales, ';').
+_SEPARATORS = (",", ";", "\t")
 
 # A leading apostrophe protects a cell that would start with a formula character; it is
 # Excel's text prefix and not part of the value (the writers add it, see _write.py).
@@ -22,10 +27,12 @@ _PROTECTED = re.compile(r"'+[=+\-@]")
 
 
 def _unprotect(value: str) -> str:
+    """A cell's value without the apostrophe that protected it from being run as a formula."""
     return value[1:] if _PROTECTED.match(value) else value
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str | None, list, list]:
+    """Decode a CSV file's bytes: ``(text or None, notes, problems)``."""
     notes: list = []
     if encoding:
         try:
@@ -38,7 +45,7 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str | None, l
         return data.decode("utf-8-sig"), notes, []
     except UnicodeDecodeError as exc:
         bad_at = exc.start
-    for legacy in ("cp1252", "latin-1"):
+    for legacy in _LEGACY_ENCODINGS:
         try:
             text = data.decode(legacy)
         except UnicodeDecodeError:
@@ -58,9 +65,10 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str | None, l
 
 
 def _sniff_separator(text: str) -> str:
+    """The separator that splits the header into most cells (',' on a tie)."""
     header = text.split("\n", 1)[0]
     counts = {}
-    for sep in (",", ";", "\t"):
+    for sep in _SEPARATORS:
         try:
             counts[sep] = len(next(csv.reader([header], delimiter=sep)))
         except (StopIteration, csv.Error):
@@ -69,6 +77,7 @@ def _sniff_separator(text: str) -> str:
 
 
 def _read_csv(path: Path, name: str, encoding: str | None):
+    """A CSV file's rows of cells: ``(rows or None, notes, problems)``."""
     text, notes, problems = _decode(path.read_bytes(), name, encoding)
     if text is None:
         return None, notes, problems
@@ -80,6 +89,7 @@ def _read_csv(path: Path, name: str, encoding: str | None):
 
 
 def _cell_text(value) -> str:
+    """A workbook cell's value as the text a CSV file would hold."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -96,6 +106,7 @@ def _cell_text(value) -> str:
 
 
 def _read_xlsx(path: Path, name: str, table: str):
+    """A workbook's rows (the sheet named like ``table``, else the first): like ``_read_csv``."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -129,18 +140,27 @@ def read_raw(
         return None, [], [Problem(name, 0, "", f"file not found: {path}")]
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        return (
-            None,
-            [],
-            [Problem(name, 0, "", "legacy .xls workbooks are not read; save as .xlsx or CSV")],
-        )
-    if suffix in (".xlsx", ".xlsm"):
+        legacy = "legacy .xls workbooks are not read; save as .xlsx or CSV"
+        return None, [], [Problem(name, 0, "", legacy)]
+    if suffix in _WORKBOOK_SUFFIXES:
         rows, notes, problems = _read_xlsx(path, name, table)
     else:
         rows, notes, problems = _read_csv(path, name, encoding)
     if rows is None:
         return None, notes, problems
+    header = _header(rows)
+    if not any(header):
+        return None, notes, problems + [Problem(name, HEADER_ROW, "", "no header row")]
+    problems += _header_problems(header, name)
+    data, row_numbers, row_problems = _data_rows(rows, len(header), name)
+    frame = pd.DataFrame(data or None, columns=header, dtype=object)
+    frame.attrs["rows"] = row_numbers
+    frame.attrs["file"] = name
+    return frame, notes, problems + row_problems
 
+
+def _header(rows: list[list[str]]) -> list[str]:
+    """The header's names, without trailing unnamed columns that hold no data."""
     header = [h.strip() for h in rows[0]]
     while (
         header
@@ -148,43 +168,39 @@ def read_raw(
         and all(len(r) < len(header) or r[len(header) - 1] == "" for r in rows[1:])
     ):
         header.pop()
-    width = len(header)
-    if width == 0 or all(h == "" for h in header):
-        return None, notes, problems + [Problem(name, 1, "", "no header row")]
+    return header
+
+
+def _header_problems(header: list[str], name: str) -> list[Problem]:
+    """Columns without a name, and names that appear twice (case-insensitively)."""
+    problems = []
     seen: dict[str, int] = {}
     for i, h in enumerate(header):
         if h == "":
-            problems.append(Problem(name, 1, f"#{i + 1}", "column without a header name"))
+            problems.append(Problem(name, HEADER_ROW, f"#{i + 1}", "column without a header name"))
         key = h.lower()
         if key in seen and h:
-            problems.append(
-                Problem(name, 1, h, f"column appears twice (columns {seen[key] + 1} and {i + 1})")
-            )
+            twice = f"column appears twice (columns {seen[key] + 1} and {i + 1})"
+            problems.append(Problem(name, HEADER_ROW, h, twice))
         seen.setdefault(key, i)
+    return problems
 
-    data, row_numbers = [], []
-    for offset, row in enumerate(rows[1:], start=2):
+
+def _data_rows(rows: list[list[str]], width: int, name: str):
+    """The non-blank data rows padded to ``width``: ``(cells, row numbers, problems)``."""
+    data, row_numbers, problems = [], [], []
+    for offset, row in enumerate(rows[1:], start=HEADER_ROW + 1):
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
         if len(cells) > width and any(cells[width:]):
-            problems.append(
-                Problem(
-                    name,
-                    offset,
-                    "",
-                    f"row has {len(cells)} cells but the header has {width} (check the separator and quotes)",
-                )
+            too_many = (
+                f"row has {len(cells)} cells but the header has {width} "
+                "(check the separator and quotes)"
             )
+            problems.append(Problem(name, offset, "", too_many))
             continue
         cells = (cells + [""] * width)[:width]
         data.append([_unprotect(c) for c in cells])
         row_numbers.append(offset)
-    frame = (
-        pd.DataFrame(data, columns=header, dtype=object)
-        if data
-        else pd.DataFrame(columns=header, dtype=object)
-    )
-    frame.attrs["rows"] = row_numbers
-    frame.attrs["file"] = name
-    return frame, notes, problems
+    return data, row_numbers, problems

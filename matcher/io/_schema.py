@@ -1,15 +1,35 @@
-"""The data contract: what the user declares in a participants or hosts table.
+"""The data contract: what the user declares about a participants, hosts, organisations or
+decision-history table.
 
-How it is checked lives in ``_validate.py``; this module only says what the columns are.
+A :class:`TableSchema` lists its columns and the rules across columns (:class:`Check`) and
+the values filled in for empty cells (:class:`Fill`). How all of it is run lives in
+``_validate.py``; the rules themselves are plain functions in ``_checks.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..taxonomy import ACCEPTS, ACTIVITIES, ORG_TYPES, PARTNER_TYPES, ROLES
+from . import _checks as rules
 
-__all__ = ["Column", "TableSchema", "PARTICIPANTS", "HOSTS", "ORGANISATIONS", "SCHEMAS"]
+__all__ = [
+    "Column",
+    "Check",
+    "Fill",
+    "TableSchema",
+    "PARTICIPANTS",
+    "HOSTS",
+    "ORGANISATIONS",
+    "HISTORY",
+    "DECISION_ACTIONS",
+    "SCHEMAS",
+]
+
+#: What a decision records, in the workspace's decisions table and its CSV export.
+DECISION_ACTIONS = ("shortlist", "propose", "accept", "decline", "complete", "withdraw")
 
 
 @dataclass(frozen=True)
@@ -17,9 +37,9 @@ class Column:
     """One column of the contract.
 
     ``kind`` names the parser: ``id``, ``text``, ``enum``, ``country``, ``countries``,
-    ``languages``, ``days``, ``count``, ``date``, ``bool``, ``isced``, ``nace``, ``oid``,
-    ``activity``, ``activities``. ``required`` columns must exist and, with ``nonempty``,
-    hold a value in every row.
+    ``languages``, ``langlist``, ``days``, ``count``, ``rating``, ``date``, ``timestamp``,
+    ``bool``, ``isced``, ``nace``, ``oid``, ``activity``, ``activities``, ``orgtypes``.
+    ``required`` columns must exist and, with ``nonempty``, hold a value in every row.
     """
 
     name: str
@@ -32,21 +52,71 @@ class Column:
 
 
 @dataclass(frozen=True)
-class TableSchema:
+class Check:
+    """A rule across the columns of one row, declared on a schema.
+
+    ``rule(row) -> (column, message) | None`` reads a mapping ``column -> parsed value`` and
+    names the cell to blame when the row fails. It runs only on rows where every column in
+    ``needs`` holds a valid, non-empty value.
+    """
+
     name: str
-    id_column: str
+    needs: tuple[str, ...]
+    rule: Callable[[Mapping[str, Any]], tuple[str, str] | None]
+
+
+@dataclass(frozen=True)
+class Fill:
+    """A value computed for an empty cell of ``column`` from other columns of its row.
+
+    ``rule(row) -> value | None`` runs on rows where ``column`` is empty and every column in
+    ``needs`` holds a valid value; ``note`` (formatted with ``count``, the number of cells
+    filled) tells the user what was filled.
+    """
+
+    column: str
+    needs: tuple[str, ...]
+    rule: Callable[[Mapping[str, Any]], Any]
+    note: str
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table's contract: its columns, its id column, and the rules across columns.
+
+    ``id_column`` (``None``: rows have no id) must hold unique values. ``fills`` run before
+    ``checks``; both run only when every required column is present.
+    """
+
+    name: str
+    id_column: str | None
     columns: tuple[Column, ...]
+    checks: tuple[Check, ...] = ()
+    fills: tuple[Fill, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The column names, in the contract's order."""
         return tuple(c.name for c in self.columns)
 
     def column(self, name: str) -> Column:
+        """The column called ``name`` (``KeyError`` if the contract has none)."""
         for c in self.columns:
             if c.name == name:
                 return c
         raise KeyError(name)
 
+
+_DURATIONS = ("duration_min_days", "duration_max_days")
+_WINDOW = ("available_from", "available_to")
+
+# Checks shared by participants and hosts: durations and availability window.
+_DURATIONS_ORDERED = Check("durations_ordered", _DURATIONS, rules.durations_ordered)
+_DATES_ORDERED = Check("dates_ordered", _WINDOW, rules.dates_ordered)
+_WINDOW_COVERS_MIN = Check(
+    "window_covers_min_duration", (*_WINDOW, "duration_min_days"), rules.window_covers_min_duration
+)
+_ACTIVITY_AND_STAY = ("role", "activity", *_DURATIONS)
 
 PARTICIPANTS = TableSchema(
     name="participants",
@@ -146,6 +216,27 @@ PARTICIPANTS = TableSchema(
             "bool",
             doc="Consents to be shown, pseudonymised, to hosts.",
             example="true",
+        ),
+    ),
+    checks=(
+        _DURATIONS_ORDERED,
+        Check("activity_fits", ("role", *_DURATIONS), rules.activity_fits),
+        Check("activity_matches_role", _ACTIVITY_AND_STAY, rules.activity_matches_role),
+        Check("activity_within_limits", _ACTIVITY_AND_STAY, rules.activity_within_limits),
+        _DATES_ORDERED,
+        _WINDOW_COVERS_MIN,
+        Check(
+            "preferred_not_home",
+            ("home_country", "preferred_countries"),
+            rules.preferred_not_home,
+        ),
+    ),
+    fills=(
+        Fill(
+            "activity",
+            ("role", *_DURATIONS),
+            rules.fill_activity,
+            note="inferred from role and duration for {count} row(s) (empty cells)",
         ),
     ),
 )
@@ -248,6 +339,16 @@ HOSTS = TableSchema(
             example="false",
         ),
     ),
+    checks=(
+        _DURATIONS_ORDERED,
+        _DATES_ORDERED,
+        _WINDOW_COVERS_MIN,
+        Check(
+            "activities_open_to_accepts",
+            ("accepts", "activities"),
+            rules.activities_open_to_accepts,
+        ),
+    ),
 )
 
 ORGANISATIONS = TableSchema(
@@ -304,4 +405,59 @@ ORGANISATIONS = TableSchema(
     ),
 )
 
-SCHEMAS = {"participants": PARTICIPANTS, "hosts": HOSTS, "organisations": ORGANISATIONS}
+HISTORY = TableSchema(
+    name="history",
+    id_column=None,
+    columns=(
+        Column(
+            "participant_id",
+            "id",
+            True,
+            True,
+            doc="The participant the decision is about.",
+            example="P0001",
+        ),
+        Column("host_id", "id", True, True, doc="The host proposed to.", example="H0001"),
+        Column(
+            "sending_org",
+            "text",
+            True,
+            True,
+            doc="The participant's sending organisation.",
+            example="IIS Alberghiero Roma",
+        ),
+        Column(
+            "action",
+            "enum",
+            True,
+            True,
+            DECISION_ACTIONS,
+            doc="shortlist, propose, accept, decline, complete or withdraw.",
+            example="complete",
+        ),
+        Column("reason", "text", doc="Why, free text.", example="good language match"),
+        Column(
+            "rating",
+            "rating",
+            doc="Rating of a completed placement, 1-5; empty for other actions.",
+            example="4",
+        ),
+        Column("username", "text", doc="Who recorded the decision.", example="coordinator1"),
+        Column(
+            "at",
+            "timestamp",
+            doc="When, ISO date and time (UTC when no offset is given).",
+            example="2026-09-01T09:30:00Z",
+        ),
+    ),
+    checks=(
+        Check("rating_only_when_complete", ("action", "rating"), rules.rating_only_when_complete),
+    ),
+)
+
+SCHEMAS = {
+    "participants": PARTICIPANTS,
+    "hosts": HOSTS,
+    "organisations": ORGANISATIONS,
+    "history": HISTORY,
+}

@@ -1,4 +1,9 @@
-"""Checking a raw table against its schema: every problem by file, row and column."""
+"""Running a schema over a raw table: every problem by file, row and column.
+
+This is the backend of the contract declared in ``_schema.py``: it matches the header, parses
+every cell with its column's parser, checks ids are unique, applies the schema's fills, then
+runs the schema's checks in one loop that collects every failure.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,18 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-import numpy as np
 import pandas as pd
 
 from .. import taxonomy as tx
-from ._errors import Note, Problem
-from ._schema import HOSTS, PARTICIPANTS, TableSchema
+from ._checks import RATING_RANGE
+from ._errors import HEADER_ROW, Note, Problem
+from ._schema import Column, TableSchema
 
 __all__ = [
     "validate_frame",
     "parse_languages",
     "format_languages",
     "parse_list",
-    "infer_activity",
 ]
 
 _TRUE = {"true", "yes", "y", "1", "x", "ja", "oui", "si", "sì", "wahr", "vrai"}
@@ -26,7 +30,12 @@ _FALSE = {"false", "no", "n", "0", "nein", "non", "falsch", "faux"}
 _LANG_ITEM = re.compile(r"^([A-Za-z]{2})\s*[:=\-\s]\s*([A-Za-z0-9]+)$")
 _OID = re.compile(r"^E\d{8}$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
-_MAX_DAYS = 365
+_MAX_DAYS = 365  # a stay is at most a year
+#: How timestamps are written back (UTC), to tell whether the loader changed the input.
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_NOT_A_TIMESTAMP = (
+    "'{}' is not a date and time (write YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-09-01T09:30:00Z)"
+)
 
 
 def parse_list(value: str) -> list[str]:
@@ -44,22 +53,8 @@ def parse_languages(value: str) -> dict[str, str]:
 
 
 def format_languages(levels: dict[str, str]) -> str:
+    """``{"it": "native", "en": "B1"}`` -> ``"it:native; en:B1"`` (inverse of parse_languages)."""
     return "; ".join(f"{code}:{level}" for code, level in levels.items())
-
-
-def infer_activity(role: str, dmin: int, dmax: int) -> str | None:
-    """The activity whose programme limits contain ``[dmin, dmax]`` for this role.
-
-    Learners: short-term, then long-term. Staff: job shadowing, then teaching/training
-    assignment. Skills competitions, group mobility and courses are never inferred.
-    """
-    limits = tx.activity_limits()
-    order = ("short_term", "long_term") if role == "learner" else ("job_shadowing", "teaching")
-    for act in order:
-        _, lo, hi = limits[act]
-        if lo <= dmin and dmax <= hi:
-            return act
-    return None
 
 
 # --- cell parsers: value -> (parsed, error or None) ------------------------------------------
@@ -148,6 +143,28 @@ def _p_int(v, col):
     return n, None
 
 
+def _p_rating(v, col):
+    n, err = _p_int(v, col)
+    lo, hi = RATING_RANGE
+    if err is None and not lo <= n <= hi:
+        return None, f"{n} is outside {lo}-{hi}"
+    return n, err
+
+
+def _p_timestamp(v, col):
+    # ISO 8601 only (an offset or 'Z' allowed, UTC when none), so 01.02.2026 is never read
+    # month-first; a date alone may be written like the date columns (e.g. 01.09.2026).
+    try:
+        stamp = pd.Timestamp(dt.datetime.fromisoformat(v))
+    except ValueError:
+        stamp, err = _p_date(v, col)
+        if err or " " in v or "T" in v:
+            return None, _NOT_A_TIMESTAMP.format(v)
+    if stamp.tzinfo is None:
+        return stamp.tz_localize("UTC"), None
+    return stamp.tz_convert("UTC"), None
+
+
 def _p_date(v, col):
     text = v.split(" ")[0].split("T")[0]
     for fmt in _DATE_FORMATS:
@@ -212,116 +229,53 @@ _PARSERS = {
     "languages": _p_languages,
     "days": _p_int,
     "count": _p_int,
+    "rating": _p_rating,
     "date": _p_date,
+    "timestamp": _p_timestamp,
     "bool": _p_bool,
     "isced": _p_isced,
     "nace": _p_nace,
     "oid": _p_oid,
 }
 
-_DEFAULTS = {"bool": False, "date": pd.NaT}
+#: What an empty cell holds, by kind (others: the empty string).
+_DEFAULTS = {"bool": False, "date": pd.NaT, "timestamp": pd.NaT, "rating": pd.NA}
+#: Kinds whose values are kept exactly as written (never reported as normalised).
+_VERBATIM = ("text", "id")
 
 
 def _canonical_text(kind: str, value) -> str:
     """How a parsed value is written back, to tell whether the loader changed the input."""
     if kind == "date":
         return value.date().isoformat()
+    if kind == "timestamp":
+        return value.strftime(_TIMESTAMP_FORMAT)
     if kind == "bool":
         return "true" if value else "false"
     return str(value)
 
 
 def validate_frame(raw: pd.DataFrame, schema: TableSchema):
-    """Validate an all-string frame from :func:`read_raw`.
+    """Validate an all-string frame from :func:`read_raw` against ``schema``.
 
     Returns ``(frame, problems, notes)``; ``frame`` holds the contract's columns in its
-    order (typed) followed by any extra columns, kept as text.
+    order (typed when there is no problem) followed by any extra columns, kept as text.
+    Fills and checks run only when every required column is present.
     """
     name = raw.attrs.get("file", schema.name)
     rows = raw.attrs.get("rows", list(range(2, len(raw) + 2)))
-    problems: list[Problem] = []
-    notes: list[Note] = []
-
-    # header: match case-insensitively, report what is missing
-    lookup = {c.lower(): c for c in raw.columns}
-    renames = {}
-    for col in schema.columns:
-        found = lookup.get(col.name)
-        if found is None:
-            if col.required:
-                problems.append(Problem(name, 1, col.name, "required column is missing"))
-        elif found != col.name:
-            renames[found] = col.name
-    if renames:
-        notes.append(
-            Note(
-                name,
-                "",
-                "column names read case-insensitively: "
-                + ", ".join(f"'{a}' as '{b}'" for a, b in renames.items()),
-            )
-        )
-    raw = raw.rename(columns=renames)
+    raw, problems, notes = _match_header(raw, schema, name)
     extra = [c for c in raw.columns if c not in schema.names and c]
     if extra:
         notes.append(Note(name, "", f"extra columns kept as text: {', '.join(extra)}"))
-
-    out: dict[str, list] = {}
-    changed: dict[str, list] = defaultdict(list)
-    for col in schema.columns:
-        if col.name not in raw.columns:
-            if not col.required:
-                out[col.name] = [_DEFAULTS.get(col.kind, "")] * len(raw)
-            continue
-        parser = _PARSERS[col.kind]
-        values = []
-        for row, v in zip(rows, raw[col.name].tolist(), strict=True):
-            v = "" if v is None else str(v)
-            if v == "":
-                if col.nonempty:
-                    problems.append(Problem(name, row, col.name, "is empty"))
-                values.append(_DEFAULTS.get(col.kind, ""))
-                continue
-            parsed, err = parser(v, col)
-            if err:
-                problems.append(Problem(name, row, col.name, err))
-                parsed = None
-            elif col.kind not in ("text", "id") and _canonical_text(col.kind, parsed) != v:
-                changed[col.name].append((row, v, _canonical_text(col.kind, parsed)))
-            values.append(parsed)
-        out[col.name] = values
-
-    for col_name, items in changed.items():
-        row, before, after = items[0]
-        notes.append(
-            Note(
-                name,
-                col_name,
-                f"{len(items)} value(s) written in canonical form, e.g. row {row}: '{before}' -> '{after}'",
-            )
-        )
-
-    # unique ids
-    idc = schema.id_column
-    if idc in out:
-        first: dict[str, int] = {}
-        for row, v in zip(rows, out[idc], strict=True):
-            if v == "":
-                continue
-            if v in first:
-                problems.append(
-                    Problem(name, row, idc, f"duplicate id '{v}' (first at row {first[v]})")
-                )
-            else:
-                first[v] = row
-
-    if not any(p.row == 1 for p in problems):
-        if schema is PARTICIPANTS:
-            _check_participants(out, rows, name, problems, notes)
-        elif schema is HOSTS:
-            _check_hosts(out, rows, name, problems)
-
-    frame = pd.DataFrame({c: out[c] for c in schema.names if c in out})
+    cells, cell_problems, cell_notes = _parse_cells(raw, schema, name, rows)
+    problems += cell_problems + _duplicate_ids(cells, schema, name, rows)
+    notes += cell_notes
+    if not any(p.row == HEADER_ROW for p in problems):
+        records = _records(cells, len(rows))
+        notes += _apply_fills(records, cells, schema, name)
+        problems += _run_checks(records, schema, name, rows)
+    frame = pd.DataFrame({c: cells[c] for c in schema.names if c in cells})
     for c in extra:
         frame[c] = raw[c].to_numpy()
     if not problems:
@@ -330,144 +284,153 @@ def validate_frame(raw: pd.DataFrame, schema: TableSchema):
     return frame, problems, notes
 
 
+def _match_header(raw: pd.DataFrame, schema: TableSchema, name: str):
+    """Match the header case-insensitively; ``(renamed raw, problems, notes)``."""
+    problems: list[Problem] = []
+    notes: list[Note] = []
+    lookup = {c.lower(): c for c in raw.columns}
+    renames = {}
+    for col in schema.columns:
+        found = lookup.get(col.name)
+        if found is None:
+            if col.required:
+                problems.append(Problem(name, HEADER_ROW, col.name, "required column is missing"))
+        elif found != col.name:
+            renames[found] = col.name
+    if renames:
+        read_as = ", ".join(f"'{a}' as '{b}'" for a, b in renames.items())
+        notes.append(Note(name, "", f"column names read case-insensitively: {read_as}"))
+    return raw.rename(columns=renames), problems, notes
+
+
+def _parse_cells(raw: pd.DataFrame, schema: TableSchema, name: str, rows: list[int]):
+    """Parse every cell of the contract's columns; ``(cells, problems, notes)``.
+
+    ``cells`` maps each column to its parsed values (``None`` where a cell is invalid, the
+    kind's default where it is empty or the optional column is absent).
+    """
+    cells: dict[str, list] = {}
+    problems: list[Problem] = []
+    changed: dict[str, list] = defaultdict(list)
+    for col in schema.columns:
+        if col.name in raw.columns:
+            cells[col.name] = _parse_column(
+                col, raw[col.name].tolist(), name, rows, problems, changed
+            )
+        elif not col.required:
+            cells[col.name] = [_DEFAULTS.get(col.kind, "")] * len(raw)
+    notes = [
+        Note(
+            name,
+            col_name,
+            f"{len(items)} value(s) written in canonical form, e.g. row {row}: '{before}' -> '{after}'",
+        )
+        for col_name, items in changed.items()
+        for row, before, after in items[:1]
+    ]
+    return cells, problems, notes
+
+
+def _parse_column(col: Column, texts: list, name: str, rows: list[int], problems, changed) -> list:
+    """Parse one column's cells; appends to ``problems`` and to ``changed[col.name]``."""
+    parser = _PARSERS[col.kind]
+    values = []
+    for row, v in zip(rows, texts, strict=True):
+        v = "" if v is None else str(v)
+        if v == "":
+            if col.nonempty:
+                problems.append(Problem(name, row, col.name, "is empty"))
+            values.append(_DEFAULTS.get(col.kind, ""))
+            continue
+        parsed, err = parser(v, col)
+        if err:
+            problems.append(Problem(name, row, col.name, err))
+            parsed = None
+        elif col.kind not in _VERBATIM and _canonical_text(col.kind, parsed) != v:
+            changed[col.name].append((row, v, _canonical_text(col.kind, parsed)))
+        values.append(parsed)
+    return values
+
+
+def _duplicate_ids(cells: dict, schema: TableSchema, name: str, rows: list[int]) -> list[Problem]:
+    """A problem for every repeated id, naming the row where it first appears."""
+    idc = schema.id_column
+    if idc is None or idc not in cells:
+        return []
+    problems = []
+    first: dict[str, int] = {}
+    for row, v in zip(rows, cells[idc], strict=True):
+        if v == "":
+            continue
+        if v in first:
+            problems.append(
+                Problem(name, row, idc, f"duplicate id '{v}' (first at row {first[v]})")
+            )
+        else:
+            first[v] = row
+    return problems
+
+
+def _records(cells: dict[str, list], n_rows: int) -> list[dict]:
+    """The parsed table as one mapping per row, the form the schema's rules read."""
+    return [{c: values[i] for c, values in cells.items()} for i in range(n_rows)]
+
+
+def _present(value) -> bool:
+    """A valid, non-empty parsed value (not a parse failure, empty text, NaT or NA)."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return False
+    return not pd.isna(value)
+
+
+def _apply_fills(records: list[dict], cells: dict, schema: TableSchema, name: str) -> list[Note]:
+    """Fill empty cells by the schema's fills (in place); a note per fill that filled any."""
+    notes = []
+    for fill in schema.fills:
+        count = 0
+        for i, record in enumerate(records):
+            if record[fill.column] != "" or not all(_present(record[c]) for c in fill.needs):
+                continue
+            value = fill.rule(record)
+            if value is not None:
+                record[fill.column] = cells[fill.column][i] = value
+                count += 1
+        if count:
+            notes.append(Note(name, fill.column, fill.note.format(count=count)))
+    return notes
+
+
+def _run_checks(records: list[dict], schema: TableSchema, name: str, rows: list[int]):
+    """Every failure of the schema's checks, row by row, each naming row and column."""
+    problems = []
+    for row, record in zip(rows, records, strict=True):
+        for check in schema.checks:
+            if not all(_present(record[c]) for c in check.needs):
+                continue
+            failure = check.rule(record)
+            if failure is not None:
+                problems.append(Problem(name, row, *failure))
+    return problems
+
+
 def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Give each contract column its dtype (all cells are known valid here)."""
     for col in schema.columns:
         if col.name not in frame:
             continue
-        if col.kind in ("days", "count"):
-            frame[col.name] = frame[col.name].astype("int64")
-        elif col.kind == "date":
-            frame[col.name] = pd.to_datetime(frame[col.name]).astype("datetime64[ns]")
-        elif col.kind == "bool":
-            frame[col.name] = frame[col.name].astype(bool)
-        else:  # pandas' default text dtype ("str" in pandas 3, object before)
-            frame[col.name] = frame[col.name].astype(str)
+        frame[col.name] = _typed_column(frame[col.name], col.kind)
     return frame.reset_index(drop=True)
 
 
-def _ok(*values) -> bool:
-    return all(
-        v is not None and v != "" and not (isinstance(v, float) and np.isnan(v)) for v in values
-    )
-
-
-def _check_dates(out, i, row, name, problems, dmin=None):
-    a, b = out["available_from"][i], out["available_to"][i]
-    if a is None or b is None or pd.isna(a) or pd.isna(b):
-        return
-    if b < a:
-        problems.append(
-            Problem(name, row, "available_to", f"{b.date()} is before available_from {a.date()}")
-        )
-    elif dmin is not None and (b - a).days + 1 < dmin:
-        problems.append(
-            Problem(
-                name,
-                row,
-                "available_to",
-                f"window {a.date()} to {b.date()} is {(b - a).days + 1} days, shorter than duration_min_days {dmin}",
-            )
-        )
-
-
-def _check_participants(out, rows, name, problems, notes):
-    limits = tx.activity_limits()
-    inferred = 0
-    for i, row in enumerate(rows):
-        role, act = out["role"][i], out["activity"][i]
-        dmin, dmax = out["duration_min_days"][i], out["duration_max_days"][i]
-        if _ok(dmin, dmax) and dmin > dmax:
-            problems.append(
-                Problem(
-                    name,
-                    row,
-                    "duration_min_days",
-                    f"{dmin} is greater than duration_max_days {dmax}",
-                )
-            )
-        elif _ok(role, dmin, dmax) and act is not None:
-            if act == "":
-                guess = infer_activity(role, dmin, dmax)
-                if guess is None:
-                    options = ", ".join(
-                        f"{a} {lo}-{hi}" for a, (r, lo, hi) in limits.items() if r == role
-                    )
-                    problems.append(
-                        Problem(
-                            name,
-                            row,
-                            "duration_max_days",
-                            f"a {role} stay of {dmin}-{dmax} days fits no single activity ({options}); narrow the window or set the activity",
-                        )
-                    )
-                else:
-                    out["activity"][i] = guess
-                    inferred += 1
-            else:
-                a_role, lo, hi = limits[act]
-                if a_role != role:
-                    problems.append(
-                        Problem(
-                            name,
-                            row,
-                            "activity",
-                            f"'{act}' is a {a_role} activity, but role is {role}",
-                        )
-                    )
-                elif dmin < lo or dmax > hi:
-                    problems.append(
-                        Problem(
-                            name,
-                            row,
-                            "duration_min_days" if dmin < lo else "duration_max_days",
-                            f"{dmin}-{dmax} days is outside the programme limits for {act} ({lo}-{hi} days)",
-                        )
-                    )
-        _check_dates(out, i, row, name, problems, dmin if _ok(dmin) else None)
-        home, pref = out["home_country"][i], out["preferred_countries"][i]
-        if _ok(home, pref) and home in pref.split(";"):
-            problems.append(
-                Problem(
-                    name,
-                    row,
-                    "preferred_countries",
-                    f"includes the home country {home}; mobility is cross-border",
-                )
-            )
-    if inferred:
-        notes.append(
-            Note(
-                name,
-                "activity",
-                f"inferred from role and duration for {inferred} row(s) (empty cells)",
-            )
-        )
-
-
-def _check_hosts(out, rows, name, problems):
-    limits = tx.activity_limits()
-    for i, row in enumerate(rows):
-        dmin, dmax = out["duration_min_days"][i], out["duration_max_days"][i]
-        if _ok(dmin, dmax) and dmin > dmax:
-            problems.append(
-                Problem(
-                    name,
-                    row,
-                    "duration_min_days",
-                    f"{dmin} is greater than duration_max_days {dmax}",
-                )
-            )
-        _check_dates(out, i, row, name, problems, dmin if _ok(dmin) else None)
-        accepts, acts = out["accepts"][i], out["activities"][i]
-        if _ok(accepts, acts):
-            roles = ("learner", "staff") if accepts == "both" else (accepts,)
-            wrong = [a for a in acts.split(";") if limits[a][0] not in roles]
-            if wrong:
-                problems.append(
-                    Problem(
-                        name,
-                        row,
-                        "activities",
-                        f"{', '.join(wrong)} not open to {accepts} (accepts)",
-                    )
-                )
+def _typed_column(values: pd.Series, kind: str) -> pd.Series:
+    if kind in ("days", "count"):
+        return values.astype("int64")
+    if kind == "rating":
+        return values.astype("Int64")
+    if kind == "date":
+        return pd.to_datetime(values).astype("datetime64[ns]")
+    if kind == "timestamp":
+        return pd.to_datetime(values, utc=True).astype("datetime64[ns, UTC]")
+    if kind == "bool":
+        return values.astype(bool)
+    return values.astype(str)  # pandas' default text dtype ("str" in pandas 3, object before)

@@ -11,6 +11,15 @@ import pandas as pd
 __all__ = ["write_table", "write_workbook", "to_cell_text", "neutralise_formula"]
 
 _FORMULA = re.compile(r"'*[=+\-@]")
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Excel's limit on a sheet name's length.
+_SHEET_NAME_MAX = 31
+#: Rows read to size a column, and the narrowest and widest column (in characters).
+_WIDTH_SAMPLE_ROWS = 200
+_COLUMN_WIDTH_MIN, _COLUMN_WIDTH_MAX = 8, 60
+#: Padding added to the widest cell of a column, in characters.
+_COLUMN_PADDING = 2
+_DATE_FORMAT = "yyyy-mm-dd"
 
 
 def neutralise_formula(value: str) -> str:
@@ -22,7 +31,16 @@ def neutralise_formula(value: str) -> str:
 
 
 def to_cell_text(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+    """A value as the text of a CSV cell: empty for missing, ``true``/``false``, ISO dates.
+
+    Examples
+    --------
+    >>> to_cell_text(pd.Timestamp("2026-09-01")), to_cell_text(True), to_cell_text(None)
+    ('2026-09-01', 'true', '')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and np.isnan(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
@@ -41,18 +59,14 @@ def write_table(frame: pd.DataFrame, path, sheet_name: str | None = None) -> Pat
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        _write_xlsx(frame, path, sheet_name or path.stem[:31])
+    if path.suffix.lower() in _WORKBOOK_SUFFIXES:
+        write_workbook({sheet_name or path.stem[:_SHEET_NAME_MAX]: frame}, path)
     else:
         text = frame.copy()
         for c in text.columns:
             text[c] = [neutralise_formula(to_cell_text(v)) for v in text[c]]
         text.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return path
-
-
-def _write_xlsx(frame: pd.DataFrame, path: Path, sheet_name: str) -> None:
-    write_workbook({sheet_name: frame}, path)
 
 
 def write_workbook(sheets: dict, path) -> Path:
@@ -64,14 +78,14 @@ def write_workbook(sheets: dict, path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame in sheets.items():
-        _fill_sheet(wb.create_sheet(str(name)[:31]), frame)
+        _fill_sheet(wb.create_sheet(str(name)[:_SHEET_NAME_MAX]), frame)
     wb.save(path)
     return path
 
 
 def _fill_sheet(ws, frame: pd.DataFrame) -> None:
+    """Write ``frame`` into the empty worksheet ``ws``: bold frozen header, typed cells."""
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     ws.append([str(c) for c in frame.columns])
     for cell in ws[1]:
@@ -82,15 +96,14 @@ def _fill_sheet(ws, frame: pd.DataFrame) -> None:
             cell = ws.cell(row=r, column=c)
             if pd.api.types.is_datetime64_any_dtype(kinds[col]):
                 if not pd.isna(value):
-                    cell.value = value.to_pydatetime()
-                    cell.number_format = "yyyy-mm-dd"
+                    _set_datetime(cell, value)
             elif isinstance(value, (bool, np.bool_)):
                 cell.value = bool(value)
             elif isinstance(value, (int, np.integer)):
                 cell.value = int(value)
             elif isinstance(value, (float, np.floating)):
                 cell.value = None if np.isnan(value) else float(value)
-            elif value is None:
+            elif value is None or value is pd.NA:
                 continue
             else:
                 text = str(value)
@@ -99,6 +112,23 @@ def _fill_sheet(ws, frame: pd.DataFrame) -> None:
                 cell.value = text
                 cell.data_type = "s"  # never a formula, whatever it starts with
     ws.freeze_panes = "A2"
+    _size_columns(ws, frame)
+
+
+def _set_datetime(cell, value: pd.Timestamp) -> None:
+    """A dated cell (shown as a date; a time is kept, in UTC: Excel has no time zones)."""
+    if value.tzinfo is not None:
+        value = value.tz_convert("UTC").tz_localize(None)
+    cell.value = value.to_pydatetime()
+    cell.number_format = _DATE_FORMAT
+
+
+def _size_columns(ws, frame: pd.DataFrame) -> None:
+    """Widen each column to its longest text among the first rows, within bounds."""
+    from openpyxl.utils import get_column_letter
+
     for c, col in enumerate(frame.columns, start=1):
-        width = max([len(str(col))] + [len(to_cell_text(v)) for v in frame[col].head(200)])
-        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+        texts = [str(col)] + [to_cell_text(v) for v in frame[col].head(_WIDTH_SAMPLE_ROWS)]
+        width = max(len(t) for t in texts) + _COLUMN_PADDING
+        width = min(max(width, _COLUMN_WIDTH_MIN), _COLUMN_WIDTH_MAX)
+        ws.column_dimensions[get_column_letter(c)].width = width

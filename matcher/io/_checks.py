@@ -1,0 +1,181 @@
+"""The rules a table schema can declare across the columns of one row.
+
+Each rule is a plain function over one row, a mapping ``column -> parsed value``:
+
+- a *check* returns ``None`` when the row passes, else ``(column, message)`` naming the cell
+  to blame;
+- a *fill* returns the value for an empty cell, or ``None`` when it cannot tell.
+
+Which rules apply to which table, and on which columns, is declared in ``_schema.py``
+(``TableSchema.checks`` and ``TableSchema.fills``); ``_validate.py`` runs them. A rule runs
+only on rows where every column it needs holds a valid, non-empty value, so it never has to
+guard against a cell that failed to parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import taxonomy as tx
+
+__all__ = [
+    "infer_activity",
+    "fill_activity",
+    "durations_ordered",
+    "activity_fits",
+    "activity_matches_role",
+    "activity_within_limits",
+    "dates_ordered",
+    "window_covers_min_duration",
+    "preferred_not_home",
+    "activities_open_to_accepts",
+    "rating_only_when_complete",
+    "RATING_RANGE",
+]
+
+Row = Mapping[str, Any]
+Failure = tuple[str, str] | None
+
+#: A completed placement's rating, lowest and highest (the workspace records 1-5).
+RATING_RANGE = (1, 5)
+
+#: Activities tried, in this order, when the activity is inferred from role and duration.
+_INFERRED_ACTIVITIES = {
+    "learner": ("short_term", "long_term"),
+    "staff": ("job_shadowing", "teaching"),
+}
+
+
+def infer_activity(role: str, dmin: int, dmax: int) -> str | None:
+    """The activity whose programme limits contain ``[dmin, dmax]`` for this role.
+
+    Learners: short-term, then long-term. Staff: job shadowing, then teaching/training
+    assignment. Skills competitions, group mobility and courses are never inferred.
+
+    Examples
+    --------
+    >>> infer_activity("learner", 14, 30)
+    'short_term'
+    >>> infer_activity("learner", 1, 365) is None
+    True
+    """
+    limits = tx.activity_limits()
+    for act in _INFERRED_ACTIVITIES["learner" if role == "learner" else "staff"]:
+        _, lo, hi = limits[act]
+        if lo <= dmin and dmax <= hi:
+            return act
+    return None
+
+
+def _window_days(row: Row) -> int:
+    """Days from ``available_from`` to ``available_to``, both included."""
+    return (row["available_to"] - row["available_from"]).days + 1
+
+
+# --- fills ------------------------------------------------------------------------------------
+
+
+def fill_activity(row: Row) -> str | None:
+    """An empty activity, inferred from role and duration (none when min > max)."""
+    dmin, dmax = row["duration_min_days"], row["duration_max_days"]
+    if dmin > dmax:
+        return None
+    return infer_activity(row["role"], dmin, dmax)
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def durations_ordered(row: Row) -> Failure:
+    """The shortest stay is not longer than the longest."""
+    dmin, dmax = row["duration_min_days"], row["duration_max_days"]
+    if dmin > dmax:
+        return "duration_min_days", f"{dmin} is greater than duration_max_days {dmax}"
+    return None
+
+
+def activity_fits(row: Row) -> Failure:
+    """An activity left empty could be inferred (runs after :func:`fill_activity`)."""
+    role, dmin, dmax = row["role"], row["duration_min_days"], row["duration_max_days"]
+    if row["activity"] != "" or dmin > dmax:
+        return None
+    options = ", ".join(
+        f"{act} {lo}-{hi}" for act, (r, lo, hi) in tx.activity_limits().items() if r == role
+    )
+    return (
+        "duration_max_days",
+        f"a {role} stay of {dmin}-{dmax} days fits no single activity ({options}); "
+        "narrow the window or set the activity",
+    )
+
+
+def activity_matches_role(row: Row) -> Failure:
+    """The activity is open to the participant's role."""
+    role, act = row["role"], row["activity"]
+    if row["duration_min_days"] > row["duration_max_days"]:
+        return None
+    act_role = tx.activity_limits()[act][0]
+    if act_role != role:
+        return "activity", f"'{act}' is a {act_role} activity, but role is {role}"
+    return None
+
+
+def activity_within_limits(row: Row) -> Failure:
+    """The durations lie within the programme limits of the activity."""
+    act, dmin, dmax = row["activity"], row["duration_min_days"], row["duration_max_days"]
+    act_role, lo, hi = tx.activity_limits()[act]
+    if dmin > dmax or act_role != row["role"] or (lo <= dmin and dmax <= hi):
+        return None
+    return (
+        "duration_min_days" if dmin < lo else "duration_max_days",
+        f"{dmin}-{dmax} days is outside the programme limits for {act} ({lo}-{hi} days)",
+    )
+
+
+def dates_ordered(row: Row) -> Failure:
+    """The availability window does not end before it starts."""
+    start, end = row["available_from"], row["available_to"]
+    if end < start:
+        return "available_to", f"{end.date()} is before available_from {start.date()}"
+    return None
+
+
+def window_covers_min_duration(row: Row) -> Failure:
+    """The availability window is long enough for the shortest stay."""
+    start, end, dmin = row["available_from"], row["available_to"], row["duration_min_days"]
+    days = _window_days(row)
+    if end < start or days >= dmin:
+        return None
+    return (
+        "available_to",
+        f"window {start.date()} to {end.date()} is {days} days, "
+        f"shorter than duration_min_days {dmin}",
+    )
+
+
+def preferred_not_home(row: Row) -> Failure:
+    """A participant does not prefer their own country (mobility is cross-border)."""
+    home = row["home_country"]
+    if home in row["preferred_countries"].split(";"):
+        return "preferred_countries", f"includes the home country {home}; mobility is cross-border"
+    return None
+
+
+def activities_open_to_accepts(row: Row) -> Failure:
+    """Every activity a host offers is open to the roles it accepts."""
+    accepts = row["accepts"]
+    roles = ("learner", "staff") if accepts == "both" else (accepts,)
+    limits = tx.activity_limits()
+    wrong = [act for act in row["activities"].split(";") if limits[act][0] not in roles]
+    if wrong:
+        return "activities", f"{', '.join(wrong)} not open to {accepts} (accepts)"
+    return None
+
+
+def rating_only_when_complete(row: Row) -> Failure:
+    """A rating goes with a completed placement only."""
+    if row["action"] != "complete":
+        lo, hi = RATING_RANGE
+        return "rating", f"a rating ({lo}-{hi}) goes with 'complete' only, not '{row['action']}'"
+    return None
