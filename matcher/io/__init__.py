@@ -11,7 +11,7 @@ from ._load import (
 )
 from ._schema import HOSTS, ORGANISATIONS, PARTICIPANTS, SCHEMAS, Column, TableSchema
 from ._validate import format_languages, infer_activity, parse_languages, parse_list
-from ._write import neutralise_formula, write_table, write_workbook
+from ._write import neutralise_formula, to_cell_text, write_table, write_workbook
 
 __all__ = [
     "DataValidationError",
@@ -37,4 +37,5 @@ __all__ = [
     "write_table",
     "write_workbook",
     "neutralise_formula",
+    "to_cell_text",
 ]

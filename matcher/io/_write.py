@@ -22,6 +22,7 @@ def neutralise_formula(value: str) -> str:
 
 
 def to_cell_text(value) -> str:
+    """A cell as the text a CSV holds: ISO dates, ``true``/``false``, empty for missing."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, (bool, np.bool_)):
