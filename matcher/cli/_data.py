@@ -85,10 +85,9 @@ def load_tables(
                 sample_dir() / SAMPLE_FILES[kind] if sample_default else None
             )
             tables[kind] = loaders[kind](path, encoding=args.encoding) if path else None
-    if show_notes:
-        for table in tables.values():
-            for note in table.attrs.get("notes", []) if table is not None else []:
-                print(f"note: {note}", file=sys.stderr)
+    notes = [n for t in tables.values() if t is not None for n in t.attrs.get("notes", [])]
+    for note in notes if show_notes else []:
+        print(f"note: {note}", file=sys.stderr)
     return tables
 
 
