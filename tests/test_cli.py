@@ -144,3 +144,35 @@ def test_allocate_writes_excel(tmp_path, capsys):
     )
     assert "placed_pct" in capsys.readouterr().out
     assert load_workbook(out).sheetnames == ["assignments", "hosts", "summary"]
+
+
+def _recommended_hosts(capsys, *args) -> list[str]:
+    import json
+
+    assert (
+        main(["recommend", "--participant", "P0001", "--top", "3", "--format", "json", *args]) == 0
+    )
+    return [r["host_id"] for r in json.loads(capsys.readouterr().out)]
+
+
+@pytest.mark.model
+def test_recommend_uses_the_workspace_history(
+    sample_frames, encoder, tmp_path, monkeypatch, capsys
+):
+    """A host that declined a participant is not recommended again once the workspace records
+    it, as on the dashboard; without a workspace the CLI creates none."""
+    import matcher.encode
+    from matcher.store import User, Workspace
+
+    monkeypatch.setattr(matcher.encode, "make_encoder", lambda config=None: encoder)
+    missing = tmp_path / "missing.db"
+    before = _recommended_hosts(capsys, "--db", f"sqlite:///{missing}")
+    assert not missing.exists()
+
+    url = f"sqlite:///{tmp_path / 'workspace.db'}"
+    ws = Workspace(url)
+    ws.import_tables(*sample_frames)
+    ws.record(User("admin", "admin"), "P0001", before[0], "decline", "no places in June")
+    after = _recommended_hosts(capsys, "--db", url)
+    assert before[0] not in after
+    assert after[:2] == before[1:]

@@ -61,6 +61,6 @@ __all__ = [
     "infer_activity",
     "write_table",
     "write_workbook",
-    "to_cell_text",
     "neutralise_formula",
+    "to_cell_text",
 ]

@@ -1,0 +1,27 @@
+"""``matcher forget``: delete a participant's data."""
+
+from __future__ import annotations
+
+from ._exit import ExitCode
+from ._workspace import add_db_arg, open_workspace
+
+
+def run(args) -> int:
+    """Delete the participant and their decisions; say how many decisions went."""
+    removed = open_workspace(args).forget(args.participant)
+    print(
+        f"deleted participant {args.participant} and {removed['decisions']} decision(s); the audit log keeps a hash only"
+    )
+    return ExitCode.OK
+
+
+def add_parser(sub) -> None:
+    """Add ``forget`` to the subcommands."""
+    p = sub.add_parser(
+        "forget",
+        help="delete a participant's data",
+        description="Delete a participant and every decision about them; the audit log keeps a hash only.",
+    )
+    p.add_argument("--participant", required=True, metavar="ID")
+    add_db_arg(p)
+    p.set_defaults(func=run)
