@@ -8,7 +8,7 @@ st.set_page_config(
     layout="wide",
 )
 
-from views import state  # noqa: E402
+from views import session, widgets  # noqa: E402
 
 PAGES = {
     "find_hosts": st.Page(
@@ -35,11 +35,11 @@ BY_ROLE = {
     "admin": ["find_hosts", "candidates", "allocate", "decisions", "insights", "partners", "data"],
 }
 
-user = state.user()
+user = session.user()
 if user is None:
     nav = st.navigation([st.Page("views/login.py", title="Sign in", icon=":material/login:")])
 else:
     nav = st.navigation([PAGES[k] for k in BY_ROLE[user.role]])
     with st.sidebar:
-        state.sidebar()
+        widgets.sidebar()
 nav.run()

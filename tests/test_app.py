@@ -82,7 +82,7 @@ def test_find_hosts_new_profile():
 
 
 def test_candidates_are_consenting_and_pseudonymised(sample_matcher):
-    at = _app("views/candidates.py", user=User("h", "host", "H0005"))
+    at = _app("views/candidates.py", user=User("h", "host", host_id="H0005"))
     table = at.dataframe[0].value
     assert "participant_id" not in table.columns and "sending_org" not in table.columns
     assert not {"fewer_opportunities", "needs_accessibility"} & set(table.columns)
@@ -118,7 +118,7 @@ def test_decisions_propose_then_host_declines():
     host = at.selectbox(key="dc_host").value
     at.button(key="dc_propose").click().run()
     assert any("Recorded: propose" in s.value for s in at.success)
-    hat = _app("views/decisions.py", user=User("h", "host", host))
+    hat = _app("views/decisions.py", user=User("h", "host", host_id=host))
     assert hat.selectbox(key="dh_pick").options
     hat.text_input(key="dh_reason").set_value("no supervisor that month")
     hat.button(key="dh_decline").click().run()

@@ -11,8 +11,8 @@ from strategies import hosts_tables, participants_tables
 
 from matcher.cli import main
 from matcher.privacy import SPECIAL_CATEGORY, pseudonym
-from matcher.store import AccessDenied, User, Workspace
-from matcher.store import _workspace as W
+from matcher.store import SCHEMA_VERSION, AccessDenied, User, Workspace
+from matcher.store import _data as D
 
 ADMIN = User("root", "admin")
 
@@ -56,16 +56,16 @@ def test_crash_midway_leaves_the_database_unchanged(ws, sample_frames, monkeypat
     )
     grown.loc[0, "description"] = "changed"
     calls = {"n": 0}
-    original = Workspace._write_chunk
+    original = D._write_chunk
 
-    def failing(self, conn, stmt, rows):
+    def failing(conn, stmt, rows):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("simulated crash after the first half")
-        return original(self, conn, stmt, rows)
+        return original(conn, stmt, rows)
 
-    monkeypatch.setattr(W, "CHUNK", 200)
-    monkeypatch.setattr(Workspace, "_write_chunk", failing)
+    monkeypatch.setattr(D, "CHUNK", 200)
+    monkeypatch.setattr(D, "_write_chunk", failing)
     with pytest.raises(RuntimeError, match="simulated crash"):
         ws.import_tables(grown, hosts)
     after = ws.participants()
@@ -136,7 +136,7 @@ def test_roles(ws, sample_frames):
     with pytest.raises(AccessDenied):
         ws.aggregates(analyst, "fewer_opportunities")
     with pytest.raises(AccessDenied):
-        ws.candidates(User("h", "host", "H0001"), "H0002")
+        ws.candidates(User("h", "host", host_id="H0001"), "H0002")
 
 
 def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
@@ -147,7 +147,7 @@ def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
     pid = "P0001"
     hid = m0.recommend_hosts(pid, k=2)["host_id"].iloc[0]
     org = participants.set_index("participant_id").at[pid, "sending_org"]
-    coord, host = User("c", "coordinator", org), User("h", "host", hid)
+    coord, host = User("c", "coordinator", org), User("h", "host", host_id=hid)
     with pytest.raises(AccessDenied):
         ws.record(host, pid, hid, "accept")  # nothing proposed yet
     ws.record(coord, pid, hid, "shortlist")
@@ -187,7 +187,7 @@ def test_completed_placements_raise_cooperation(ws, sample_frames, encoder):
     org = participants.set_index("participant_id").at[pid, "sending_org"]
     coord = User("c", "coordinator", org)
     ws.record(coord, pid, hid, "propose")
-    ws.record(User("h", "host", hid), pid, hid, "accept")
+    ws.record(User("h", "host", host_id=hid), pid, hid, "accept")
     ws.record(coord, pid, hid, "complete", rating=5)
     m = Matcher(encoder=encoder).fit(participants, hosts, history=ws.history())
     assert m.explain(pid, hid).components["cooperation"] == 1.0
@@ -254,8 +254,98 @@ def test_upgrade_from_version_1(tmp_path):
         conn.execute(T.meta.insert().values(key="schema_version", value="1"))
     engine.dispose()
     ws = Workspace(url)
-    assert ws.schema_version() == 3
+    assert ws.schema_version() == SCHEMA_VERSION == 4
     assert {"models", "organisations"} <= set(sa.inspect(ws.engine).get_table_names())
+
+
+def test_upgrade_from_version_3_moves_host_ids_out_of_organisation(tmp_path):
+    """Up to version 3 a host account's host id sat in ``users.organisation``."""
+    from matcher.store import _tables as T
+
+    url = f"sqlite:///{tmp_path / 'v3.db'}"
+    engine = sa.create_engine(url)
+    T.metadata.create_all(engine, tables=[t for t in T.metadata.sorted_tables if t is not T.users])
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE users (username VARCHAR(128) PRIMARY KEY, password_hash TEXT NOT"
+                " NULL, role VARCHAR(16) NOT NULL, organisation TEXT NOT NULL, demo BOOLEAN NOT"
+                " NULL, created_at DATETIME NOT NULL)"
+            )
+        )
+        for name, role, org in (("h", "host", "H0007"), ("c", "coordinator", "School A")):
+            conn.execute(
+                sa.text("INSERT INTO users VALUES (:u, 'x', :r, :o, 0, '2026-01-01 00:00:00')"),
+                {"u": name, "r": role, "o": org},
+            )
+        conn.execute(T.meta.insert().values(key="schema_version", value="3"))
+    engine.dispose()
+    ws = Workspace(url)
+    assert ws.schema_version() == SCHEMA_VERSION
+    listed = ws.users().set_index("username")
+    assert listed.loc["h", ["organisation", "host_id"]].tolist() == ["", "H0007"]
+    assert listed.loc["c", ["organisation", "host_id"]].tolist() == ["School A", ""]
+
+
+def test_host_accounts_act_for_a_host_id(ws):
+    made = ws.add_user("hanna", "long enough password", "host", "H0002")
+    assert made == User("hanna", "host", host_id="H0002") and made.organisation == ""
+    assert ws.authenticate("hanna", "long enough password").host_id == "H0002"
+    with pytest.raises(ValueError, match="host_id"):
+        User("h", "host", "H0002")  # a host id is not a sending organisation
+    with pytest.raises(ValueError, match="host_id"):
+        User("c", "coordinator", "School", host_id="H0002")
+
+
+def test_reads_keep_the_contract_dtypes_without_validating_again(ws, sample_frames, monkeypatch):
+    from matcher.io import _load
+
+    def no_validation(*args, **kwargs):
+        raise AssertionError("the store validated again on read")
+
+    monkeypatch.setattr(_load, "validate_frame", no_validation)  # what every validation runs
+    for frame, back in zip(sample_frames, (ws.participants(), ws.hosts()), strict=True):
+        assert back.dtypes.to_dict() == frame.dtypes.to_dict()
+    empty = Workspace(ws.url.replace("workspace.db", "empty.db")) if "sqlite" in ws.url else None
+    if empty is not None:
+        assert empty.hosts().dtypes.to_dict() == sample_frames[1].dtypes.to_dict()
+        empty.engine.dispose()
+
+
+def test_rules_for_frames_held_outside_the_workspace(ws, sample_frames):
+    from matcher.store import hosts_for, lead_organisations, participants_for
+
+    participants, hosts = sample_frames
+    org = participants["sending_org"].iloc[0]
+    coord = User("c", "coordinator", org)
+    assert set(participants_for(coord, participants)["participant_id"]) == set(
+        ws.participants(coord)["participant_id"]
+    )
+    with pytest.raises(AccessDenied):
+        participants_for(User("a", "analyst"), participants)
+    assert list(hosts_for(User("h", "host", host_id="H0003"), hosts)["host_id"]) == ["H0003"]
+    assert len(hosts_for(ADMIN, hosts)) == len(hosts)
+    orgs = pd.DataFrame({"org_id": ["O1", "O2"], "name": [org, "Other"]})
+    assert list(lead_organisations(coord, orgs)["org_id"]) == ["O1"]
+    assert len(lead_organisations(ADMIN, orgs)) == 2
+
+
+def test_import_upload_keeps_what_the_user_may_import(ws, sample_frames):
+    participants, hosts = sample_frames
+    org = participants["sending_org"].iloc[0]
+    report = ws.import_upload(User("c", "coordinator", org), participants, hosts)
+    assert report.unchanged == {"participants": int((participants["sending_org"] == org).sum())}
+    report = ws.import_upload(ADMIN, participants, hosts)
+    assert report.unchanged == {"participants": len(participants), "hosts": len(hosts)}
+    with pytest.raises(AccessDenied):
+        ws.import_upload(User("a", "analyst"), participants)
+
+
+def test_version_changes_with_every_write(ws):
+    before = ws.version()
+    orgs_before = ws.version("organisations")
+    ws.record(ADMIN, "P0001", "H0001", "shortlist")
+    assert ws.version() != before and ws.version("organisations") == orgs_before
 
 
 def test_organisations_import_and_export(ws, tmp_path):
@@ -274,7 +364,7 @@ def test_organisations_import_and_export(ws, tmp_path):
 
 
 def test_schema_version_guard(ws):
-    assert ws.schema_version() == 3
+    assert ws.schema_version() == SCHEMA_VERSION
     with ws.engine.begin() as conn:
         conn.execute(sa.text("UPDATE meta SET value='99' WHERE key='schema_version'"))
     with pytest.raises(RuntimeError, match="upgrade matcher"):
@@ -291,7 +381,7 @@ def test_a_host_never_sees_more_than_it_may(tmp_path_factory, participants, host
     ws = Workspace(f"sqlite:///{tmp_path_factory.mktemp('ws') / 'w.db'}")
     ws.import_tables(participants, hosts)
     hid = data.draw(st.sampled_from(list(hosts["host_id"])))
-    host = User("h", "host", hid)
+    host = User("h", "host", host_id=hid)
     seen = ws.candidates(host)
     allowed = {
         pseudonym(p) for p in participants.loc[participants["consent_share"], "participant_id"]

@@ -3,16 +3,16 @@
 import streamlit as st
 
 from matcher import allocate, plots
-from views import state
+from views import session, widgets
 
 st.title("Allocate a cohort")
 st.caption(
     "Place a whole cohort into hosts with limited places. Every participant is either assigned or told why not."
 )
 
-m = state.matcher()
-user = state.require_user()
-p = state.my_participants(m)
+m = session.matcher()
+user = session.require_user()
+p = session.my_participants(m)
 c1, c2, c3 = st.columns(3)
 method = c1.radio(
     "Method",
@@ -53,12 +53,12 @@ else:
     d1, d2 = st.columns(2)
     d1.download_button(
         "Download XLSX",
-        state.export_bytes(result, "xlsx"),
+        widgets.export_bytes(result, "xlsx"),
         "allocation.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     d2.download_button(
-        "Download CSV", state.export_bytes(result, "csv"), "allocation.csv", "text/csv"
+        "Download CSV", widgets.export_bytes(result, "csv"), "allocation.csv", "text/csv"
     )
     tab1, tab2, tab3 = st.tabs(["Assignments", "Unassigned", "Host fill rates"])
     a = result.assignments

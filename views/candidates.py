@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from views import state
+from matcher.store import hosts_for
+from views import session, widgets
 
 st.title("Browse candidates")
 st.caption(
@@ -10,12 +11,12 @@ st.caption(
     "special-category data (fewer opportunities, health, accessibility) are ever shown to hosts."
 )
 
-m = state.matcher()
-user = state.require_user()
-hosts = m.hosts_ if user.role == "admin" else m.hosts_[m.hosts_["host_id"] == user.organisation]
-labels = {r.host_id: state.host_label(r) for r in hosts.itertuples()}
+m = session.matcher()
+user = session.require_user()
+hosts = hosts_for(user, m.hosts_)
+labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
 if not labels:
-    st.warning(f"Host {user.organisation} is not in the working dataset.")
+    st.warning(f"Host {user.host_id} is not in the working dataset.")
     st.stop()
 hid = st.selectbox(
     "Host", list(labels), format_func=labels.get, key="bc_host", disabled=len(labels) == 1
@@ -40,7 +41,7 @@ else:
         "duration_min_days",
         "duration_max_days",
     ]
-    state.show_ranking(ranked, columns, key="bc_table")
+    widgets.show_ranking(ranked, columns, key="bc_table")
     pick = st.selectbox("Why this candidate?", list(ranked["candidate"]))
     row = ranked.set_index("candidate").loc[pick]
     st.table({"criterion": list(row["reasons"]), "reason": list(row["reasons"].values())})

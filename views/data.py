@@ -4,16 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from matcher.io import HOSTS, PARTICIPANTS
-from views import state
+from views import resources, session
 
 st.title("Data")
 st.caption(
     "Upload CSV or XLSX tables. Every problem is listed by file, row and column; an invalid upload changes nothing."
 )
 
-user = state.require_user()
-p, h, _, key = state.frames()
-uploaded = key.startswith("upload:")
+user = session.require_user()
+p, h, _, key = session.frames()
+uploaded = session.is_upload(key)
 st.write(
     f"Working dataset: **{'uploaded (this session)' if uploaded else 'workspace'}**, {len(p)} participants and {len(h)} hosts."
 )
@@ -28,7 +28,7 @@ if st.button("Validate and use", type="primary", disabled=not (up_p or up_h)):
     for upload, kind in ((up_p, "participants"), (up_h, "hosts")):
         if upload is None:
             continue
-        frame, report = state.read_upload(upload, kind)
+        frame, report = session.read_upload(upload, kind)
         problems += report["problems"]
         notes += report["notes"]
         if frame is not None and kind == "participants":
@@ -37,11 +37,7 @@ if st.button("Validate and use", type="primary", disabled=not (up_p or up_h)):
             new_h = frame
     st.session_state["upload_report"] = {"problems": problems, "notes": notes}
     if not problems:
-        st.session_state["dataset"] = {
-            "participants": new_p,
-            "hosts": new_h,
-            "key": state.frame_key(new_p, new_h),
-        }
+        session.use_upload(new_p, new_h)
         st.rerun()
 
 report = st.session_state.get("upload_report")
@@ -66,20 +62,13 @@ if report:
 if uploaded:
     c1, c2 = st.columns(2)
     if c1.button("Import into the workspace", help="validated upsert by id, all or nothing"):
-        ds = st.session_state["dataset"]
         try:
-            parts = ds["participants"]
-            if user.role == "coordinator":
-                parts = parts[parts["sending_org"] == user.organisation]
-            imported = state.workspace().import_tables(
-                parts, ds["hosts"] if user.role == "admin" else None, user=user
-            )
+            imported = resources.workspace().import_upload(user, p, h)
             st.success(f"Imported: {imported}")
         except PermissionError as exc:
             st.error(str(exc))
     if c2.button("Back to the workspace data"):
-        st.session_state.pop("dataset", None)
-        st.session_state.pop("upload_report", None)
+        session.drop_upload()
         st.rerun()
 
 with st.expander("Column reference"):

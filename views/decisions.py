@@ -2,28 +2,33 @@
 
 import streamlit as st
 
-from matcher.store import AccessDenied
-from views import state
+from matcher.store import RATINGS, AccessDenied
+from views import resources, session, widgets
+
+#: Hosts offered for a decision: the best feasible ones.
+HOSTS_OFFERED = 20
+#: The rating preselected for a completed placement.
+DEFAULT_RATING = 4
 
 st.title("Decisions")
-ws = state.workspace()
-user = state.require_user()
+ws = resources.workspace()
+user = session.require_user()
 
 if user.role in ("coordinator", "admin"):
     st.caption(
         "Shortlist and propose hosts for your participants, and record how placements went. The engine learns from it: past cooperation and declines change later rankings."
     )
-    m = state.matcher()
-    mine = state.my_participants(m)
+    m = session.matcher()
+    mine = session.my_participants(m)
     if mine.empty:
         st.info("No participants of your organisation in the workspace yet.")
     else:
-        labels = {r.participant_id: state.participant_label(r) for r in mine.itertuples()}
+        labels = {r.participant_id: widgets.participant_label(r) for r in mine.itertuples()}
         c1, c2 = st.columns(2)
         pid = c1.selectbox(
             "Participant", list(labels), format_func=labels.get, key="dc_participant"
         )
-        ranked = m.recommend_hosts(pid, k=20, explain=False)
+        ranked = m.recommend_hosts(pid, k=HOSTS_OFFERED, explain=False)
         hosts = {
             r.host_id: f"{r.host_id} - {r.name} ({r.country}) score {r.score:.2f}"
             for r in ranked.itertuples()
@@ -41,7 +46,9 @@ if user.role in ("coordinator", "admin"):
         for col, name in zip(b, ["shortlist", "propose", "withdraw", "complete"], strict=False):
             if col.button(name.capitalize(), key=f"dc_{name}", disabled=hid is None):
                 action = name
-        rating = b[4].select_slider("Rating (complete)", [1, 2, 3, 4, 5], value=4, key="dc_rating")
+        rating = b[4].select_slider(
+            "Rating (complete)", RATINGS, value=DEFAULT_RATING, key="dc_rating"
+        )
         if action:
             try:
                 ws.record(user, pid, hid, action, reason, rating if action == "complete" else None)

@@ -2,20 +2,21 @@
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from matcher import plots
 from matcher import taxonomy as tx
 from matcher.io import DataValidationError, validate_table
-from views import state
+from views import session, widgets
 
 st.title("Find hosts")
 st.caption(
     "Rank host organisations abroad for a learner or staff member, with the reasons behind every score."
 )
 
-m = state.matcher()
-participants = state.my_participants(m)
+m = session.matcher()
+participants = session.my_participants(m)
 
 mode = st.radio(
     "Participant",
@@ -25,7 +26,7 @@ mode = st.radio(
 )
 pid = None
 if mode == "From the dataset":
-    labels = {r.participant_id: state.participant_label(r) for r in participants.itertuples()}
+    labels = {r.participant_id: widgets.participant_label(r) for r in participants.itertuples()}
     if not labels:
         st.info(
             "No participants of your organisation in the workspace yet: import them on the Data page, or type a new profile."
@@ -75,8 +76,6 @@ else:
                 "needs_accessibility": needs_access,
                 "consent_share": False,
             }
-            import pandas as pd
-
             try:
                 one = validate_table(pd.DataFrame([row]), "participants", name="profile")
                 st.session_state["fh_profile"] = one
@@ -87,7 +86,7 @@ else:
                     + "\n".join(f"- {p.column}: {p.message}" for p in exc.problems)
                 )
         if "fh_profile" in st.session_state:
-            m = state.profile_matcher(st.session_state["fh_profile"], m)
+            m = session.profile_matcher(st.session_state["fh_profile"], m)
             pid = "NEW"
 
 if pid is not None:
@@ -112,14 +111,14 @@ if pid is not None:
             "No feasible host matches these filters. Loosen the filters, or pick a host below to see which rules exclude it."
         )
     else:
-        state.show_ranking(
+        widgets.show_ranking(
             ranked, ["rank", "host_id", "name", "country", "org_type", "sector"], key="fh_table"
         )
         top = ranked.iloc[0]
         st.caption(f"Top match {top['host_id']}: " + top["reasons"]["sector"])
 
     st.subheader("Why this host?")
-    labels = {r.host_id: state.host_label(r) for r in hosts.itertuples()}
+    labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
     default = list(labels).index(ranked["host_id"].iloc[0]) if not ranked.empty else 0
     hid = st.selectbox("Host", list(labels), index=default, format_func=labels.get, key="fh_host")
     e = m.explain(pid, hid)

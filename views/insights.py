@@ -3,13 +3,15 @@
 import streamlit as st
 
 from matcher import insights, plots
-from matcher.privacy import MIN_GROUP, suppress_small_groups
-from views import state
+from matcher.privacy import MIN_GROUP
+from matcher.store import coverage_for
+from views import session
 
 st.title("Insights")
 st.caption(f"Aggregates only; groups of fewer than {MIN_GROUP} participants are suppressed.")
 
-m = state.matcher()
+m = session.matcher()
+user = session.require_user()
 best = insights.best_matches(m)
 c = st.columns(3)
 c[0].metric(
@@ -23,7 +25,7 @@ c[2].metric("Feasible hosts per participant (median)", int(best["feasible_hosts"
 left, right = st.columns(2)
 left.altair_chart(plots.score_distribution(best), width="stretch")
 by = right.selectbox("Coverage by", ["home_country", "field", "role"])
-cov = suppress_small_groups(insights.coverage(m, by), "participants").dropna(subset=["coverage"])
+cov = coverage_for(user, m, by)
 right.altair_chart(plots.coverage_chart(cov, by), width="stretch")
 st.altair_chart(plots.supply_demand_heatmap(insights.supply_demand(m)), width="stretch")
 left, right = st.columns(2)

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from views import state
+from matcher.store import DEMO_PASSWORD
+from views import resources, session
 
 st.title("matcher")
 st.caption(
     "Partner matching for Erasmus+ VET mobility: find hosts abroad, browse candidates, allocate cohorts."
 )
 
-ws = state.workspace()
+ws = resources.workspace()
 with st.form("login"):
     username = st.text_input("User name")
     password = st.text_input("Password", type="password")
@@ -19,20 +20,13 @@ if ok:
     if u is None:
         st.error("Unknown user name or wrong password.")
     else:
-        st.session_state["user"] = u
+        session.sign_in(u)
         st.rerun()
 
-if state.is_sample_workspace():
-    demo = ws.users()
-    demo = demo[demo["demo"]]
+if resources.is_sample_workspace():
     rows = [
-        {
-            "user name": r.username,
-            "password": state.DEMO_PASSWORD,
-            "role": r.role,
-            "acts for": r.organisation,
-        }
-        for r in demo.itertuples()
+        {"user name": r.username, "password": DEMO_PASSWORD, "role": r.role, "acts for": r.acts_for}
+        for r in ws.demo_users().itertuples()
     ]
     st.info(
         "**Demo accounts of the sample workspace** (synthetic data only; a real workspace, set with MATCHER_DATABASE_URL, has none):"
@@ -40,4 +34,4 @@ if state.is_sample_workspace():
     st.dataframe(rows, hide_index=True)
 
 # Warm the shared matcher while the user types: the first page after sign-in is then instant.
-state.prepare_in_background()
+session.prepare_in_background()

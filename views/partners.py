@@ -3,23 +3,24 @@
 import streamlit as st
 
 from matcher import taxonomy as tx
-from views import state
+from matcher.store import lead_organisations
+from views import resources, session, widgets
 
 st.title("Find partners")
 st.caption(
     "Rank partners for a KA2 cooperation partnership idea and get consortia that meet the action's rules, each explained."
 )
 
-finder = state.partner_finder()
+finder = resources.partner_finder()
 orgs = finder.orgs_
 if orgs.empty:
     st.info(
         "The workspace has no organisations yet: an admin imports them with 'matcher import --organisations FILE'."
     )
     st.stop()
-user = state.require_user()
+user = session.require_user()
 if user.role == "coordinator":
-    mine = orgs[orgs["name"] == user.organisation]
+    mine = lead_organisations(user, orgs)
     if mine.empty:
         st.info(f"{user.organisation} is not in the organisations table yet.")
         st.stop()
@@ -47,7 +48,7 @@ newcomer = c2.slider("Preference for newcomers", 0.0, 0.5, 0.1, 0.05)
 k = c3.slider("Partners to list", 5, 30, 10, 5)
 
 ranked = finder.rank(lead, idea, k=k, newcomer_weight=newcomer)
-state.show_ranking(ranked, ["rank", "org_id", "name", "country", "org_type", "past_projects"])
+widgets.show_ranking(ranked, ["rank", "org_id", "name", "country", "org_type", "past_projects"])
 
 st.subheader(f"Suggested {action} consortia")
 for n, c in enumerate(finder.consortia(lead, idea, action, newcomer_weight=newcomer), start=1):

@@ -1,8 +1,24 @@
-"""The persistent workspace: database, accounts with roles, decisions and outcomes."""
+"""The persistent workspace: database, accounts with roles, decisions and outcomes.
 
+Every access rule lives here: the workspace applies them to its tables, and
+:func:`participants_for`, :func:`hosts_for`, :func:`lead_organisations` and
+:func:`coverage_for` apply the same rules to data held elsewhere (e.g. an upload).
+"""
+
+from ._access import (
+    ROLES,
+    AccessDenied,
+    User,
+    coverage_for,
+    hosts_for,
+    lead_organisations,
+    participants_for,
+)
+from ._data import ImportReport
 from ._passwords import hash_password, verify_password
-from ._tables import DECISION_ACTIONS, SCHEMA_VERSION
-from ._workspace import ROLES, AccessDenied, ImportReport, User, Workspace
+from ._sample import DEMO_PASSWORD, seed_sample
+from ._tables import DECISION_ACTIONS, RATINGS, SCHEMA_VERSION
+from ._workspace import Workspace
 
 __all__ = [
     "Workspace",
@@ -11,7 +27,14 @@ __all__ = [
     "AccessDenied",
     "ROLES",
     "DECISION_ACTIONS",
+    "RATINGS",
     "SCHEMA_VERSION",
     "hash_password",
     "verify_password",
+    "participants_for",
+    "hosts_for",
+    "lead_organisations",
+    "coverage_for",
+    "DEMO_PASSWORD",
+    "seed_sample",
 ]

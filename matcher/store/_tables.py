@@ -16,12 +16,18 @@ __all__ = [
     "decisions",
     "audit",
     "DECISION_ACTIONS",
+    "RATINGS",
+    "models",
+    "organisations",
 ]
 
 #: Bumped with every change to the tables; ``Workspace.upgrade`` brings older files up to it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DECISION_ACTIONS = ("shortlist", "propose", "accept", "decline", "complete", "withdraw")
+
+#: The ratings a completed placement may get (1 poor ... 5 excellent).
+RATINGS = (1, 2, 3, 4, 5)
 
 metadata = sa.MetaData()
 
@@ -34,6 +40,7 @@ _SQL_TYPES = {
 
 
 def _columns(schema):
+    """The SQL columns of a data contract: typed where the contract has a type, else text."""
     cols = []
     for c in schema.columns:
         kind = _SQL_TYPES.get(c.kind, sa.Text)
@@ -73,10 +80,12 @@ users = sa.Table(
     sa.Column("username", sa.String(128), primary_key=True),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
-    # the sending organisation (coordinator) or the host_id (host) the user acts for
+    # the sending organisation a coordinator acts for ("" for the other roles)
     sa.Column("organisation", sa.Text, nullable=False, default=""),
     sa.Column("demo", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # version 4: the host a host account acts for ("" for the other roles)
+    sa.Column("host_id", sa.Text, nullable=False, default=""),
 )
 
 decisions = sa.Table(

@@ -1,0 +1,133 @@
+"""Who may see and do what: accounts' roles and the rules applied to every table.
+
+The workspace applies these rules to its own tables; the same functions apply them to a
+dataset uploaded for one session, so that the dashboard never filters by role itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..privacy import MIN_GROUP, SPECIAL_CATEGORY, suppress_small_groups
+
+__all__ = [
+    "ROLES",
+    "AccessDenied",
+    "User",
+    "SYSTEM",
+    "require",
+    "participants_for",
+    "hosts_for",
+    "lead_organisations",
+    "check_grouping",
+    "coverage_for",
+]
+
+ROLES = ("coordinator", "host", "analyst", "admin")
+
+
+class AccessDenied(PermissionError):
+    """The user's role does not allow this."""
+
+
+@dataclass(frozen=True)
+class User:
+    """Who acts, with the organisation or host they act for.
+
+    Parameters
+    ----------
+    username : str
+    role : {"coordinator", "host", "analyst", "admin"}
+    organisation : str, default ""
+        The sending organisation a coordinator acts for (as in ``sending_org``); empty for
+        the other roles.
+    host_id : str, default ""
+        The host a host account acts for (as in ``host_id``); empty for the other roles.
+
+    Examples
+    --------
+    >>> User("h", "host", host_id="H0001").acts_for
+    'H0001'
+    """
+
+    username: str
+    role: str
+    organisation: str = ""
+    host_id: str = ""
+
+    def __post_init__(self):
+        if self.host_id and self.role != "host":
+            raise ValueError(f"only a host account has a host_id, not a {self.role}")
+        if self.role == "host" and self.organisation:
+            raise ValueError("a host account acts for a host_id, not a sending organisation")
+
+    @property
+    def acts_for(self) -> str:
+        """The sending organisation or the host id this user acts for ("" for none)."""
+        return self.host_id or self.organisation
+
+
+#: The user of calls made by the package itself and by the command line (full rights).
+SYSTEM = User("system", "admin")
+
+
+def require(user: User, *roles: str) -> None:
+    """Raise :class:`AccessDenied` unless ``user`` has one of ``roles``."""
+    if user.role not in roles:
+        raise AccessDenied(f"role {user.role} may not do this (needs {' or '.join(roles)})")
+
+
+def participants_for(user: User, participants: pd.DataFrame) -> pd.DataFrame:
+    """Participants the user may see in full: a coordinator their own, an admin all.
+
+    The rule of :meth:`Workspace.participants`, for a frame held outside the workspace
+    (e.g. an upload); returns a view of the rows of ``participants``.
+    """
+    require(user, "admin", "coordinator")
+    if user.role == "coordinator":
+        return participants[participants["sending_org"] == user.organisation]
+    return participants
+
+
+def hosts_for(user: User, hosts: pd.DataFrame) -> pd.DataFrame:
+    """The hosts a user answers for: a host account its own, an admin every host."""
+    require(user, "admin", "host")
+    if user.role == "host":
+        return hosts[hosts["host_id"] == user.host_id]
+    return hosts
+
+
+def lead_organisations(user: User, organisations: pd.DataFrame) -> pd.DataFrame:
+    """Organisations the user may lead a KA2 partnership for.
+
+    A coordinator leads for their own organisation only (matched by name); the other roles
+    may pick any organisation.
+    """
+    if user.role == "coordinator":
+        return organisations[organisations["name"] == user.organisation]
+    return organisations
+
+
+def check_grouping(user: User, by: list[str]) -> None:
+    """Aggregates are for analysts and admins; only an admin may group by special category."""
+    require(user, "admin", "analyst")
+    if set(by) & set(SPECIAL_CATEGORY) and user.role != "admin":
+        raise AccessDenied("special-category fields cannot be a grouping for analysts")
+
+
+def coverage_for(user: User, matcher, by: str, min_group: int = MIN_GROUP) -> pd.DataFrame:
+    """Coverage per group (``matcher.insights.coverage``) as an analyst may see it.
+
+    Returns
+    -------
+    DataFrame, one row per group of ``by`` with at least one covered value
+        ``by``, ``participants``, ``coverage``, ``suppressed``; groups under
+        ``min_group`` participants are suppressed and left out.
+    """
+    from .. import insights
+
+    check_grouping(user, [by])
+    groups = suppress_small_groups(insights.coverage(matcher, by), "participants", min_group)
+    return groups.dropna(subset=["coverage"])

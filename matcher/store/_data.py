@@ -1,0 +1,268 @@
+"""The workspace's data: participants, hosts and organisations in, typed frames out.
+
+Tables are validated once, at import (``matcher.io``); what the store wrote it reads back
+with the contract's dtypes, without validating again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from ..io import HOSTS, ORGANISATIONS, PARTICIPANTS, TableSchema, write_table, write_workbook
+from ..privacy import MIN_GROUP, candidate_view, suppress_small_groups
+from . import _audit
+from . import _tables as T
+from ._access import SYSTEM, AccessDenied, User, check_grouping, participants_for, require
+from ._database import utc_now
+
+__all__ = [
+    "ImportReport",
+    "import_tables",
+    "import_upload",
+    "participants",
+    "read",
+    "candidates",
+    "aggregates",
+    "export",
+    "version",
+    "CHUNK",
+]
+
+#: Rows per statement when reading or writing many rows (keeps SQL parameters bounded).
+CHUNK = 500
+#: Hex digits of a data version (a fingerprint, not a security hash).
+VERSION_DIGITS = 12
+
+_TABLES = {
+    "participants": (T.participants, PARTICIPANTS),
+    "hosts": (T.hosts, HOSTS),
+    "organisations": (T.organisations, ORGANISATIONS),
+}
+
+
+@dataclass
+class ImportReport:
+    """Rows added, changed and unchanged per table by one import."""
+
+    added: dict = field(default_factory=dict)
+    changed: dict = field(default_factory=dict)
+    unchanged: dict = field(default_factory=dict)
+
+    def total_changes(self) -> int:
+        """Rows added or changed, over every table."""
+        return sum(self.added.values()) + sum(self.changed.values())
+
+    def __str__(self) -> str:
+        return "; ".join(
+            f"{t}: {self.added.get(t, 0)} added, {self.changed.get(t, 0)} changed, "
+            f"{self.unchanged.get(t, 0)} unchanged"
+            for t in sorted(set(self.added) | set(self.changed) | set(self.unchanged))
+        )
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def _check_import(user: User, frames: dict) -> None:
+    """Coordinators import their own participants only; hosts and organisations are an admin's."""
+    require(user, "admin", "coordinator")
+    if user.role != "coordinator":
+        return
+    if frames.get("hosts") is not None or frames.get("organisations") is not None:
+        raise AccessDenied("hosts and organisations are imported by an admin")
+    parts = frames.get("participants")
+    if parts is not None and set(parts["sending_org"]) - {user.organisation}:
+        raise AccessDenied(f"{user.username} may import only participants of {user.organisation!r}")
+
+
+def import_tables(engine: sa.Engine, frames: dict, user: User = SYSTEM) -> ImportReport:
+    """Upsert validated tables by id, all or nothing, and report what changed.
+
+    ``frames`` maps ``"participants"``, ``"hosts"`` and ``"organisations"`` to validated
+    frames (or None to leave a table alone).
+    """
+    _check_import(user, frames)
+    report = ImportReport()
+    with engine.begin() as conn:
+        for name, (table, schema) in _TABLES.items():
+            if frames.get(name) is not None:
+                _upsert(conn, table, schema, frames[name], report)
+        _audit.write(conn, user, "import", "", str(report))
+    return report
+
+
+def import_upload(
+    engine: sa.Engine,
+    user: User,
+    participants: pd.DataFrame | None = None,
+    hosts: pd.DataFrame | None = None,
+) -> ImportReport:
+    """Import the part of an upload the user may import, leaving the rest out.
+
+    A coordinator imports their own organisation's participants (other rows and the hosts
+    are left out); an admin imports everything.
+    """
+    require(user, "admin", "coordinator")
+    if participants is not None:
+        participants = participants_for(user, participants)
+    if user.role != "admin":
+        hosts = None
+    return import_tables(engine, {"participants": participants, "hosts": hosts}, user)
+
+
+def _existing(conn, table, schema: TableSchema, ids: list) -> dict:
+    """The stored rows among ``ids``, as {id: {column: value}}."""
+    idc = schema.id_column
+    found = {}
+    for i in range(0, len(ids), CHUNK):
+        q = sa.select(table).where(table.c[idc].in_(ids[i : i + CHUNK]))
+        for rec in conn.execute(q).mappings():
+            found[rec[idc]] = {c: rec[c] for c in schema.names}
+    return found
+
+
+def _upsert(conn, table, schema: TableSchema, frame: pd.DataFrame, report: ImportReport) -> None:
+    """Insert new ids, update changed rows, count the unchanged ones."""
+    idc = schema.id_column
+    rows = [_row(r, schema) for r in frame.to_dict("records")]
+    existing = _existing(conn, table, schema, [r[idc] for r in rows])
+    new = [r for r in rows if r[idc] not in existing]
+    changed = [r for r in rows if r[idc] in existing and existing[r[idc]] != r]
+    now = utc_now()
+    for i in range(0, len(new), CHUNK):
+        _write_chunk(conn, table.insert(), [{**r, "updated_at": now} for r in new[i : i + CHUNK]])
+    if changed:
+        stmt = (
+            table.update()
+            .where(table.c[idc] == sa.bindparam("_id"))
+            .values({c: sa.bindparam(c) for c in [*schema.names, "updated_at"] if c != idc})
+        )
+        for i in range(0, len(changed), CHUNK):
+            chunk = [{**r, "_id": r[idc], "updated_at": now} for r in changed[i : i + CHUNK]]
+            _write_chunk(conn, stmt, chunk)
+    report.added[table.name] = len(new)
+    report.changed[table.name] = len(changed)
+    report.unchanged[table.name] = len(rows) - len(new) - len(changed)
+
+
+def _write_chunk(conn, stmt, rows: list[dict]) -> None:
+    """Execute one chunk of a write (a seam for the crash-midway test)."""
+    conn.execute(stmt, rows)
+
+
+def _row(record: dict, schema: TableSchema) -> dict:
+    """A validated frame's row as the database stores it (Python scalars, '' for no text)."""
+    out = {}
+    for c in schema.columns:
+        v = record.get(c.name)
+        if c.kind == "date":
+            v = None if v is None or pd.isna(v) else pd.Timestamp(v).date()
+        elif c.kind in ("days", "count"):
+            v = int(v)
+        elif c.kind == "bool":
+            v = bool(v)
+        else:
+            v = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+        out[c.name] = v
+    return out
+
+
+# --- read --------------------------------------------------------------------------------
+
+#: dtype per column kind of the contract, as ``matcher.io`` types a validated frame;
+#: every other kind is text.
+_DTYPES = {"days": "int64", "count": "int64", "bool": bool}
+
+
+def _typed(rows: list, schema: TableSchema) -> pd.DataFrame:
+    """Stored rows as a frame with the dtypes of a validated one (no validation)."""
+    df = pd.DataFrame(rows, columns=list(schema.names))
+    for c in schema.columns:
+        if c.kind == "date":
+            df[c.name] = pd.to_datetime(df[c.name]).astype("datetime64[ns]")
+        else:
+            df[c.name] = df[c.name].astype(_DTYPES.get(c.kind, str))
+    return df
+
+
+def read(engine: sa.Engine, name: str, where=None) -> pd.DataFrame:
+    """A stored table (``participants``, ``hosts``, ``organisations``) sorted by id."""
+    table, schema = _TABLES[name]
+    q = sa.select(*[table.c[c] for c in schema.names]).order_by(table.c[schema.id_column])
+    if where is not None:
+        q = q.where(where)
+    with engine.connect() as conn:
+        rows = conn.execute(q).all()
+    return _typed(rows, schema)
+
+
+def participants(engine: sa.Engine, user: User = SYSTEM) -> pd.DataFrame:
+    """Participants the user may see in full: a coordinator their own, an admin all."""
+    require(user, "admin", "coordinator")
+    if user.role == "coordinator":
+        return read(engine, "participants", T.participants.c.sending_org == user.organisation)
+    return read(engine, "participants")
+
+
+def candidates(engine: sa.Engine, user: User, host_id: str | None = None) -> pd.DataFrame:
+    """What a host sees of the candidates: consenting, pseudonymised, no special category."""
+    require(user, "admin", "host")
+    if user.role == "host" and host_id not in (None, user.host_id):
+        raise AccessDenied(f"{user.username} acts for host {user.host_id}, not {host_id}")
+    return candidate_view(read(engine, "participants"))
+
+
+def aggregates(
+    engine: sa.Engine, user: User, by: str | list = "home_country", min_group: int = MIN_GROUP
+) -> pd.DataFrame:
+    """Counts and rates per group for analysts, groups under ``min_group`` suppressed."""
+    by = [by] if isinstance(by, str) else list(by)
+    check_grouping(user, by)
+    g = (
+        read(engine, "participants")
+        .groupby(by, as_index=False)
+        .agg(
+            participants=("participant_id", "size"),
+            fewer_opportunities_rate=("fewer_opportunities", "mean"),
+            consent_rate=("consent_share", "mean"),
+        )
+    )
+    return suppress_small_groups(g, "participants", min_group)
+
+
+def export(engine: sa.Engine, path, user: User = SYSTEM) -> list[Path]:
+    """Write participants, hosts (and organisations, if any): ``DIR`` (CSV files) or
+    ``FILE.xlsx`` (one sheet each)."""
+    tables = {"participants": participants(engine, user), "hosts": read(engine, "hosts")}
+    orgs = read(engine, "organisations")
+    if len(orgs):
+        tables["organisations"] = orgs
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return [write_workbook(tables, path)]
+    path.mkdir(parents=True, exist_ok=True)
+    return [write_table(frame, path / f"{name}.csv") for name, frame in tables.items()]
+
+
+def version(engine: sa.Engine, tables: tuple[str, ...]) -> str:
+    """A fingerprint of ``tables`` that changes with every write to them (for caches).
+
+    ``tables`` name data tables (row count and last update) or ``"decisions"`` (row count
+    and last id).
+    """
+    queries = []
+    for name in tables:
+        if name == "decisions":
+            queries.append(sa.select(sa.func.count(), sa.func.max(T.decisions.c.id)))
+        else:
+            table = _TABLES[name][0]
+            queries.append(sa.select(sa.func.count(), sa.func.max(table.c.updated_at)))
+    with engine.connect() as conn:
+        parts = [tuple(conn.execute(q).one()) for q in queries]
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:VERSION_DIGITS]

@@ -1,0 +1,130 @@
+"""The workspace's database: engine, clock, schema version and migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from . import _tables as T
+
+__all__ = ["sqlite_url", "create_engine", "schema_version", "upgrade", "utc_now", "MEMORY_URL"]
+
+#: The in-memory SQLite URL (one shared connection, no WAL).
+MEMORY_URL = "sqlite:///:memory:"
+#: How long a SQLite writer waits for a lock held by another writer.
+SQLITE_BUSY_SECONDS = 60
+_SQLITE_PREFIX = "sqlite:///"
+_VERSION_KEY = "schema_version"
+
+
+def utc_now() -> dt.datetime:
+    """The current time, timezone-aware (UTC), as every table stores it."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def sqlite_url(url: str) -> str:
+    """Make a relative SQLite path absolute and create its folder."""
+    if url.startswith(_SQLITE_PREFIX) and url != MEMORY_URL:
+        path = Path(url[len(_SQLITE_PREFIX) :]).expanduser()
+        path = path if path.is_absolute() else Path.cwd() / path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _SQLITE_PREFIX + str(path)
+    return url
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine for ``url``; SQLite files get WAL mode, a busy timeout and foreign keys.
+
+    Examples
+    --------
+    >>> create_engine(MEMORY_URL).dialect.name
+    'sqlite'
+    """
+    url = sqlite_url(url)
+    kwargs: dict = {"future": True}
+    sqlite = url.startswith("sqlite")
+    if sqlite:
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}
+        if url == MEMORY_URL:
+            kwargs["poolclass"] = sa.pool.StaticPool
+    engine = sa.create_engine(url, **kwargs)
+    if sqlite:
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _):
+            cur = dbapi_conn.cursor()
+            if url != MEMORY_URL:
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+    return engine
+
+
+def _recorded_version(conn) -> int | None:
+    value = conn.execute(sa.select(T.meta.c.value).where(T.meta.c.key == _VERSION_KEY)).scalar()
+    return None if value is None else int(value)
+
+
+def schema_version(engine: sa.Engine) -> int:
+    """The schema version recorded in the database (0 for an empty one)."""
+    with engine.connect() as conn:
+        return _recorded_version(conn) or 0
+
+
+def upgrade(engine: sa.Engine) -> None:
+    """Create missing tables and bring an older schema up to :data:`SCHEMA_VERSION`.
+
+    Each version adds one step to ``_MIGRATIONS`` (version -> function run in a
+    transaction); the recorded version moves only when its step committed.
+    """
+    T.metadata.create_all(engine)
+    with engine.begin() as conn:
+        current = _recorded_version(conn)
+        if current is None:
+            conn.execute(T.meta.insert().values(key=_VERSION_KEY, value=str(T.SCHEMA_VERSION)))
+            return
+        if current > T.SCHEMA_VERSION:
+            raise RuntimeError(
+                f"the workspace has schema version {current}; this matcher knows up to "
+                f"{T.SCHEMA_VERSION}: upgrade matcher"
+            )
+        for version in range(current + 1, T.SCHEMA_VERSION + 1):
+            _MIGRATIONS[version](conn)
+            conn.execute(
+                T.meta.update().where(T.meta.c.key == _VERSION_KEY).values(value=str(version))
+            )
+
+
+def _v2_models(conn) -> None:
+    """Version 2 adds the table of learned scoring models."""
+    T.models.create(conn, checkfirst=True)
+
+
+def _v3_organisations(conn) -> None:
+    """Version 3 adds the organisations of KA2 partner search."""
+    T.organisations.create(conn, checkfirst=True)
+
+
+def _v4_user_host_id(conn) -> None:
+    """Version 4 gives host accounts their own ``host_id`` column.
+
+    Up to version 3, ``users.organisation`` held a coordinator's sending organisation *or*
+    a host account's host id; the host ids move to ``host_id`` and ``organisation`` keeps
+    sending organisations only. Safe to re-run (the column may exist already).
+    """
+    columns = {c["name"] for c in sa.inspect(conn).get_columns(T.users.name)}
+    if "host_id" not in columns:
+        conn.execute(sa.text("ALTER TABLE users ADD COLUMN host_id TEXT NOT NULL DEFAULT ''"))
+    conn.execute(
+        T.users.update()
+        .where((T.users.c.role == "host") & (T.users.c.organisation != ""))
+        .values(host_id=T.users.c.organisation, organisation="")
+    )
+
+
+# version -> function(conn) bringing the schema from version-1 to version
+_MIGRATIONS: dict = {2: _v2_models, 3: _v3_organisations, 4: _v4_user_host_id}

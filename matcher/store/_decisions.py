@@ -1,0 +1,201 @@
+"""Decisions and outcomes: who proposed whom where, the hosts' answers, ratings, and the
+scorer learned from them."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import sqlalchemy as sa
+
+from ..privacy import pseudonym
+from . import _audit
+from . import _tables as T
+from ._access import SYSTEM, AccessDenied, User, require
+from ._database import utc_now
+
+__all__ = [
+    "record",
+    "respond",
+    "decisions",
+    "open_proposals",
+    "forget",
+    "save_scorer",
+    "load_scorer",
+]
+
+#: What a host does with a proposal; every other action is the sending side's.
+HOST_ACTIONS = ("accept", "decline")
+#: Longest metrics text an audit row keeps for a saved scorer.
+_METRICS_AUDIT_MAX = 500
+
+
+def _sending_org(conn, participant_id: str) -> str:
+    """The participant's sending organisation (KeyError for an unknown id)."""
+    org = conn.execute(
+        sa.select(T.participants.c.sending_org).where(
+            T.participants.c.participant_id == participant_id
+        )
+    ).scalar()
+    if org is None:
+        raise KeyError(f"unknown participant_id '{participant_id}'")
+    return org
+
+
+def _check_values(action: str, rating: int | None) -> None:
+    if action not in T.DECISION_ACTIONS:
+        raise ValueError(f"action must be one of {T.DECISION_ACTIONS}")
+    if rating is not None and (action != "complete" or int(rating) not in T.RATINGS):
+        raise ValueError(f"a rating ({T.RATINGS[0]}-{T.RATINGS[-1]}) goes with 'complete' only")
+
+
+def _was_proposed(conn, participant_id: str, host_id: str) -> bool:
+    d = T.decisions.c
+    q = (
+        sa.select(sa.func.count())
+        .select_from(T.decisions)
+        .where((d.participant_id == participant_id) & (d.host_id == host_id))
+        .where(d.action == "propose")
+    )
+    return bool(conn.execute(q).scalar())
+
+
+def _check_actor(conn, user: User, org: str, participant_id: str, host_id: str, action: str):
+    """Coordinators act for their own participants; hosts answer proposals made to them."""
+    if user.role == "coordinator":
+        if org != user.organisation:
+            raise AccessDenied(f"{participant_id} is not a participant of {user.organisation!r}")
+        if action in HOST_ACTIONS:
+            raise AccessDenied("only the host accepts or declines")
+    elif user.role == "host":
+        if host_id != user.host_id:
+            raise AccessDenied(f"{user.username} acts for host {user.host_id}, not {host_id}")
+        if action not in HOST_ACTIONS:
+            raise AccessDenied("a host accepts or declines proposals")
+        if not _was_proposed(conn, participant_id, host_id):
+            raise AccessDenied("nothing was proposed to this host for this candidate")
+    elif user.role != "admin":
+        raise AccessDenied(f"role {user.role} records no decisions")
+
+
+def record(
+    engine: sa.Engine,
+    user: User,
+    participant_id: str,
+    host_id: str,
+    action: str,
+    reason: str = "",
+    rating: int | None = None,
+) -> int:
+    """Record a decision and return its id.
+
+    Coordinators shortlist, propose, withdraw and complete (with a rating in
+    :data:`RATINGS`) for their own participants; hosts accept or decline proposals to them.
+    """
+    _check_values(action, rating)
+    with engine.begin() as conn:
+        org = _sending_org(conn, participant_id)
+        known = conn.execute(sa.select(T.hosts.c.host_id).where(T.hosts.c.host_id == host_id))
+        if known.scalar() is None:
+            raise KeyError(f"unknown host_id '{host_id}'")
+        _check_actor(conn, user, org, participant_id, host_id, action)
+        result = conn.execute(
+            T.decisions.insert().values(
+                participant_id=participant_id,
+                host_id=host_id,
+                sending_org=org,
+                action=action,
+                reason=reason or "",
+                rating=rating,
+                username=user.username,
+                at=utc_now(),
+            )
+        )
+        target = f"{_audit.participant_hash(participant_id)}->{host_id}"
+        _audit.write(conn, user, action, target, reason or "")
+        return int(result.inserted_primary_key[0])
+
+
+def respond(
+    engine: sa.Engine, user: User, candidate: str, host_id: str, accept: bool, reason: str = ""
+) -> int:
+    """A host accepts or declines a proposal, naming the candidate by pseudonym."""
+    require(user, "host", "admin")
+    d = T.decisions.c
+    q = sa.select(d.participant_id).where((d.host_id == host_id) & (d.action == "propose"))
+    with engine.connect() as conn:
+        proposed = conn.execute(q.distinct()).scalars().all()
+    matches = [
+        p
+        for p in proposed
+        if pseudonym(p) == candidate or (user.role == "admin" and p == candidate)
+    ]
+    if not matches:
+        raise KeyError(f"no proposal of candidate {candidate} to host {host_id}")
+    action = "accept" if accept else "decline"
+    return record(engine, user, matches[0], host_id, action, reason)
+
+
+def decisions(engine: sa.Engine, user: User = SYSTEM) -> pd.DataFrame:
+    """Decisions the user may see, oldest first (hosts see pseudonyms and their own host)."""
+    q = sa.select(T.decisions).order_by(T.decisions.c.id)
+    if user.role == "coordinator":
+        q = q.where(T.decisions.c.sending_org == user.organisation)
+    elif user.role == "host":
+        q = q.where(T.decisions.c.host_id == user.host_id)
+    elif user.role != "admin":
+        raise AccessDenied("analysts see aggregates only")
+    with engine.connect() as conn:
+        rows = conn.execute(q).mappings().all()
+    df = pd.DataFrame(rows, columns=[c.name for c in T.decisions.columns])
+    if user.role == "host":
+        df["participant_id"] = [pseudonym(p) for p in df["participant_id"]]
+        df = df.rename(columns={"participant_id": "candidate"}).drop(columns=["sending_org"])
+    return df
+
+
+def open_proposals(engine: sa.Engine, user: User = SYSTEM) -> pd.DataFrame:
+    """Proposals still waiting for the host's answer (their latest decision is 'propose')."""
+    d = decisions(engine, user)
+    id_col = "candidate" if "candidate" in d else "participant_id"
+    last = d.sort_values("id").groupby([id_col, "host_id"]).tail(1)
+    return last[last["action"] == "propose"].reset_index(drop=True)
+
+
+def forget(engine: sa.Engine, participant_id: str, user: User = SYSTEM) -> dict:
+    """Delete a participant and every decision about them (the audit keeps a hash only)."""
+    require(user, "admin", "coordinator")
+    with engine.begin() as conn:
+        org = _sending_org(conn, participant_id)
+        if user.role == "coordinator" and org != user.organisation:
+            raise AccessDenied(f"{participant_id} is not a participant of {user.organisation!r}")
+        n_dec = conn.execute(
+            T.decisions.delete().where(T.decisions.c.participant_id == participant_id)
+        ).rowcount
+        conn.execute(
+            T.participants.delete().where(T.participants.c.participant_id == participant_id)
+        )
+        details = f"{n_dec} decisions deleted"
+        _audit.write(conn, user, "forget", _audit.participant_hash(participant_id), details)
+    return {"participants": 1, "decisions": n_dec}
+
+
+def save_scorer(engine: sa.Engine, scorer, name: str = "default", user: User = SYSTEM) -> None:
+    """Keep a learned scorer (``matcher.learning.LearnedScorer``) with the workspace."""
+    require(user, "admin")
+    with engine.begin() as conn:
+        conn.execute(T.models.delete().where(T.models.c.name == name))
+        conn.execute(
+            T.models.insert().values(name=name, body=scorer.to_json(), created_at=utc_now())
+        )
+        metrics = json.dumps(scorer.metrics)[:_METRICS_AUDIT_MAX]
+        _audit.write(conn, user, "save_model", name, metrics)
+
+
+def load_scorer(engine: sa.Engine, name: str = "default"):
+    """The saved scorer (``matcher.learning.LearnedScorer``), or None."""
+    from ..learning import LearnedScorer
+
+    with engine.connect() as conn:
+        body = conn.execute(sa.select(T.models.c.body).where(T.models.c.name == name)).scalar()
+    return LearnedScorer.from_json(body) if body else None

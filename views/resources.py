@@ -1,0 +1,126 @@
+"""Process-wide resources of the dashboard, cached once per process.
+
+``st.cache_resource`` holds genuinely shared objects (the workspace and its engine, the
+encoder, fitted matchers, the partner finder); frames read from the workspace go through
+``st.cache_data``, so that every caller gets its own copy and no page can change another's.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from matcher import Config, Matcher
+from matcher.encode import make_encoder
+from matcher.store import Workspace, seed_sample
+
+#: The sample workspace: in MATCHER_WORKSPACE_DIR, else .matcher/ in the working directory.
+SAMPLE_WORKSPACE = (
+    Path(os.environ.get("MATCHER_WORKSPACE_DIR") or Path.cwd() / ".matcher") / "sample-workspace.db"
+)
+#: Workspace versions whose frames stay cached (older ones are dropped).
+CACHED_VERSIONS = 4
+#: Fitted matchers kept per process (datasets x decision histories).
+FITTED_MATCHERS = 8
+#: Matchers of typed-in profiles kept per process.
+PROFILE_MATCHERS = 16
+
+
+@st.cache_resource(show_spinner=False)
+def encoder():
+    """The model behind the on-disk embedding cache, once per process."""
+    return make_encoder(Config.from_env(show_progress=False))
+
+
+def is_sample_workspace() -> bool:
+    """Whether the app runs on the sample workspace (no ``MATCHER_DATABASE_URL``)."""
+    return not os.environ.get("MATCHER_DATABASE_URL")
+
+
+@st.cache_resource(show_spinner=False)
+def workspace() -> Workspace:
+    """``MATCHER_DATABASE_URL`` when set; otherwise the sample workspace, created on first
+    start with the bundled sample and the clearly marked demo accounts."""
+    if not is_sample_workspace():
+        return Workspace(os.environ["MATCHER_DATABASE_URL"])
+    ws = Workspace(f"sqlite:///{SAMPLE_WORKSPACE}")
+    seed_sample(ws)
+    return ws
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHED_VERSIONS)
+def workspace_frames(version: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Participants, hosts and decision history of the workspace at ``version``
+    (``Workspace.version()``); a fresh copy per call."""
+    ws = workspace()
+    return ws.participants(), ws.hosts(), ws.history()
+
+
+class FittedMatchers:
+    """Fitted matchers shared by every session; the most recently used ``size`` are kept.
+
+    Fitting runs in the caller's script run, not inside a cached function: the encoder's
+    progress bar is then drawn on the caller's page, and Streamlit has no element to replay
+    on a later cache hit (a replay into a block of a finished run fails).
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._matchers: OrderedDict[str, Matcher] = OrderedDict()
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get_or_fit(self, key: str, fit) -> Matcher:
+        """The matcher under ``key``, fitted with ``fit()`` once (one fit per key at a time)."""
+        with self._lock:
+            key_lock = self._locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._matchers:
+                    self._matchers.move_to_end(key)
+                    return self._matchers[key]
+            m = fit()
+            with self._lock:
+                self._matchers[key] = m
+                while len(self._matchers) > self.size:
+                    old, _ = self._matchers.popitem(last=False)
+                    self._locks.pop(old, None)
+            return m
+
+
+@st.cache_resource(show_spinner=False)
+def fitted_matchers() -> FittedMatchers:
+    """The process's registry of fitted matchers."""
+    return FittedMatchers(FITTED_MATCHERS)
+
+
+def fitted(
+    key: str, participants: pd.DataFrame, hosts: pd.DataFrame, history: pd.DataFrame | None
+) -> Matcher:
+    """A fitted matcher per dataset and decision history (``key`` identifies both)."""
+    return fitted_matchers().get_or_fit(
+        key, lambda: Matcher(encoder=encoder()).fit(participants, hosts, history=history)
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=PROFILE_MATCHERS)
+def profile_fitted(key: str, _profile: pd.DataFrame, _hosts: pd.DataFrame) -> Matcher:
+    """A matcher of one typed-in profile against the hosts (``key`` identifies both)."""
+    return Matcher(encoder=encoder()).fit(_profile, _hosts)
+
+
+@st.cache_resource(show_spinner="Reading the organisations...", max_entries=CACHED_VERSIONS)
+def _partner_finder(version: str):
+    from matcher.partners import PartnerFinder
+
+    return PartnerFinder(encoder=encoder()).fit(workspace().organisations())
+
+
+def partner_finder():
+    """KA2 partner search over the workspace's organisations, refitted when they change."""
+    return _partner_finder(workspace().version("organisations"))

@@ -1,0 +1,139 @@
+"""Session state: who is signed in, the dataset this session works on, and its matcher."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from matcher import Matcher
+from matcher.io import DataValidationError, load_table
+from matcher.store import User, participants_for
+from views import resources
+
+#: Session keys cleared when the user signs out.
+SIGN_OUT_KEYS = ("user", "dataset", "upload_report", "allocation")
+#: Hex digits of an uploaded dataset's key.
+KEY_DIGITS = 12
+
+
+def user() -> User | None:
+    """The signed-in user, or None."""
+    return st.session_state.get("user")
+
+
+def require_user() -> User:
+    """The signed-in user; stops the page when nobody is signed in."""
+    u = user()
+    if u is None:
+        st.stop()
+    return u
+
+
+def sign_in(u: User) -> None:
+    """Remember ``u`` as this session's user."""
+    st.session_state["user"] = u
+
+
+def sign_out() -> None:
+    """Forget the user and everything this session uploaded or computed."""
+    for k in SIGN_OUT_KEYS:
+        st.session_state.pop(k, None)
+
+
+def frame_key(*frames: pd.DataFrame) -> str:
+    """A key that identifies uploaded frames by content."""
+    h = hashlib.sha1()
+    for f in frames:
+        h.update(pd.util.hash_pandas_object(f.astype(str), index=False).values.tobytes())
+    return "upload:" + h.hexdigest()[:KEY_DIGITS]
+
+
+def use_upload(participants: pd.DataFrame, hosts: pd.DataFrame) -> None:
+    """Make validated uploaded frames this session's working dataset."""
+    st.session_state["dataset"] = {
+        "participants": participants,
+        "hosts": hosts,
+        "key": frame_key(participants, hosts),
+    }
+
+
+def drop_upload() -> None:
+    """Go back to the workspace's data."""
+    st.session_state.pop("dataset", None)
+    st.session_state.pop("upload_report", None)
+
+
+def is_upload(key: str) -> bool:
+    """Whether a dataset key (from :func:`frames`) names an upload of this session."""
+    return key.startswith("upload:")
+
+
+def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, str]:
+    """The working dataset ``(participants, hosts, history, key)``: an upload of this
+    session, else the workspace."""
+    up = st.session_state.get("dataset")
+    if up:
+        return up["participants"], up["hosts"], None, up["key"]
+    version = resources.workspace().version()
+    p, h, history = resources.workspace_frames(version)
+    return p, h, history, "ws:" + version
+
+
+def matcher() -> Matcher:
+    """The working dataset's fitted matcher (built once per process and dataset)."""
+    p, h, history, key = frames()
+    if key in st.session_state.get("_fitted", set()):
+        return resources.fitted(key, p, h, history)
+    enc = resources.encoder()
+    bar = st.empty()
+    enc.progress = lambda done, total: bar.progress(
+        done / total,
+        f"Encoding texts for the first time: {done:,} of {total:,} (later starts use the cache)",
+    )
+    try:
+        with st.spinner("Preparing the matcher..."):
+            m = resources.fitted(key, p, h, history)
+    finally:
+        enc.progress = None
+        bar.empty()
+    st.session_state.setdefault("_fitted", set()).add(key)
+    return m
+
+
+def prepare_in_background() -> None:
+    """Build the matcher while the user signs in (with its progress on a first start)."""
+    matcher()
+
+
+def profile_matcher(profile: pd.DataFrame, m: Matcher) -> Matcher:
+    """A matcher for a typed-in profile against the working hosts, fitted once per profile."""
+    hosts = m.hosts_.reset_index(drop=True)
+    return resources.profile_fitted(frame_key(profile, m.hosts_), profile, hosts)
+
+
+def my_participants(m: Matcher) -> pd.DataFrame:
+    """The working participants this user acts for (the rule of ``matcher.store``)."""
+    return participants_for(require_user(), m.participants_)
+
+
+def read_upload(uploaded, kind: str) -> tuple[pd.DataFrame | None, dict]:
+    """Validate an uploaded file with the package's loader.
+
+    Returns ``(frame, report)``: the frame is None when the file has problems; the report
+    holds ``problems`` and ``notes``.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / uploaded.name
+        path.write_bytes(uploaded.getvalue())
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the notes are shown on the page instead
+                frame = load_table(path, kind)
+            return frame, {"problems": [], "notes": frame.attrs.get("notes", [])}
+        except DataValidationError as exc:
+            return None, {"problems": exc.problems, "notes": [str(n) for n in exc.notes]}

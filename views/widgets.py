@@ -1,0 +1,79 @@
+"""Rendering helpers shared by the pages: labels, ranked tables, downloads, the sidebar."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from views import resources, session
+
+
+def participant_label(row) -> str:
+    """A participant as one line of a select box."""
+    return f"{row.participant_id} - {row.occupation} ({row.role}, {row.home_country})"
+
+
+def host_label(row) -> str:
+    """A host as one line of a select box."""
+    return f"{row.host_id} - {row.name} ({row.country})"
+
+
+def component_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Components as one ``<criterion> fit`` column each, for a table with progress bars."""
+    comps = pd.DataFrame(list(df["components"]), index=df.index)
+    comps.columns = [f"{c} fit" for c in comps.columns]
+    table = pd.concat([df.drop(columns=["components", "reasons"]), comps], axis=1)
+    return table, list(comps.columns)
+
+
+def progress_config(columns) -> dict:
+    """Column config showing ``score`` and ``columns`` (all in [0, 1]) as progress bars."""
+    cfg = {
+        "score": st.column_config.ProgressColumn(
+            "score", min_value=0.0, max_value=1.0, format="%.2f"
+        )
+    }
+    for c in columns:
+        cfg[c] = st.column_config.ProgressColumn(
+            c, min_value=0.0, max_value=1.0, format="%.2f", width="small"
+        )
+    return cfg
+
+
+def show_ranking(ranked: pd.DataFrame, columns: list[str], key: str | None = None) -> None:
+    """A ranked result as a table: the given columns, then the score and each criterion as bars."""
+    table, crit = component_columns(ranked)
+    st.dataframe(
+        table[[*columns, "score", *crit]],
+        column_config=progress_config(crit),
+        hide_index=True,
+        width="stretch",
+        key=key,
+    )
+
+
+def export_bytes(allocation, suffix: str) -> bytes:
+    """An allocation written as ``suffix`` (``xlsx`` or ``csv``), for a download button."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return allocation.export(Path(tmp) / f"allocation.{suffix}").read_bytes()
+
+
+def sidebar() -> None:
+    """Who is signed in, which dataset is in use, and the sign-out button."""
+    u = session.user()
+    if u is None:
+        return
+    p, h, _, key = session.frames()
+    if session.is_upload(key):
+        label = "uploaded data (this session)"
+    else:
+        label = "sample workspace" if resources.is_sample_workspace() else "workspace"
+    acting = f", {u.acts_for}" if u.acts_for else ""
+    st.caption(f"Signed in as **{u.username}** ({u.role}{acting})")
+    st.caption(f"**Dataset:** {label}  \n{len(p)} participants, {len(h)} hosts")
+    if st.button("Sign out", key="sign_out"):
+        session.sign_out()
+        st.rerun()
