@@ -25,7 +25,7 @@ def run_add(args) -> int:
         return ExitCode.ERROR
     user = open_workspace(args).add_user(args.username, password, args.role, args.org or "")
     print(
-        f"added {user.username} ({user.role}{', ' + user.organisation if user.organisation else ''})"
+        f"added {user.username} ({user.role}{', ' + user.acts_for if user.acts_for else ''})"
     )
     return ExitCode.OK
 
