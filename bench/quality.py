@@ -1,17 +1,20 @@
-"""Quality benchmark: does the engine rank relevant sectors above plain text similarity?
+"""Quality benchmark: does the engine rank the right trade first, in any language?
 
-Labelled set (``data/taxonomies/vet_occupations.csv``, labelled by hand, see
-``data/README.md``): 57 VET occupations from ESCO are the learners (ESCO preferred label as
-occupation, ESCO description as free text, no ISCED-F code: the engine must infer it). Every
-NACE Rev. 2.1 class is a host (class name as sector, group and division names as description).
-Relevance: 2 for the classes labelled for the occupation, 1 for other classes in the same NACE
-group, 0 otherwise.
+Three labelled sets (``bench/_sets.py``), each split into a development part (the only one
+used to tune weights, floors and cut-offs: ``bench/tune.py``) and a test part reported here
+and never tuned on:
 
-Compared in one run, on the same texts: TF-IDF cosine, plain all-MiniLM-L6-v2 cosine, and the
-engine (``Matcher`` with the default configuration, hosts' NACE codes given, participants' ISCED-F
-fields inferred), plus two ablations: the engine without the taxonomy, and with the fields given.
+- ``vet``: 57 ESCO VET occupations x 651 NACE Rev. 2.1 classes, labelled by the team that wrote
+  the crosswalk;
+- ``esco``: 307 ESCO occupations x 651 NACE classes, labelled independently of the crosswalk;
+- ``crosslingual``: 192 profiles x 144 host offers written in 26 languages, hosts' NACE codes
+  withheld; NDCG over all hosts, and over the hosts written in another language than the
+  profile only ("other-language pool").
 
-Run: ``python bench/quality.py``; prints a Markdown table and writes bench/results/quality.md.
+Compared in one run on the same texts: TF-IDF cosine, each encoder's plain cosine, and the
+engine with each encoder, plus the engine without taxonomy knowledge (ablation).
+
+Run: ``python bench/quality.py``; prints Markdown and writes bench/results/quality.md.
 """
 
 from __future__ import annotations
@@ -22,142 +25,118 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 from _common import machine, write_result  # noqa: E402
+from _sets import crosslingual_set, esco_set, vet_set  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import ndcg_score  # noqa: E402
 
 from matcher import Config, Matcher  # noqa: E402
-from matcher import taxonomy as tx  # noqa: E402
+from matcher._config import BUNDLED_MODEL, MULTILINGUAL_MODEL  # noqa: E402
 from matcher.encode import make_encoder  # noqa: E402
-from matcher.io import HOSTS, PARTICIPANTS  # noqa: E402
 
 K = 10
+MODELS = {"MiniLM": BUNDLED_MODEL, "e5": MULTILINGUAL_MODEL}
 
 
-def build():
-    occ = tx.vet_occupations()
-    esco = tx.esco_occupations()
-    low = esco["preferred_label"].str.lower()
-    rows = []
-    for i, r in enumerate(occ.itertuples()):
-        desc = esco.loc[low == r.occupation.lower(), "description"].iloc[0]
-        rows.append(
-            {
-                "participant_id": f"Q{i:03d}",
-                "role": "learner",
-                "activity": "short_term",
-                "home_country": "IT",
-                "sending_org": "bench",
-                "occupation": r.occupation,
-                "isced_f": "",
-                "description": desc,
-                "languages": "",
-                "duration_min_days": 14,
-                "duration_max_days": 30,
-                "available_from": pd.NaT,
-                "available_to": pd.NaT,
-                "preferred_countries": "",
-                "fewer_opportunities": False,
-                "needs_accessibility": False,
-                "consent_share": True,
-            }
-        )
-    participants = pd.DataFrame(rows, columns=list(PARTICIPANTS.names))
-    nace = tx.nace_codes()
-    classes = nace[nace["level"] == 4]
-    hosts = pd.DataFrame(
-        {
-            "host_id": classes["code"].to_numpy(),
-            "name": classes["name"].to_numpy(),
-            "country": "DE",
-            "city": "",
-            "org_type": "company",
-            "oid": "",
-            "nace_code": classes["code"].to_numpy(),
-            "sector": classes["name"].to_numpy(),
-            "description": [
-                f"{nace.loc[c[:4], 'name']}. {nace.loc[c[:2], 'name']}." for c in classes["code"]
-            ],
-            "languages": "",
-            "accepts": "both",
-            "activities": "",
-            "duration_min_days": 1,
-            "duration_max_days": 365,
-            "capacity": 1,
-            "available_from": pd.NaT,
-            "available_to": pd.NaT,
-            "accessible": True,
-            "inclusion_support": True,
-        },
-        columns=list(HOSTS.names),
-    )
-    for frame in (participants, hosts):
-        for c in ("available_from", "available_to"):
-            frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
-    relevance = np.zeros((len(participants), len(hosts)))
-    codes = hosts["host_id"].to_numpy()
-    groups = np.array([c[:4] for c in codes])
-    for i, r in enumerate(occ.itertuples()):
-        for c in r.nace_classes:
-            relevance[i, groups == c[:4]] = np.maximum(relevance[i, groups == c[:4]], 1)
-            relevance[i, codes == c] = 2
-    return participants, hosts, relevance
+def metrics(scores: np.ndarray, relevance: np.ndarray, pool: np.ndarray | None = None) -> dict:
+    """NDCG@10, hit@10 (a grade-2 host in the top 10) and MRR of the first grade-2 host.
 
-
-def metrics(scores: np.ndarray, relevance: np.ndarray) -> dict:
-    top = np.argsort(-scores, axis=1, kind="stable")[:, :K]
-    hit = np.mean([(relevance[i, top[i]] == 2).any() for i in range(len(top))])
-    first = []
-    for i in range(len(scores)):
-        order = np.argsort(-scores[i], kind="stable")
-        pos = np.flatnonzero(relevance[i, order] == 2)
-        first.append(1.0 / (pos[0] + 1) if len(pos) else 0.0)
+    ``pool`` (n_p, n_h) bool restricts each participant's candidates.
+    """
+    if pool is not None:
+        scores = np.where(pool, scores, -np.inf)
+        relevance = np.where(pool, relevance, 0)
+    keep = (relevance == 2).any(axis=1)
+    scores, relevance = scores[keep], relevance[keep]
+    order = np.argsort(-scores, axis=1, kind="stable")
+    ranked = np.take_along_axis(relevance, order, axis=1)
+    first = np.argmax(ranked == 2, axis=1)
+    finite = np.where(np.isfinite(scores), scores, -1e9)
     return {
-        "NDCG@10": ndcg_score(relevance, scores, k=K),
-        "hit@10": hit,
-        "MRR": float(np.mean(first)),
+        "NDCG@10": float(ndcg_score(relevance, finite, k=K)),
+        "hit@10": float((ranked[:, :K] == 2).any(axis=1).mean()),
+        "MRR": float(np.mean(1.0 / (first + 1))),
+        "n": int(keep.sum()),
     }
 
 
-def main() -> None:
-    participants, hosts, relevance = build()
-    p_text = (participants["occupation"] + ". " + participants["description"]).tolist()
-    h_text = (hosts["sector"] + ". " + hosts["description"]).tolist()
-    results = {}
+def texts(s):
+    p = (s.participants["occupation"] + ". " + s.participants["description"]).tolist()
+    h = (s.hosts["sector"] + ". " + s.hosts["description"]).tolist()
+    return p, h
 
-    tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit(p_text + h_text)
-    results["TF-IDF cosine"] = metrics(
-        (tfidf.transform(p_text) @ tfidf.transform(h_text).T).toarray(), relevance
+
+def method_scores(s, encoders: dict, config_overrides: dict | None = None) -> dict:
+    """Scores ``(n_p, n_h)`` of every method on one set."""
+    p_text, h_text = texts(s)
+    out = {}
+    tfidf = TfidfVectorizer(sublinear_tf=True).fit(p_text + h_text)
+    out["TF-IDF cosine"] = (tfidf.transform(p_text) @ tfidf.transform(h_text).T).toarray()
+    for name, enc in encoders.items():
+        out[f"{name} cosine (plain)"] = enc.encode(p_text) @ enc.encode(h_text).T
+    for name, enc in encoders.items():
+        cfg = Config.from_env(model=MODELS[name], **(config_overrides or {}))
+        out[f"engine, {name}"] = engine_scores(s, enc, cfg)
+    enc = encoders["e5"]
+    ablation = Config.from_env(
+        model=MODELS["e5"], taxonomy_weight=0.0, esco_expansion=0.0, nace_expansion=0.0
     )
+    out["engine, e5, without taxonomy (ablation)"] = engine_scores(s, enc, ablation)
+    return out
 
-    enc = make_encoder()
-    results["MiniLM cosine (plain)"] = metrics(enc.encode(p_text) @ enc.encode(h_text).T, relevance)
 
-    m = Matcher(encoder=enc).fit(participants, hosts)
+def engine_scores(s, encoder, config) -> np.ndarray:
+    """The engine's ranking key: hosts of the right trade first (the sector gate), then score."""
+    m = Matcher(config, encoder=encoder).fit(s.participants, s.hosts)
     scores, mask = m.score_matrix()
-    assert mask.all(), "every pair is feasible in this set"
-    results["engine, hosts with NACE code"] = metrics(scores, relevance)
+    assert mask.all(), "every pair is feasible in these sets"
+    sector, _ = m.components_matrix()
+    return scores + 2.0 * (sector["sector"] >= config.sector_gate)
 
-    # ablations: without the taxonomy (text alone), and with the ISCED-F field given
-    no_tax = Matcher(Config.from_env(text_weight=1.0), encoder=enc).fit(participants, hosts)
-    results["engine without taxonomy (ablation)"] = metrics(no_tax.score_matrix()[0], relevance)
-    given = participants.assign(isced_f=tx.vet_occupations()["isced_f"].to_numpy())
-    oracle = Matcher(encoder=enc).fit(given, hosts)
-    results["engine, ISCED-F given (not inferred)"] = metrics(oracle.score_matrix()[0], relevance)
 
-    base = results["MiniLM cosine (plain)"]["NDCG@10"]
-    lines = [
-        f"Quality on {len(participants)} ESCO VET occupations x {len(hosts)} NACE Rev. 2.1 classes "
-        f"(graded relevance, k={K}); {machine()}",
-        "",
-        "| method | NDCG@10 | hit@10 | MRR | NDCG@10 vs plain MiniLM |",
-        "|---|---|---|---|---|",
-    ]
-    for name, r in results.items():
+def table(title: str, rows: dict[str, dict]) -> list[str]:
+    lines = [f"**{title}**", "", "| method | NDCG@10 | hit@10 | MRR | n |", "|---|---|---|---|---|"]
+    for name, r in rows.items():
         lines.append(
-            f"| {name} | {r['NDCG@10']:.3f} | {r['hit@10']:.3f} | {r['MRR']:.3f} | {r['NDCG@10'] - base:+.3f} |"
+            f"| {name} | {r['NDCG@10']:.3f} | {r['hit@10']:.3f} | {r['MRR']:.3f} | {r['n']} |"
         )
+    return [*lines, ""]
+
+
+def language_table(s, scores: dict[str, np.ndarray], methods: list[str]) -> list[str]:
+    head = "| profile language | n | " + " | ".join(methods) + " |"
+    lines = [head, "|---|---|" + "---|" * len(methods)]
+    for lang in sorted(set(s.p_lang), key=lambda x: (-np.sum(s.p_lang == x), x)):
+        rows = s.p_lang == lang
+        vals = [metrics(scores[m][rows], s.relevance[rows])["NDCG@10"] for m in methods]
+        lines.append(f"| {lang} | {rows.sum()} | " + " | ".join(f"{v:.3f}" for v in vals) + " |")
+    return [*lines, ""]
+
+
+def report_set(s, encoders) -> list[str]:
+    lines = []
+    for split in ("dev", "test"):
+        part = s.part(split)
+        scores = method_scores(part, encoders)
+        if s.p_lang is not None:
+            scores.pop("TF-IDF cosine")
+        rows = {name: metrics(sc, part.relevance) for name, sc in scores.items()}
+        lines += table(f"{s.name}, {split} part ({len(part.participants)} profiles)", rows)
+        if s.p_lang is not None:
+            other = part.p_lang[:, None] != part.h_lang[None, :]
+            rows = {name: metrics(sc, part.relevance, other) for name, sc in scores.items()}
+            lines += table(f"{s.name}, {split} part, other-language pool", rows)
+            if split == "test":
+                lines += ["NDCG@10 per profile language, test part, all hosts:", ""]
+                lines += language_table(part, scores, list(scores))
+    return lines
+
+
+def main() -> None:
+    encoders = {name: make_encoder(Config.from_env(model=m)) for name, m in MODELS.items()}
+    lines = [f"Quality (k={K}, graded relevance); {machine()}", ""]
+    for s in (vet_set(), esco_set(), crosslingual_set()):
+        lines += report_set(s, encoders)
     text = "\n".join(lines) + "\n"
     print(text)
     print(f"written to {write_result('quality.md', text)}")

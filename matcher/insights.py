@@ -78,7 +78,11 @@ def supply_demand(matcher) -> pd.DataFrame:
     """
     h = matcher.hosts_
     supply = pd.DataFrame(
-        {"field": host_fields([link.code for link in matcher.nace_links_]), "country": h["country"], "places": h["capacity"]}
+        {
+            "field": host_fields([link.code for link in matcher.nace_links_]),
+            "country": h["country"],
+            "places": h["capacity"],
+        }
     )
     supply = supply.groupby(["field", "country"], as_index=False)["places"].sum()
     host_countries = sorted(set(h["country"]))

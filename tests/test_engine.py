@@ -132,7 +132,10 @@ def test_filters(sample_matcher):
     r = sample_matcher.recommend_hosts("P0001", k=50, org_type="intermediary")
     assert set(r["org_type"]) <= {"intermediary"}
     r = sample_matcher.recommend_hosts("P0001", k=50, sector="56.")
-    assert all(sample_matcher.nace_links_[sample_matcher.host_index([h])[0]].code.startswith("56.") for h in r["host_id"])
+    assert all(
+        sample_matcher.nace_links_[sample_matcher.host_index([h])[0]].code.startswith("56.")
+        for h in r["host_id"]
+    )
 
 
 def test_reciprocal_score_and_pseudonymised_candidates(sample_matcher):
@@ -157,7 +160,9 @@ def test_score_matrix_matches_recommendations(sample_matcher):
     r = m.recommend_hosts("P0010", k=5)
     i = m.participant_index(["P0010"])[0]
     for hid, s in zip(r["host_id"], r["score"], strict=True):
-        assert mask[i, m.host_index([hid])[0]] and scores[i, m.host_index([hid])[0]] == pytest.approx(s)
+        assert mask[i, m.host_index([hid])[0]] and scores[
+            i, m.host_index([hid])[0]
+        ] == pytest.approx(s)
     best = np.where(mask[i], scores[i], -1).max()
     assert r["score"].iloc[0] == pytest.approx(best)
 

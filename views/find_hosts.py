@@ -8,6 +8,7 @@ import streamlit as st
 from matcher import plots
 from matcher import taxonomy as tx
 from matcher.io import DataValidationError, validate_table
+from matcher.language import read_language
 from views import session, widgets
 
 st.title("Find hosts")
@@ -86,6 +87,15 @@ else:
                     + "\n".join(f"- {p.column}: {p.message}" for p in exc.problems)
                 )
         if "fh_profile" in st.session_state:
+            profile = st.session_state["fh_profile"].iloc[0]
+            reading = read_language(
+                f"{profile['occupation']}. {profile['description']}",
+                getattr(m.encoder_, "languages", None),
+            )
+            if reading.covered is False:
+                st.warning(f"Profile {reading.note}.")
+            else:
+                st.caption(f"Profile {reading.note}.")
             m = session.profile_matcher(st.session_state["fh_profile"], m)
             pid = "NEW"
 
@@ -111,8 +121,13 @@ if pid is not None:
             "No feasible host matches these filters. Loosen the filters, or pick a host below to see which rules exclude it."
         )
     else:
+        if ranked.attrs.get("notice"):
+            st.warning(ranked.attrs["notice"])
+        ranked["trade"] = ranked["sector_match"].map({True: "in the trade", False: "alternative"})
         widgets.show_ranking(
-            ranked, ["rank", "host_id", "name", "country", "org_type", "sector"], key="fh_table"
+            ranked,
+            ["rank", "host_id", "name", "country", "org_type", "sector", "trade"],
+            key="fh_table",
         )
         top = ranked.iloc[0]
         st.caption(f"Top match {top['host_id']}: " + top["reasons"]["sector"])

@@ -19,6 +19,8 @@ def run(args) -> int:
     for pid in progress(ids, "recommending"):
         r = m.recommend_hosts(pid, k=args.top, country=args.country, min_score=args.min_score)
         r.insert(0, "participant_id", pid)
+        if r.attrs.get("notice") and args.participant:
+            print(f"{pid}: {r.attrs['notice']}", file=sys.stderr)
         frames.append(r)
     emit(frames, args.format, sys.stdout)
     return ExitCode.OK

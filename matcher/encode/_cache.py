@@ -9,11 +9,17 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CachedEncoder", "text_key"]
+__all__ = ["CachedEncoder", "text_key", "write_seed", "seed_path"]
 
 
 def text_key(text: str) -> bytes:
+    """The cache key of a text: a 16-byte BLAKE2b digest."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def seed_path(seed_dir, identity: str) -> Path:
+    """Where the seed file of a model identity lives."""
+    return Path(seed_dir) / ("emb_" + hashlib.sha1(identity.encode()).hexdigest()[:16] + ".npz")
 
 
 class CachedEncoder:
@@ -34,7 +40,7 @@ class CachedEncoder:
     (2, 1)
     """
 
-    def __init__(self, encoder, cache_dir=None, progress=None):
+    def __init__(self, encoder, cache_dir=None, progress=None, seed_dir=None):
         self.encoder = encoder
         self.identity = encoder.identity
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
@@ -44,6 +50,7 @@ class CachedEncoder:
         self.encoded = 0
         self.hits = 0
         self._table = "emb_" + hashlib.sha1(self.identity.encode()).hexdigest()[:16]
+        self._seed = _load_seed(Path(seed_dir) / f"{self._table}.npz") if seed_dir else {}
         if self.cache_dir is not None:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             with self._connect() as con:
@@ -61,6 +68,11 @@ class CachedEncoder:
     def dim(self) -> int:
         """Vector size of the wrapped encoder."""
         return self.encoder.dim
+
+    @property
+    def languages(self):
+        """Languages the wrapped encoder declares it reads (None: undeclared)."""
+        return getattr(self.encoder, "languages", None)
 
     @property
     def similarity_range(self):
@@ -100,7 +112,10 @@ class CachedEncoder:
         keys = [text_key(t) for t in texts]
         with self._lock:
             unknown = list({k: None for k in keys if k not in self._memory})
-            self._load_from_disk(unknown)
+            for k in unknown:
+                if k in self._seed:
+                    self._memory[k] = self._seed[k]
+            self._load_from_disk([k for k in unknown if k not in self._memory])
             todo = {}
             for k, t in zip(keys, texts, strict=True):
                 if k not in self._memory and k not in todo:
@@ -120,3 +135,27 @@ class CachedEncoder:
             if not texts:
                 return np.zeros((0, self.dim), dtype=np.float32)
             return np.stack([self._memory[k] for k in keys])
+
+
+def _load_seed(path: Path) -> dict[bytes, np.ndarray]:
+    """Vectors shipped with the package for texts every user encodes (the taxonomies, the
+    sample), keyed like the cache: ``keys`` (n, 16) uint8 and ``vectors`` (n, d) float16.
+
+    Built by ``scripts/build_embedding_seed.py`` for the bundled models; a model without a
+    seed file simply encodes everything itself.
+    """
+    if not path.is_file():
+        return {}
+    with np.load(path) as data:
+        keys, vectors = data["keys"], data["vectors"].astype(np.float32)
+    return {bytes(k): v for k, v in zip(keys, vectors, strict=True)}
+
+
+def write_seed(path, encoder, texts: list[str]) -> int:
+    """Write the seed file for ``texts`` with ``encoder`` (a :class:`CachedEncoder`)."""
+    texts = list(dict.fromkeys(texts))
+    vectors = encoder.encode(texts).astype(np.float16)
+    keys = np.frombuffer(b"".join(text_key(t) for t in texts), dtype=np.uint8).reshape(-1, 16)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, keys=keys, vectors=vectors)
+    return len(texts)

@@ -37,6 +37,40 @@ class E5Encoder:
     #: model (measured on bench/quality.py's development parts): the sector criterion maps
     #: this range onto [0, 1].
     similarity_range = (0.76, 0.91)
+    #: Languages of the model's training data (XLM-R's) among the programme languages:
+    #: all but Maltese.
+    languages = tuple(
+        [
+            "bg",
+            "cs",
+            "da",
+            "de",
+            "el",
+            "en",
+            "es",
+            "et",
+            "fi",
+            "fr",
+            "ga",
+            "hr",
+            "hu",
+            "it",
+            "lt",
+            "lv",
+            "nl",
+            "pl",
+            "pt",
+            "ro",
+            "sk",
+            "sl",
+            "sv",
+            "is",
+            "no",
+            "mk",
+            "sr",
+            "tr",
+        ]
+    )
 
     def __init__(self, batch_size: int = 64, show_progress: bool = False):
         self.batch_size = batch_size

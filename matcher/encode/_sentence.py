@@ -65,6 +65,8 @@ class SentenceEncoder:
     """
 
     progress_threshold = 256
+    #: all-MiniLM-L6-v2 was trained on English; other models do not declare their languages.
+    _ENGLISH_ONLY = ("all-MiniLM-L6-v2",)
 
     def __init__(
         self, model: str = BUNDLED_MODEL, batch_size: int = 64, show_progress: bool = True
@@ -77,6 +79,7 @@ class SentenceEncoder:
         name = Path(self._path).name if Path(self._path).exists() else self._path
         self.identity = f"{name}:{_fingerprint(self._path)}"
         self._dim: int | None = None
+        self.languages = ("en",) if any(n in self.identity for n in self._ENGLISH_ONLY) else None
 
     def _load(self):
         if self._st is None:

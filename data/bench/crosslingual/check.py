@@ -3,24 +3,47 @@
 Usage: python3 data/bench/crosslingual/check.py [path/to/nace_rev2_1.csv]
 Exits non-zero on the first class of error found; prints language counts.
 """
+
 import csv
 import sys
 from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NACE = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[1] / "taxonomies" / "nace_rev2_1.csv"
+NACE = (
+    Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[1] / "taxonomies" / "nace_rev2_1.csv"
+)
 if not NACE.exists():  # worktrees may not carry the taxonomies; fall back to the main checkout
     NACE = Path("/work/main/data/taxonomies/nace_rev2_1.csv")
 ISCED = NACE.with_name("isced_f_2013.csv")
 
 LANG_COUNTRY = {
-    "de": {"DE", "AT", "LU", "BE", "LI"}, "fr": {"FR", "BE", "LU"}, "nl": {"NL", "BE"},
-    "it": {"IT", "MT"}, "es": {"ES"}, "pt": {"PT"}, "pl": {"PL"}, "fi": {"FI"},
-    "el": {"EL", "CY"}, "cs": {"CZ"}, "sv": {"SE", "FI"}, "hu": {"HU"}, "ro": {"RO"},
-    "en": {"IE", "MT"}, "sk": {"SK"}, "sl": {"SI"}, "hr": {"HR"}, "bg": {"BG"},
-    "da": {"DK"}, "et": {"EE"}, "lv": {"LV"}, "lt": {"LT"}, "is": {"IS"},
-    "no": {"NO"}, "tr": {"TR"}, "mk": {"MK"},
+    "de": {"DE", "AT", "LU", "BE", "LI"},
+    "fr": {"FR", "BE", "LU"},
+    "nl": {"NL", "BE"},
+    "it": {"IT", "MT"},
+    "es": {"ES"},
+    "pt": {"PT"},
+    "pl": {"PL"},
+    "fi": {"FI"},
+    "el": {"EL", "CY"},
+    "cs": {"CZ"},
+    "sv": {"SE", "FI"},
+    "hu": {"HU"},
+    "ro": {"RO"},
+    "en": {"IE", "MT"},
+    "sk": {"SK"},
+    "sl": {"SI"},
+    "hr": {"HR"},
+    "bg": {"BG"},
+    "da": {"DK"},
+    "et": {"EE"},
+    "lv": {"LV"},
+    "lt": {"LT"},
+    "is": {"IS"},
+    "no": {"NO"},
+    "tr": {"TR"},
+    "mk": {"MK"},
 }
 
 errors = []
@@ -66,7 +89,10 @@ for t in trades:
         if r == t["trade_id"]:
             errors.append(f"{t['trade_id']}: related to itself")
 
-for rows, n, cc_col, kind in ((hosts, 3, "country", "hosts"), (profiles, 4, "home_country", "profiles")):
+for rows, n, cc_col, kind in (
+    (hosts, 3, "country", "hosts"),
+    (profiles, 4, "home_country", "profiles"),
+):
     by_trade = {}
     for r in rows:
         if r["trade_id"] not in T:
@@ -100,8 +126,10 @@ print(f"split: {dict(Counter(t['split'] for t in trades))}")
 print(f"{'lang':5}{'hosts':>7}{'profiles':>10}{'total':>7}")
 for lang, c in allc.most_common():
     print(f"{lang:5}{hl[lang]:7d}{pl[lang]:10d}{c:7d}")
-print(f"English share: hosts {hl['en']/len(hosts):.1%}, profiles {pl['en']/len(profiles):.1%}")
-same = sum(1 for p in profiles for h in hosts if p["trade_id"] == h["trade_id"] and p["lang"] == h["lang"])
+print(f"English share: hosts {hl['en'] / len(hosts):.1%}, profiles {pl['en'] / len(profiles):.1%}")
+same = sum(
+    1 for p in profiles for h in hosts if p["trade_id"] == h["trade_id"] and p["lang"] == h["lang"]
+)
 tot = sum(1 for p in profiles for h in hosts if p["trade_id"] == h["trade_id"])
 print(f"relevance-2 pairs: {tot}, of which same-language: {same}")
 if errors:

@@ -9,6 +9,7 @@ label run; those are listed on stderr for a manual look.
 split: "dev" if int(sha1(esco_id)) is even, else "test" (fixed before any tuning).
 Run:  python3 build_labels.py && python3 check.py
 """
+
 import csv
 import hashlib
 import sys
@@ -41,21 +42,41 @@ def main():
         if len(hits) != 1:
             hits = [r for r in occ if not r["sure"] and (r["labels"] + " ").startswith(label + " ")]
             if len(hits) == 1:
-                print(f"resolved by label-run prefix: {label!r} -> {hits[0]['id']} | {hits[0]['labels'][:80]}",
-                      file=sys.stderr)
+                print(
+                    f"resolved by label-run prefix: {label!r} -> {hits[0]['id']} | {hits[0]['labels'][:80]}",
+                    file=sys.stderr,
+                )
         if len(hits) != 1:
             errors.append(f"{label!r}: {len(hits)} matches")
             continue
-        out.append({
-            "esco_id": hits[0]["id"], "occupation": label, "isco_hint": isco,
-            "primary": ";".join(prim.split()), "related": ";".join(rel.split()),
-            "split": split_of(hits[0]["id"]), "note": note, "sector": section,
-        })
+        out.append(
+            {
+                "esco_id": hits[0]["id"],
+                "occupation": label,
+                "isco_hint": isco,
+                "primary": ";".join(prim.split()),
+                "related": ";".join(rel.split()),
+                "split": split_of(hits[0]["id"]),
+                "note": note,
+                "sector": section,
+            }
+        )
     if errors:
         sys.exit("unresolved:\n  " + "\n  ".join(errors))
     with open(HERE / "labels.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=["esco_id", "occupation", "isco_hint", "primary", "related",
-                                          "split", "note", "sector"])
+        w = csv.DictWriter(
+            f,
+            fieldnames=[
+                "esco_id",
+                "occupation",
+                "isco_hint",
+                "primary",
+                "related",
+                "split",
+                "note",
+                "sector",
+            ],
+        )
         w.writeheader()
         w.writerows(out)
     print(f"wrote {len(out)} rows to labels.csv")

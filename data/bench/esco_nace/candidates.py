@@ -5,7 +5,9 @@ preferred label (see esco_parse.py); managers, engineers, scientists and other
 mostly tertiary-level titles are dropped by EXCLUDE.  The final ~150 were then
 chosen by hand from this list (see README.md).  Run:  python3 candidates.py > candidates.txt
 """
+
 import re
+
 from esco_parse import load
 
 SECTORS = {

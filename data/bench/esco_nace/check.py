@@ -4,6 +4,7 @@ Checks: every code is a level-4 NACE Rev. 2.1 class; every esco_id is an ESCO oc
 the ESCO file; primary has 1-4 codes, related 0-6, no code in both; ids unique; split is
 dev/test and follows the sha1 rule.  Exit status 1 on any failure.
 """
+
 import collections
 import csv
 import hashlib
@@ -19,7 +20,9 @@ NACE = SHARED / "nace_rev2_1.csv"
 
 def main():
     with open(NACE, newline="", encoding="utf-8") as f:
-        nace4 = {r["code"]: r["name"] for r in csv.DictReader(f, delimiter=";") if r["level"] == "4"}
+        nace4 = {
+            r["code"]: r["name"] for r in csv.DictReader(f, delimiter=";") if r["level"] == "4"
+        }
     with open(ESCO, newline="", encoding="utf-8") as f:
         esco = {r["id"]: r["description"] for r in csv.DictReader(f)}
     with open(HERE / "labels.csv", newline="", encoding="utf-8") as f:
@@ -56,9 +59,11 @@ def main():
 
     splits = collections.Counter(r["split"] for r in rows)
     print(f"occupations: {len(rows)}  (dev {splits['dev']}, test {splits['test']})")
-    print(f"codes: {n_codes['primary']} primary, {n_codes['related']} related; "
-          f"{len({c for r in rows for c in (r['primary'] + ';' + r['related']).split(';') if c})} distinct classes "
-          f"of {len(nace4)}")
+    print(
+        f"codes: {n_codes['primary']} primary, {n_codes['related']} related; "
+        f"{len({c for r in rows for c in (r['primary'] + ';' + r['related']).split(';') if c})} distinct classes "
+        f"of {len(nace4)}"
+    )
     sections = collections.Counter(c[:2] for r in rows for c in r["primary"].split(";"))
     print(f"primary codes by NACE division: {len(sections)} divisions used")
     if "sector" in rows[0]:

@@ -8,6 +8,7 @@ words repeat (in the plural, usually: "metal drawing machine operator ... Metal
 drawing machine operators set up ...").  Where no such prefix exists the result is
 flagged (`sure=False`) and must be checked by hand.
 """
+
 import csv
 import re
 import sys
@@ -21,11 +22,19 @@ _DESC_START = re.compile(r"(?:^|\s)([A-Z][a-z]+)")
 def _plural_ok(label_word, desc_word):
     lw, dw = label_word.lower(), desc_word.lower().strip(",.;:")
     if "/" in lw and lw.count("/") == dw.count("/"):
-        return all(_plural_ok(a, b) for a, b in zip(lw.split("/"), dw.split("/")))
+        return all(_plural_ok(a, b) for a, b in zip(lw.split("/"), dw.split("/"), strict=False))
     if dw == lw:
         return True
-    for a, b in (("", "s"), ("", "es"), ("y", "ies"), ("man", "men"), ("person", "persons"),
-                 ("person", "people"), ("woman", "women"), ("child", "children")):
+    for a, b in (
+        ("", "s"),
+        ("", "es"),
+        ("y", "ies"),
+        ("man", "men"),
+        ("person", "persons"),
+        ("person", "people"),
+        ("woman", "women"),
+        ("child", "children"),
+    ):
         if lw.endswith(a) and dw == lw[: len(lw) - len(a)] + b:
             return True
     return False
@@ -50,8 +59,12 @@ def load():
     with open(ESCO, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             pref, desc, sure = split(row["description"])
-            labels_run = " ".join(row["description"].split())[: len(" ".join(row["description"].split())) - len(desc)].strip()
-            out.append({"id": row["id"], "pref": pref, "labels": labels_run, "desc": desc, "sure": sure})
+            labels_run = " ".join(row["description"].split())[
+                : len(" ".join(row["description"].split())) - len(desc)
+            ].strip()
+            out.append(
+                {"id": row["id"], "pref": pref, "labels": labels_run, "desc": desc, "sure": sure}
+            )
     return out
 
 
