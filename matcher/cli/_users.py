@@ -25,9 +25,7 @@ def run_add(args) -> int:
         return ExitCode.ERROR
     ws, admin = open_as_admin(args)
     user = ws.add_user(args.username, password, args.role, args.org or "", by=admin)
-    print(
-        f"added {user.username} ({user.role}{', ' + user.acts_for if user.acts_for else ''})"
-    )
+    print(f"added {user.username} ({user.role}{', ' + user.acts_for if user.acts_for else ''})")
     return ExitCode.OK
 
 

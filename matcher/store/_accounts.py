@@ -21,6 +21,7 @@ __all__ = ["SignInLocked", "add_user", "authenticate", "users", "demo_users", "h
 class SignInLocked(AccessDenied):
     """Too many failed sign-ins for this user name: it is locked for a while."""
 
+
 #: Roles whose account acts for someone: a sending organisation or a host.
 _ACTS_FOR = {"coordinator": "organisation", "host": "host_id"}
 

@@ -90,7 +90,11 @@ class ImportRefused(AccessDenied):
     def __init__(self, refused: list[str]):
         self.refused = list(refused)
         shown = ", ".join(self.refused[:_REFUSED_SHOWN])
-        more = f" and {len(self.refused) - _REFUSED_SHOWN} more" if len(self.refused) > _REFUSED_SHOWN else ""
+        more = (
+            f" and {len(self.refused) - _REFUSED_SHOWN} more"
+            if len(self.refused) > _REFUSED_SHOWN
+            else ""
+        )
         super().__init__(
             f"nothing imported: {len(self.refused)} row(s) refused ({self.REASON}): {shown}{more}"
         )

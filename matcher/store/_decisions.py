@@ -229,7 +229,11 @@ def proposals_to_host(engine: sa.Engine, host_id: str) -> pd.DataFrame:
     for pid, action, reason, at in rows:
         if action == "propose" or pid in seen:
             kept = "" if action == "propose" else seen[pid]["reason"]
-            seen[pid] = {"state": action, "at": at, "reason": reason if action in HOST_ACTIONS else kept}
+            seen[pid] = {
+                "state": action,
+                "at": at,
+                "reason": reason if action in HOST_ACTIONS else kept,
+            }
     return pd.DataFrame(
         [{"candidate": pseudonym(pid), "host_id": host_id, **v} for pid, v in seen.items()],
         columns=list(HOST_VIEW_COLUMNS),

@@ -222,7 +222,9 @@ class Workspace:
         self, user: User, candidate: str, host_id: str, accept: bool, reason: str = ""
     ) -> int:
         """A host accepts or declines a proposal, naming the candidate by pseudonym."""
-        return _decisions.respond(self.engine, self._acting(user), candidate, host_id, accept, reason)
+        return _decisions.respond(
+            self.engine, self._acting(user), candidate, host_id, accept, reason
+        )
 
     def decisions(self, user: User) -> pd.DataFrame:
         """Decisions the user may see: the sending side its own; a host one row per proposal
