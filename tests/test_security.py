@@ -1,5 +1,6 @@
 """Findings of the security review, each reproduced as an attack that must fail."""
 
+import contextlib
 import dataclasses
 import statistics
 import threading
@@ -237,10 +238,9 @@ def test_concurrent_identical_imports_count_consistently(tmp_path, sample_frames
 
     def read_then_wait(*args):
         found = read(*args)
-        try:
+        # with the lock, the other import waits for it: it reads after this one wrote
+        with contextlib.suppress(threading.BrokenBarrierError):
             both_read.wait(timeout=3)
-        except threading.BrokenBarrierError:
-            pass  # the other import waits for the lock: it reads after this one wrote
         return found
 
     monkeypatch.setattr(D, "_existing", read_then_wait)

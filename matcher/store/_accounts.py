@@ -7,8 +7,7 @@ import math
 import pandas as pd
 import sqlalchemy as sa
 
-from . import _audit
-from . import _passwords
+from . import _audit, _passwords
 from . import _tables as T
 from ._access import ROLES, AccessDenied, User, require
 from ._database import utc_now
