@@ -90,6 +90,12 @@ class Config:
     scorer : {"weights", "learned"}
         ``weights``: the weighted sum above; ``learned``: a model fitted on recorded outcomes
         (``matcher learn``), saved with the workspace.
+    login_max_failures : int
+        Failed sign-ins for one user name, within ``login_window_minutes``, that lock it.
+    login_window_minutes, login_lockout_minutes : float
+        How far back failed sign-ins count, and how long a locked user name stays locked.
+    session_idle_minutes : float
+        A dashboard session without activity for this long is signed out.
     """
 
     model: str = BUNDLED_MODEL
@@ -113,6 +119,11 @@ class Config:
     batch_size: int = 64
     show_progress: bool = True
     scorer: str = "weights"
+    # --- access control and authentication (matcher.store, views/session.py) ---
+    login_max_failures: int = 5
+    login_window_minutes: float = 15.0
+    login_lockout_minutes: float = 15.0
+    session_idle_minutes: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -170,7 +181,7 @@ def _parse(name: str, raw: str):
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)
-    if name == "batch_size":
+    if name in ("batch_size", "login_max_failures"):
         return int(raw)
     if name == "show_progress":
         return raw.strip().lower() in {"1", "true", "yes", "on"}

@@ -86,7 +86,7 @@ def test_learned_scorer_in_the_engine(sample_matcher, history, encoder, tmp_path
     X, y, _ = learning.training_set(sample_matcher, history)
     scorer = learning.fit_scorer(X, y)
     ws = Workspace(f"sqlite:///{tmp_path / 'w.db'}")
-    ws.save_scorer(scorer)
+    ws.save_scorer(scorer, user=ws.admin_context())
     loaded = ws.load_scorer()
     assert loaded.coef == scorer.coef
     p, h = sample_matcher.participants_, sample_matcher.hosts_

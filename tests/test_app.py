@@ -5,13 +5,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from matcher.store import User
+from matcher.store import DEMO_PASSWORD, User
 
 pytestmark = pytest.mark.model
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 BAD = Path(__file__).parent / "data" / "bad"
-ADMIN = User("demo-admin", "admin")
+#: The password of the accounts the tests add to the sample workspace.
+PASSWORD = "a long enough password"
+#: ``_app``'s default user: the sample workspace's demo admin.
+ADMIN = "demo-admin"
 
 
 @pytest.fixture(autouse=True)
@@ -20,10 +23,23 @@ def _sample_workspace(monkeypatch):
     monkeypatch.delenv("MATCHER_DATABASE_URL", raising=False)
 
 
-def _app(page: str | None = None, user: User | None = ADMIN) -> AppTest:
+def _signed_in(username: str, role: str = "", acts_for: str = "") -> User:
+    """A handle of the app's workspace for a demo account, or for an account of ``role``
+    added on first use (the app's workspace object is shared with the test process)."""
+    from views import resources
+
+    ws = resources.workspace()
+    if not role:
+        return ws.authenticate(username, DEMO_PASSWORD)
+    if username not in set(ws.users(ws.admin_context())["username"]):
+        ws.add_user(username, PASSWORD, role, acts_for, by=ws.admin_context())
+    return ws.authenticate(username, PASSWORD)
+
+
+def _app(page: str | None = None, user: User | str | None = ADMIN) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     if user is not None:
-        at.session_state["user"] = user
+        at.session_state["user"] = _signed_in(user) if isinstance(user, str) else user
     at.run()
     assert not at.exception, at.exception
     if page:
@@ -46,6 +62,20 @@ def test_login_with_a_demo_account():
     assert at.title[0].value == "Find hosts"
 
 
+def test_an_idle_session_is_signed_out():
+    import time
+
+    from views.session import idle_limit_seconds
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["user"] = _signed_in(ADMIN)
+    at.session_state["last_activity"] = time.time() - idle_limit_seconds() - 1
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "matcher" and "user" not in at.session_state
+    assert "inactivity" in at.warning[0].value
+
+
 def test_find_hosts_ranks_k_hosts(sample_matcher):
     at = _app()
     assert at.title[0].value == "Find hosts"
@@ -65,7 +95,7 @@ def test_find_hosts_ranks_k_hosts(sample_matcher):
 def test_coordinator_sees_only_own_participants(sample_matcher):
     p = sample_matcher.participants_
     org = p["sending_org"].value_counts().index[0]
-    at = _app(user=User("c", "coordinator", org))
+    at = _app(user=_signed_in(f"c-{org}", "coordinator", org))
     options = at.selectbox(key="fh_participant").options
     own = set(p.loc[p["sending_org"] == org, "participant_id"])
     assert {o.split(" - ")[0] for o in options} == own
@@ -82,7 +112,7 @@ def test_find_hosts_new_profile():
 
 
 def test_candidates_are_consenting_and_pseudonymised(sample_matcher):
-    at = _app("views/candidates.py", user=User("h", "host", host_id="H0005"))
+    at = _app("views/candidates.py", user=_signed_in("h-H0005", "host", "H0005"))
     table = at.dataframe[0].value
     assert "participant_id" not in table.columns and "sending_org" not in table.columns
     assert not {"fewer_opportunities", "needs_accessibility"} & set(table.columns)
@@ -107,7 +137,7 @@ def test_allocation_assigns_or_explains_everyone(sample_matcher):
 
 
 def test_insights_renders_charts():
-    at = _app("views/insights.py", user=User("a", "analyst"))
+    at = _app("views/insights.py", user=_signed_in("demo-analyst"))
     assert at.metric[0].label == "Coverage"
     assert len(at.get("vega_lite_chart")) == 5
 
@@ -118,7 +148,7 @@ def test_decisions_propose_then_host_declines():
     host = at.selectbox(key="dc_host").value
     at.button(key="dc_propose").click().run()
     assert any("Recorded: propose" in s.value for s in at.success)
-    hat = _app("views/decisions.py", user=User("h", "host", host_id=host))
+    hat = _app("views/decisions.py", user=_signed_in(f"h-{host}", "host", host))
     assert hat.selectbox(key="dh_pick").options
     hat.text_input(key="dh_reason").set_value("no supervisor that month")
     hat.button(key="dh_decline").click().run()

@@ -162,7 +162,7 @@ def test_recommend_uses_the_workspace_history(
     """A host that declined a participant is not recommended again once the workspace records
     it, as on the dashboard; without a workspace the CLI creates none."""
     import matcher.encode
-    from matcher.store import User, Workspace
+    from matcher.store import Workspace
 
     monkeypatch.setattr(matcher.encode, "make_encoder", lambda config=None: encoder)
     missing = tmp_path / "missing.db"
@@ -171,8 +171,9 @@ def test_recommend_uses_the_workspace_history(
 
     url = f"sqlite:///{tmp_path / 'workspace.db'}"
     ws = Workspace(url)
-    ws.import_tables(*sample_frames)
-    ws.record(User("admin", "admin"), "P0001", before[0], "decline", "no places in June")
+    admin = ws.admin_context()
+    ws.import_tables(*sample_frames, user=admin)
+    ws.record(admin, "P0001", before[0], "decline", "no places in June")
     after = _recommended_hosts(capsys, "--db", url)
     assert before[0] not in after
     assert after[:2] == before[1:]

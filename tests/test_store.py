@@ -14,7 +14,14 @@ from matcher.privacy import SPECIAL_CATEGORY, pseudonym
 from matcher.store import SCHEMA_VERSION, AccessDenied, User, Workspace
 from matcher.store import _data as D
 
-ADMIN = User("root", "admin")
+#: The password of the accounts the tests sign in with.
+PASSWORD = "long enough password"
+
+
+def sign_in(ws, username, role, acts_for=""):
+    """A handle of a new account of ``role`` (``acts_for`` an organisation or a host id)."""
+    ws.add_user(username, PASSWORD, role, acts_for, by=ws.admin_context())
+    return ws.authenticate(username, PASSWORD)
 
 
 def _counts(ws):
@@ -28,28 +35,29 @@ def _counts(ws):
 @pytest.fixture
 def ws(ws_url, sample_frames):
     w = Workspace(ws_url)
-    w.import_tables(*sample_frames)
+    w.admin = w.admin_context()
+    w.import_tables(*sample_frames, user=w.admin)
     yield w
     w.engine.dispose()
 
 
 def test_roundtrip_and_reimport_reports_no_change(ws, sample_frames):
     participants, hosts = sample_frames
-    back = ws.participants()
+    back = ws.participants(ws.admin)
     expected = participants.sort_values("participant_id").reset_index(drop=True)
     back.attrs, expected.attrs = {}, {}
     pd.testing.assert_frame_equal(back, expected)
-    report = ws.import_tables(participants, hosts)
+    report = ws.import_tables(participants, hosts, user=ws.admin)
     assert report.total_changes() == 0 and report.unchanged == {"participants": 400, "hosts": 250}
     changed = participants.copy()
     changed.loc[5, "description"] = "New goals."
-    report = ws.import_tables(changed)
+    report = ws.import_tables(changed, user=ws.admin)
     assert report.changed == {"participants": 1} and report.added == {"participants": 0}
 
 
 def test_crash_midway_leaves_the_database_unchanged(ws, sample_frames, monkeypatch):
     participants, hosts = sample_frames
-    before = ws.participants()
+    before = ws.participants(ws.admin)
     grown = pd.concat(
         [participants, participants.assign(participant_id=participants["participant_id"] + "-B")],
         ignore_index=True,
@@ -67,8 +75,8 @@ def test_crash_midway_leaves_the_database_unchanged(ws, sample_frames, monkeypat
     monkeypatch.setattr(D, "CHUNK", 200)
     monkeypatch.setattr(D, "_write_chunk", failing)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        ws.import_tables(grown, hosts)
-    after = ws.participants()
+        ws.import_tables(grown, hosts, user=ws.admin)
+    after = ws.participants(ws.admin)
     before.attrs, after.attrs = {}, {}
     pd.testing.assert_frame_equal(after, before)
 
@@ -88,22 +96,22 @@ def test_export_is_formula_safe(ws, sample_frames, tmp_path):
     p = sample_frames[0].head(3).copy()
     p.loc[0, "description"] = '=HYPERLINK("http://evil")'
     p.loc[1, "occupation"] = "@SUM(A1)"
-    ws.import_tables(p)
+    ws.import_tables(p, user=ws.admin)
     csv_dir = tmp_path / "csv"
-    ws.export(csv_dir)
+    ws.export(csv_dir, ws.admin)
     text = (csv_dir / "participants.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUM" in text
-    wb = load_workbook(ws.export(tmp_path / "ws.xlsx")[0])
+    wb = load_workbook(ws.export(tmp_path / "ws.xlsx", ws.admin)[0])
     assert wb.sheetnames == ["participants", "hosts"]
     assert all(c.data_type != "f" for sheet in wb for row in sheet.iter_rows() for c in row)
 
 
 def test_accounts_and_passwords(ws):
-    ws.add_user("anna", "correct horse battery", "coordinator", "Berufsschule Vienna")
+    ws.add_user("anna", "correct horse battery", "coordinator", "Berufsschule Vienna", by=ws.admin)
     with pytest.raises(ValueError, match="at least"):
-        ws.add_user("bob", "short", "analyst")
+        ws.add_user("bob", "short", "analyst", by=ws.admin)
     with pytest.raises(ValueError, match="needs --org"):
-        ws.add_user("carl", "long enough password", "host")
+        ws.add_user("carl", "long enough password", "host", by=ws.admin)
     with ws.engine.connect() as conn:
         stored = conn.execute(
             sa.text("SELECT password_hash FROM users WHERE username='anna'")
@@ -113,20 +121,21 @@ def test_accounts_and_passwords(ws):
     assert ws.authenticate("anna", "correct horse battery") == User(
         "anna", "coordinator", "Berufsschule Vienna"
     )
+    anna = ws.authenticate("anna", "correct horse battery")
     with pytest.raises(AccessDenied):
-        ws.add_user("eve", "long enough password", "admin", by=User("anna", "coordinator", "x"))
+        ws.add_user("eve", "long enough password", "admin", by=anna)
 
 
 def test_roles(ws, sample_frames):
     participants = sample_frames[0]
     org = participants["sending_org"].iloc[0]
-    coord = User("c", "coordinator", org)
+    coord = sign_in(ws, "c", "coordinator", org)
     mine = ws.participants(coord)
     assert (
         set(mine["sending_org"]) == {org}
         and len(mine) == (participants["sending_org"] == org).sum()
     )
-    analyst = User("a", "analyst")
+    analyst = sign_in(ws, "a", "analyst")
     with pytest.raises(AccessDenied):
         ws.participants(analyst)
     agg = ws.aggregates(analyst, "home_country")
@@ -136,7 +145,7 @@ def test_roles(ws, sample_frames):
     with pytest.raises(AccessDenied):
         ws.aggregates(analyst, "fewer_opportunities")
     with pytest.raises(AccessDenied):
-        ws.candidates(User("h", "host", host_id="H0001"), "H0002")
+        ws.candidates(sign_in(ws, "h", "host", "H0001"), "H0002")
 
 
 def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
@@ -147,7 +156,7 @@ def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
     pid = "P0001"
     hid = m0.recommend_hosts(pid, k=2)["host_id"].iloc[0]
     org = participants.set_index("participant_id").at[pid, "sending_org"]
-    coord, host = User("c", "coordinator", org), User("h", "host", host_id=hid)
+    coord, host = sign_in(ws, "c", "coordinator", org), sign_in(ws, "h", "host", hid)
     with pytest.raises(AccessDenied):
         ws.record(host, pid, hid, "accept")  # nothing proposed yet
     ws.record(coord, pid, hid, "shortlist")
@@ -156,7 +165,7 @@ def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
     with pytest.raises(AccessDenied):
         ws.record(coord, pid, hid, "accept")
     with pytest.raises(AccessDenied):
-        ws.record(User("c2", "coordinator", "Other School"), pid, hid, "propose")
+        ws.record(sign_in(ws, "c2", "coordinator", "Other School"), pid, hid, "propose")
     ws.record(host, pid, hid, "decline", "no places in that month")
     assert ws.open_proposals(host).empty
     seen_by_host = ws.decisions(host)
@@ -185,9 +194,9 @@ def test_completed_placements_raise_cooperation(ws, sample_frames, encoder):
     participants, hosts = sample_frames
     pid, hid = "P0002", "H0010"
     org = participants.set_index("participant_id").at[pid, "sending_org"]
-    coord = User("c", "coordinator", org)
+    coord = sign_in(ws, "c", "coordinator", org)
     ws.record(coord, pid, hid, "propose")
-    ws.record(User("h", "host", host_id=hid), pid, hid, "accept")
+    ws.record(sign_in(ws, "h", "host", hid), pid, hid, "accept")
     ws.record(coord, pid, hid, "complete", rating=5)
     m = Matcher(encoder=encoder).fit(participants, hosts, history=ws.history())
     assert m.explain(pid, hid).components["cooperation"] == 1.0
@@ -200,11 +209,11 @@ def test_concurrent_writers_lose_nothing(ws, sample_frames):
     participants = sample_frames[0]
     org = participants["sending_org"].iloc[0]
     pids = list(participants.loc[participants["sending_org"] == org, "participant_id"])
-    coord = User("c", "coordinator", org)
     errors = []
 
     def worker(k):
         w = Workspace(ws.url)
+        coord = w.authenticate("c", PASSWORD)
         try:
             for n in range(20):
                 w.record(
@@ -219,13 +228,14 @@ def test_concurrent_writers_lose_nothing(ws, sample_frames):
         finally:
             w.engine.dispose()
 
+    sign_in(ws, "c", "coordinator", org)
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(5)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert not errors, errors
-    reasons = set(ws.decisions()["reason"])
+    reasons = set(ws.decisions(ws.admin)["reason"])
     assert {f"t{k}-{n}" for k in range(5) for n in range(20)} <= reasons
 
 
@@ -233,11 +243,11 @@ def test_forget(ws, sample_frames, capsys):
     participants = sample_frames[0]
     pid = "P0003"
     org = participants.set_index("participant_id").at[pid, "sending_org"]
-    ws.record(User("c", "coordinator", org), pid, "H0004", "shortlist")
+    ws.record(sign_in(ws, "c", "coordinator", org), pid, "H0004", "shortlist")
     assert main(["forget", "--participant", pid, "--db", ws.url]) == 0
-    assert pid not in set(ws.participants()["participant_id"])
-    assert pid not in set(ws.decisions()["participant_id"])
-    log = ws.audit_log()
+    assert pid not in set(ws.participants(ws.admin)["participant_id"])
+    assert pid not in set(ws.decisions(ws.admin)["participant_id"])
+    log = ws.audit_log(ws.admin)
     assert (log["action"] == "forget").any()
     assert not log.astype(str).apply(lambda col: col.str.contains(pid)).any().any()
 
@@ -282,13 +292,13 @@ def test_upgrade_from_version_3_moves_host_ids_out_of_organisation(tmp_path):
     engine.dispose()
     ws = Workspace(url)
     assert ws.schema_version() == SCHEMA_VERSION
-    listed = ws.users().set_index("username")
+    listed = ws.users(ws.admin_context()).set_index("username")
     assert listed.loc["h", ["organisation", "host_id"]].tolist() == ["", "H0007"]
     assert listed.loc["c", ["organisation", "host_id"]].tolist() == ["School A", ""]
 
 
 def test_host_accounts_act_for_a_host_id(ws):
-    made = ws.add_user("hanna", "long enough password", "host", "H0002")
+    made = ws.add_user("hanna", "long enough password", "host", "H0002", by=ws.admin)
     assert made == User("hanna", "host", host_id="H0002") and made.organisation == ""
     assert ws.authenticate("hanna", "long enough password").host_id == "H0002"
     with pytest.raises(ValueError, match="host_id"):
@@ -304,7 +314,7 @@ def test_reads_keep_the_contract_dtypes_without_validating_again(ws, sample_fram
         raise AssertionError("the store validated again on read")
 
     monkeypatch.setattr(_load, "validate_frame", no_validation)  # what every validation runs
-    for frame, back in zip(sample_frames, (ws.participants(), ws.hosts()), strict=True):
+    for frame, back in zip(sample_frames, (ws.participants(ws.admin), ws.hosts()), strict=True):
         assert back.dtypes.to_dict() == frame.dtypes.to_dict()
     empty = Workspace(ws.url.replace("workspace.db", "empty.db")) if "sqlite" in ws.url else None
     if empty is not None:
@@ -317,34 +327,34 @@ def test_rules_for_frames_held_outside_the_workspace(ws, sample_frames):
 
     participants, hosts = sample_frames
     org = participants["sending_org"].iloc[0]
-    coord = User("c", "coordinator", org)
+    coord = sign_in(ws, "c", "coordinator", org)
     assert set(participants_for(coord, participants)["participant_id"]) == set(
         ws.participants(coord)["participant_id"]
     )
     with pytest.raises(AccessDenied):
         participants_for(User("a", "analyst"), participants)
     assert list(hosts_for(User("h", "host", host_id="H0003"), hosts)["host_id"]) == ["H0003"]
-    assert len(hosts_for(ADMIN, hosts)) == len(hosts)
+    assert len(hosts_for(ws.admin, hosts)) == len(hosts)
     orgs = pd.DataFrame({"org_id": ["O1", "O2"], "name": [org, "Other"]})
     assert list(lead_organisations(coord, orgs)["org_id"]) == ["O1"]
-    assert len(lead_organisations(ADMIN, orgs)) == 2
+    assert len(lead_organisations(ws.admin, orgs)) == 2
 
 
 def test_import_upload_keeps_what_the_user_may_import(ws, sample_frames):
     participants, hosts = sample_frames
     org = participants["sending_org"].iloc[0]
-    report = ws.import_upload(User("c", "coordinator", org), participants, hosts)
+    report = ws.import_upload(sign_in(ws, "c", "coordinator", org), participants, hosts)
     assert report.unchanged == {"participants": int((participants["sending_org"] == org).sum())}
-    report = ws.import_upload(ADMIN, participants, hosts)
+    report = ws.import_upload(ws.admin, participants, hosts)
     assert report.unchanged == {"participants": len(participants), "hosts": len(hosts)}
     with pytest.raises(AccessDenied):
-        ws.import_upload(User("a", "analyst"), participants)
+        ws.import_upload(sign_in(ws, "a", "analyst"), participants)
 
 
 def test_version_changes_with_every_write(ws):
     before = ws.version()
     orgs_before = ws.version("organisations")
-    ws.record(ADMIN, "P0001", "H0001", "shortlist")
+    ws.record(ws.admin, "P0001", "H0001", "shortlist")
     assert ws.version() != before and ws.version("organisations") == orgs_before
 
 
@@ -353,13 +363,13 @@ def test_organisations_import_and_export(ws, tmp_path):
     from matcher.taxonomy import sample_dir
 
     orgs = load_organisations(sample_dir() / "organisations.csv")
-    report = ws.import_tables(organisations=orgs)
+    report = ws.import_tables(organisations=orgs, user=ws.admin)
     assert report.added == {"organisations": len(orgs)}
     back = ws.organisations()
     assert list(back["org_id"]) == sorted(orgs["org_id"])
     with pytest.raises(AccessDenied):
-        ws.import_tables(organisations=orgs, user=User("c", "coordinator", "x"))
-    names = {p.name for p in ws.export(tmp_path / "out")}
+        ws.import_tables(organisations=orgs, user=sign_in(ws, "c", "coordinator", "x"))
+    names = {p.name for p in ws.export(tmp_path / "out", ws.admin)}
     assert names == {"participants.csv", "hosts.csv", "organisations.csv"}
 
 
@@ -379,9 +389,9 @@ def test_schema_version_guard(ws):
 @given(participants_tables(max_rows=8), hosts_tables(max_rows=4), st.data())
 def test_a_host_never_sees_more_than_it_may(tmp_path_factory, participants, hosts, data):
     ws = Workspace(f"sqlite:///{tmp_path_factory.mktemp('ws') / 'w.db'}")
-    ws.import_tables(participants, hosts)
+    ws.import_tables(participants, hosts, user=ws.admin_context())
     hid = data.draw(st.sampled_from(list(hosts["host_id"])))
-    host = User("h", "host", host_id=hid)
+    host = sign_in(ws, "h", "host", hid)
     seen = ws.candidates(host)
     allowed = {
         pseudonym(p) for p in participants.loc[participants["consent_share"], "participant_id"]

@@ -64,7 +64,7 @@ if user.role in ("host", "admin"):
         st.info("No open proposals.")
     else:
         labels = {
-            f"{r[id_col]}|{r['host_id']}": f"{r[id_col]} at {r['host_id']}: {r['reason']}"
+            f"{r[id_col]}|{r['host_id']}": f"{r[id_col]} at {r['host_id']}"
             for _, r in pending.iterrows()
         }
         pick = st.selectbox("Proposal", list(labels), format_func=labels.get, key="dh_pick")
@@ -86,4 +86,5 @@ if user.role in ("host", "admin"):
                 st.error(str(exc))
 
 st.subheader("History")
-st.dataframe(ws.decisions(user).drop(columns=["id"]).iloc[::-1], hide_index=True, width="stretch")
+history = ws.decisions(user).drop(columns=["id"], errors="ignore")
+st.dataframe(history.iloc[::-1], hide_index=True, width="stretch")

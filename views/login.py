@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from matcher.store import DEMO_PASSWORD
+from matcher.store import DEMO_PASSWORD, SignInLocked
 from views import resources, session
 
 st.title("matcher")
@@ -11,17 +11,23 @@ st.caption(
 )
 
 ws = resources.workspace()
+if st.session_state.pop("signed_out_idle", False):
+    st.warning("You were signed out after a period of inactivity: please sign in again.")
 with st.form("login"):
     username = st.text_input("User name")
     password = st.text_input("Password", type="password")
     ok = st.form_submit_button("Sign in", type="primary")
 if ok:
-    u = ws.authenticate(username, password)
-    if u is None:
-        st.error("Unknown user name or wrong password.")
+    try:
+        u = ws.authenticate(username, password)
+    except SignInLocked as exc:
+        st.error(f"Sign-in locked: {exc}.")
     else:
-        session.sign_in(u)
-        st.rerun()
+        if u is None:
+            st.error("Unknown user name or wrong password.")
+        else:
+            session.sign_in(u)
+            st.rerun()
 
 if resources.is_sample_workspace():
     rows = [

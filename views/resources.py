@@ -57,8 +57,7 @@ def workspace() -> Workspace:
 def workspace_frames(version: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Participants, hosts and decision history of the workspace at ``version``
     (``Workspace.version()``); a fresh copy per call."""
-    ws = workspace()
-    return ws.participants(), ws.hosts(), ws.history()
+    return workspace().matching_tables()
 
 
 class FittedMatchers:

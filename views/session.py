@@ -4,26 +4,44 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from matcher import Matcher
+from matcher import Config, Matcher
 from matcher.io import DataValidationError, load_table
 from matcher.store import User, participants_for
 from views import resources
 
 #: Session keys cleared when the user signs out.
-SIGN_OUT_KEYS = ("user", "dataset", "upload_report", "allocation")
+SIGN_OUT_KEYS = ("user", "last_activity", "dataset", "upload_report", "allocation")
 #: Hex digits of an uploaded dataset's key.
 KEY_DIGITS = 12
+#: Seconds per minute (``Config.session_idle_minutes`` is in minutes).
+SECONDS_PER_MINUTE = 60
+
+
+def idle_limit_seconds() -> float:
+    """How long a session may stay inactive (``MATCHER_SESSION_IDLE_MINUTES``)."""
+    return Config.from_env().session_idle_minutes * SECONDS_PER_MINUTE
 
 
 def user() -> User | None:
-    """The signed-in user, or None."""
-    return st.session_state.get("user")
+    """The signed-in user, or None; a session inactive for longer than the idle limit is
+    signed out first. Every call counts as activity."""
+    u = st.session_state.get("user")
+    if u is None:
+        return None
+    now = time.time()
+    if now - st.session_state.get("last_activity", now) > idle_limit_seconds():
+        sign_out()
+        st.session_state["signed_out_idle"] = True
+        return None
+    st.session_state["last_activity"] = now
+    return u
 
 
 def require_user() -> User:
@@ -35,12 +53,17 @@ def require_user() -> User:
 
 
 def sign_in(u: User) -> None:
-    """Remember ``u`` as this session's user."""
+    """Remember ``u`` (a handle from ``Workspace.authenticate``) as this session's user."""
     st.session_state["user"] = u
+    st.session_state["last_activity"] = time.time()
+    st.session_state.pop("signed_out_idle", None)
 
 
 def sign_out() -> None:
-    """Forget the user and everything this session uploaded or computed."""
+    """Revoke the user's handle and forget everything this session uploaded or computed."""
+    u = st.session_state.get("user")
+    if u is not None:
+        resources.workspace().sign_out(u)
     for k in SIGN_OUT_KEYS:
         st.session_state.pop(k, None)
 

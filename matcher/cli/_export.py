@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ._exit import ExitCode
-from ._workspace import add_db_arg, open_workspace
+from ._workspace import add_db_arg, open_as_admin
 
 
 def run(args) -> int:
     """Write the tables to ``--out`` and print each path written."""
-    for path in open_workspace(args).export(args.out):
+    ws, admin = open_as_admin(args)
+    for path in ws.export(args.out, admin):
         print(f"wrote {path}")
     return ExitCode.OK
 

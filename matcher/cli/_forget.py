@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ._exit import ExitCode
-from ._workspace import add_db_arg, open_workspace
+from ._workspace import add_db_arg, open_as_admin
 
 
 def run(args) -> int:
     """Delete the participant and their decisions; say how many decisions went."""
-    removed = open_workspace(args).forget(args.participant)
+    ws, admin = open_as_admin(args)
+    removed = ws.forget(args.participant, admin)
     print(
         f"deleted participant {args.participant} and {removed['decisions']} decision(s); the audit log keeps a hash only"
     )

@@ -6,7 +6,7 @@ import sys
 
 from ._data import add_data_args, load_tables
 from ._exit import ExitCode
-from ._workspace import add_db_arg, open_workspace
+from ._workspace import add_db_arg, open_as_admin
 
 TABLES = ("participants", "hosts", "organisations")
 
@@ -19,8 +19,9 @@ def run(args) -> int:
             "matcher: error: give --participants, --hosts and/or --organisations", file=sys.stderr
         )
         return ExitCode.ERROR
-    report = open_workspace(args).import_tables(
-        tables["participants"], tables["hosts"], organisations=tables["organisations"]
+    ws, admin = open_as_admin(args)
+    report = ws.import_tables(
+        tables["participants"], tables["hosts"], user=admin, organisations=tables["organisations"]
     )
     print(f"imported into {args.db or 'the default workspace'}: {report}")
     return ExitCode.OK

@@ -6,7 +6,7 @@ import sys
 
 from ._data import add_data_args, fit_matcher
 from ._exit import ExitCode
-from ._workspace import DEFAULT_DB, add_db_arg, open_workspace
+from ._workspace import DEFAULT_DB, add_db_arg, open_as_admin, open_workspace
 
 #: Fewer labelled outcomes than this are too few to learn from.
 MIN_OUTCOMES = 50
@@ -47,7 +47,8 @@ def run(args) -> int:
     scorer.metrics = cv
     _print_fit(cv, scorer)
     if args.save:
-        open_workspace(args).save_scorer(scorer)
+        ws, admin = open_as_admin(args)
+        ws.save_scorer(scorer, user=admin)
         print("saved with the workspace; use it with MATCHER_SCORER=learned")
     return ExitCode.OK
 

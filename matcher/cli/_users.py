@@ -6,7 +6,7 @@ import getpass
 import sys
 
 from ._exit import ExitCode
-from ._workspace import add_db_arg, open_workspace
+from ._workspace import add_db_arg, open_as_admin
 
 
 def _read_password(from_stdin: bool) -> str | None:
@@ -23,14 +23,16 @@ def run_add(args) -> int:
     if password is None:
         print("matcher: error: the passwords differ", file=sys.stderr)
         return ExitCode.ERROR
-    user = open_workspace(args).add_user(args.username, password, args.role, args.org or "")
+    ws, admin = open_as_admin(args)
+    user = ws.add_user(args.username, password, args.role, args.org or "", by=admin)
     print(f"added {user.username} ({user.role}{', ' + user.acts_for if user.acts_for else ''})")
     return ExitCode.OK
 
 
 def run_list(args) -> int:
     """Print the accounts (no password hashes)."""
-    print(open_workspace(args).users().to_string(index=False))
+    ws, admin = open_as_admin(args)
+    print(ws.users(admin).to_string(index=False))
     return ExitCode.OK
 
 

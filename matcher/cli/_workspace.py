@@ -12,6 +12,8 @@ HISTORY_DB_HELP = (
 )
 #: The workspace table whose presence tells that a database is a workspace.
 DECISIONS_TABLE = "decisions"
+#: The user name the audit log records for the command line's actions.
+CLI_USERNAME = "system"
 _SQLITE_FILE = "sqlite:///"
 _SQLITE_MEMORY = "sqlite:///:memory:"
 
@@ -26,6 +28,20 @@ def open_workspace(args):
     from ..store import Workspace
 
     return Workspace(args.db)
+
+
+def open_as_admin(args):
+    """The workspace named by ``--db`` and the command line's admin handle in it.
+
+    Whoever runs the command line holds the database itself, hence full rights; the audit
+    log records their actions as ``cli``.
+
+    Returns
+    -------
+    (Workspace, User)
+    """
+    ws = open_workspace(args)
+    return ws, ws.admin_context(CLI_USERNAME)
 
 
 def workspace_url(args) -> str:

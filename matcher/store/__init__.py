@@ -14,7 +14,8 @@ from ._access import (
     lead_organisations,
     participants_for,
 )
-from ._data import ImportReport
+from ._accounts import SignInLocked
+from ._data import ImportRefused, ImportReport
 from ._passwords import hash_password, verify_password
 from ._sample import DEMO_PASSWORD, seed_sample
 from ._tables import DECISION_ACTIONS, RATINGS, SCHEMA_VERSION
@@ -24,7 +25,9 @@ __all__ = [
     "Workspace",
     "User",
     "ImportReport",
+    "ImportRefused",
     "AccessDenied",
+    "SignInLocked",
     "ROLES",
     "DECISION_ACTIONS",
     "RATINGS",

@@ -6,7 +6,9 @@ dataset uploaded for one session, so that the dashboard never filters by role it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+import threading
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -16,7 +18,7 @@ __all__ = [
     "ROLES",
     "AccessDenied",
     "User",
-    "SYSTEM",
+    "Handles",
     "require",
     "participants_for",
     "hosts_for",
@@ -45,6 +47,10 @@ class User:
         the other roles.
     host_id : str, default ""
         The host a host account acts for (as in ``host_id``); empty for the other roles.
+    token : str, default ""
+        The secret of a handle issued by a :class:`~matcher.store.Workspace`
+        (``authenticate`` or ``admin_context``); a workspace acts only for the handles it
+        issued, so a ``User`` built by hand describes an account but cannot act.
 
     Examples
     --------
@@ -56,6 +62,7 @@ class User:
     role: str
     organisation: str = ""
     host_id: str = ""
+    token: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self):
         if self.host_id and self.role != "host":
@@ -69,8 +76,52 @@ class User:
         return self.host_id or self.organisation
 
 
-#: The user of calls made by the package itself and by the command line (full rights).
-SYSTEM = User("system", "admin")
+#: Bytes of randomness in a handle's token.
+TOKEN_BYTES = 32
+
+
+class Handles:
+    """The users a workspace acts for: handles it issued, each carrying a secret token.
+
+    A handle is the ``User`` of an account with a random token registered here; a ``User``
+    built by hand (no token, or a token registered for another account) is refused.
+
+    Examples
+    --------
+    >>> handles = Handles()
+    >>> admin = handles.issue(User("root", "admin"))
+    >>> handles.check(admin) is admin
+    True
+    >>> handles.check(User("root", "admin"))
+    Traceback (most recent call last):
+    ...
+    matcher.store._access.AccessDenied: not a user signed in with this workspace
+    """
+
+    def __init__(self):
+        self._by_token: dict[str, User] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, user: User) -> User:
+        """A handle for ``user``'s account, registered until :meth:`revoke`."""
+        handle = replace(user, token=secrets.token_urlsafe(TOKEN_BYTES))
+        with self._lock:
+            self._by_token[handle.token] = handle
+        return handle
+
+    def check(self, user) -> User:
+        """``user`` if it is a handle issued here; else raise :class:`AccessDenied`."""
+        token = getattr(user, "token", "")
+        with self._lock:
+            issued = self._by_token.get(token) if isinstance(token, str) and token else None
+        if issued is None or issued != user or not secrets.compare_digest(issued.token, token):
+            raise AccessDenied("not a user signed in with this workspace")
+        return user
+
+    def revoke(self, user: User) -> None:
+        """Forget a handle (sign-out); later calls with it are refused."""
+        with self._lock:
+            self._by_token.pop(getattr(user, "token", ""), None)
 
 
 def require(user: User, *roles: str) -> None:

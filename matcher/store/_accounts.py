@@ -1,23 +1,33 @@
-"""Accounts: creation (admins only), sign-in, listings."""
+"""Accounts: creation (admins only), sign-in with lockout, listings."""
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 import sqlalchemy as sa
 
-from . import _audit
+from . import _audit, _passwords
 from . import _tables as T
-from ._access import ROLES, SYSTEM, User, require
+from ._access import ROLES, AccessDenied, User, require
 from ._database import utc_now
 from ._passwords import hash_password, verify_password
+from ._throttle import SECONDS_PER_MINUTE, LoginThrottle
 
-__all__ = ["add_user", "authenticate", "users", "demo_users", "has_users"]
+__all__ = ["SignInLocked", "add_user", "authenticate", "users", "demo_users", "has_users"]
+
+
+class SignInLocked(AccessDenied):
+    """Too many failed sign-ins for this user name: it is locked for a while."""
+
 
 #: Roles whose account acts for someone: a sending organisation or a host.
 _ACTS_FOR = {"coordinator": "organisation", "host": "host_id"}
 
 
 def _new_user(username: str, role: str, acts_for: str) -> User:
+    if not username or username != username.strip():
+        raise ValueError("a user name must not be empty nor start or end with a space")
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     if role in _ACTS_FOR and not acts_for:
@@ -33,7 +43,8 @@ def add_user(
     role: str,
     acts_for: str = "",
     demo: bool = False,
-    by: User = SYSTEM,
+    *,
+    by: User,
 ) -> User:
     """Create an account (admins only); the password is stored as an argon2 hash.
 
@@ -61,23 +72,39 @@ def add_user(
     return user
 
 
-def authenticate(engine: sa.Engine, username: str, password: str) -> User | None:
-    """The account for this user name and password, or None."""
-    with engine.connect() as conn:
-        rec = (
-            conn.execute(sa.select(T.users).where(T.users.c.username == username))
-            .mappings()
-            .first()
-        )
-    if rec is None or not verify_password(rec["password_hash"], password):
+def authenticate(
+    engine: sa.Engine, username: str, password: str, throttle: LoginThrottle
+) -> User | None:
+    """The account for this user name and password, or None.
+
+    An unknown user name costs one argon2 verification, as a known one does; failures are
+    counted per user name (known or not) and too many lock it (:class:`SignInLocked`).
+    """
+    _passwords.warm_up()
+    wait = throttle.locked_for(username)
+    if wait:
+        minutes = math.ceil(wait / SECONDS_PER_MINUTE)
+        raise SignInLocked(f"too many failed sign-ins: try again in {minutes} minute(s)")
+    rec = None
+    if username:
+        with engine.connect() as conn:
+            q = sa.select(T.users).where(T.users.c.username == username)
+            rec = conn.execute(q).mappings().first()
+    if rec is None:
+        ok = _passwords.verify_dummy(password)
+    else:
+        ok = verify_password(rec["password_hash"], password)
+    if not ok:
+        throttle.failed(username)
         return None
+    throttle.succeeded(username)
     return User(rec["username"], rec["role"], rec["organisation"], rec["host_id"])
 
 
 _LISTED = ("username", "role", "organisation", "host_id", "demo")
 
 
-def users(engine: sa.Engine, by: User = SYSTEM) -> pd.DataFrame:
+def users(engine: sa.Engine, by: User) -> pd.DataFrame:
     """Every account (admins only): ``username, role, organisation, host_id, demo``."""
     require(by, "admin")
     with engine.connect() as conn:

@@ -18,11 +18,12 @@ from ..io import HOSTS, ORGANISATIONS, PARTICIPANTS, TableSchema, write_table, w
 from ..privacy import MIN_GROUP, candidate_view, suppress_small_groups
 from . import _audit
 from . import _tables as T
-from ._access import SYSTEM, AccessDenied, User, check_grouping, participants_for, require
-from ._database import utc_now
+from ._access import AccessDenied, User, check_grouping, participants_for, require
+from ._database import utc_now, write_transaction
 
 __all__ = [
     "ImportReport",
+    "ImportRefused",
     "import_tables",
     "import_upload",
     "participants",
@@ -66,33 +67,85 @@ class ImportReport:
         )
 
 
+#: Refused ids named in an :class:`ImportRefused` message (the attribute holds all).
+_REFUSED_SHOWN = 10
+
+
+class ImportRefused(AccessDenied):
+    """A coordinator's import holds rows they may not write; nothing was imported.
+
+    Every refused row gets the same reason, whether its id is unknown, belongs to another
+    organisation or names another sending organisation: the refusal tells nothing about
+    other organisations' participants.
+
+    Attributes
+    ----------
+    refused : list of str
+        The refused rows' ``participant_id``, in the order of the upload.
+    """
+
+    #: The one reason given for every refused row.
+    REASON = "not a participant_id of your organisation that you may import"
+
+    def __init__(self, refused: list[str]):
+        self.refused = list(refused)
+        shown = ", ".join(self.refused[:_REFUSED_SHOWN])
+        more = (
+            f" and {len(self.refused) - _REFUSED_SHOWN} more"
+            if len(self.refused) > _REFUSED_SHOWN
+            else ""
+        )
+        super().__init__(
+            f"nothing imported: {len(self.refused)} row(s) refused ({self.REASON}): {shown}{more}"
+        )
+
+
 # --- import ------------------------------------------------------------------------------
 
 
 def _check_import(user: User, frames: dict) -> None:
     """Coordinators import their own participants only; hosts and organisations are an admin's."""
     require(user, "admin", "coordinator")
-    if user.role != "coordinator":
-        return
-    if frames.get("hosts") is not None or frames.get("organisations") is not None:
+    if user.role == "coordinator" and (
+        frames.get("hosts") is not None or frames.get("organisations") is not None
+    ):
         raise AccessDenied("hosts and organisations are imported by an admin")
-    parts = frames.get("participants")
-    if parts is not None and set(parts["sending_org"]) - {user.organisation}:
-        raise AccessDenied(f"{user.username} may import only participants of {user.organisation!r}")
 
 
-def import_tables(engine: sa.Engine, frames: dict, user: User = SYSTEM) -> ImportReport:
+def _refuse_foreign_rows(conn, user: User, participants: pd.DataFrame) -> None:
+    """Raise :class:`ImportRefused` unless every row is the coordinator's to write.
+
+    A row is theirs when it names their sending organisation and its id is new or already
+    theirs: an id belongs to the organisation that first imported it.
+    """
+    ids = [str(p) for p in participants["participant_id"]]
+    stored = _existing(conn, T.participants, PARTICIPANTS, ids)
+    owners = {pid: rec["sending_org"] for pid, rec in stored.items()}
+    refused = [
+        pid
+        for pid, org in zip(ids, participants["sending_org"], strict=True)
+        if org != user.organisation or owners.get(pid, user.organisation) != user.organisation
+    ]
+    if refused:
+        raise ImportRefused(refused)
+
+
+def import_tables(engine: sa.Engine, frames: dict, user: User) -> ImportReport:
     """Upsert validated tables by id, all or nothing, and report what changed.
 
     ``frames`` maps ``"participants"``, ``"hosts"`` and ``"organisations"`` to validated
-    frames (or None to leave a table alone).
+    frames (or None to leave a table alone). The import holds the write lock while it
+    compares and writes, so concurrent imports count consistently.
     """
     _check_import(user, frames)
     report = ImportReport()
-    with engine.begin() as conn:
-        for name, (table, schema) in _TABLES.items():
-            if frames.get(name) is not None:
-                _upsert(conn, table, schema, frames[name], report)
+    names = [n for n in _TABLES if frames.get(n) is not None]
+    with write_transaction(engine, *[_TABLES[n][0] for n in names]) as conn:
+        if user.role == "coordinator" and frames.get("participants") is not None:
+            _refuse_foreign_rows(conn, user, frames["participants"])
+        for name in names:
+            table, schema = _TABLES[name]
+            _upsert(conn, table, schema, frames[name], report)
         _audit.write(conn, user, "import", "", str(report))
     return report
 
@@ -202,7 +255,7 @@ def read(engine: sa.Engine, name: str, where=None) -> pd.DataFrame:
     return _typed(rows, schema)
 
 
-def participants(engine: sa.Engine, user: User = SYSTEM) -> pd.DataFrame:
+def participants(engine: sa.Engine, user: User) -> pd.DataFrame:
     """Participants the user may see in full: a coordinator their own, an admin all."""
     require(user, "admin", "coordinator")
     if user.role == "coordinator":
@@ -236,7 +289,7 @@ def aggregates(
     return suppress_small_groups(g, "participants", min_group)
 
 
-def export(engine: sa.Engine, path, user: User = SYSTEM) -> list[Path]:
+def export(engine: sa.Engine, path, user: User) -> list[Path]:
     """Write participants, hosts (and organisations, if any): ``DIR`` (CSV files) or
     ``FILE.xlsx`` (one sheet each)."""
     tables = {"participants": participants(engine, user), "hosts": read(engine, "hosts")}

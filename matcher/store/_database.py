@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -9,7 +10,15 @@ import sqlalchemy as sa
 
 from . import _tables as T
 
-__all__ = ["sqlite_url", "create_engine", "schema_version", "upgrade", "utc_now", "MEMORY_URL"]
+__all__ = [
+    "sqlite_url",
+    "create_engine",
+    "schema_version",
+    "upgrade",
+    "utc_now",
+    "write_transaction",
+    "MEMORY_URL",
+]
 
 #: The in-memory SQLite URL (one shared connection, no WAL).
 MEMORY_URL = "sqlite:///:memory:"
@@ -62,6 +71,29 @@ def create_engine(url: str) -> sa.Engine:
             cur.close()
 
     return engine
+
+
+@contextlib.contextmanager
+def write_transaction(engine: sa.Engine, *tables: sa.Table):
+    """A transaction that holds the write lock on ``tables`` from its first statement.
+
+    What it reads is then what it writes over: two writers that check then write (an
+    import counting what it changes, a host answering a proposal) run one after the
+    other. SQLite takes the database's write lock (``BEGIN IMMEDIATE``); PostgreSQL locks
+    ``tables`` against other writers (readers are not blocked).
+
+    Yields
+    ------
+    sqlalchemy.Connection
+        Committed when the block ends, rolled back on an exception.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif conn.dialect.name == "postgresql":
+            for table in tables:
+                conn.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE")
+        yield conn
 
 
 def _recorded_version(conn) -> int | None:

@@ -11,13 +11,15 @@ import sqlalchemy as sa
 from ..privacy import pseudonym
 from . import _audit
 from . import _tables as T
-from ._access import SYSTEM, AccessDenied, User, require
-from ._database import utc_now
+from ._access import AccessDenied, User, require
+from ._database import utc_now, write_transaction
 
 __all__ = [
     "record",
     "respond",
     "decisions",
+    "all_decisions",
+    "proposals_to_host",
     "open_proposals",
     "forget",
     "save_scorer",
@@ -26,6 +28,17 @@ __all__ = [
 
 #: What a host does with a proposal; every other action is the sending side's.
 HOST_ACTIONS = ("accept", "decline")
+#: The actions that make a proposal's state, as a host sees it; shortlists are internal.
+PROPOSAL_ACTIONS = ("propose", "withdraw", "accept", "decline", "complete")
+#: Why a proposal in each closed state cannot be answered.
+_CLOSED = {
+    "withdraw": "it was withdrawn by the sending organisation",
+    "accept": "it was accepted already",
+    "decline": "it was declined already",
+    "complete": "the placement is completed",
+}
+#: The columns of a host's view of the decisions (:func:`proposals_to_host`).
+HOST_VIEW_COLUMNS = ("candidate", "host_id", "state", "at", "reason")
 #: Longest metrics text an audit row keeps for a saved scorer.
 _METRICS_AUDIT_MAX = 500
 
@@ -49,15 +62,36 @@ def _check_values(action: str, rating: int | None) -> None:
         raise ValueError(f"a rating ({T.RATINGS[0]}-{T.RATINGS[-1]}) goes with 'complete' only")
 
 
-def _was_proposed(conn, participant_id: str, host_id: str) -> bool:
+def _participant(conn, participant_id: str) -> tuple[str, bool]:
+    """The participant's sending organisation and consent (KeyError for an unknown id)."""
+    p = T.participants.c
+    q = sa.select(p.sending_org, p.consent_share).where(p.participant_id == participant_id)
+    rec = conn.execute(q).first()
+    if rec is None:
+        raise KeyError(f"unknown participant_id '{participant_id}'")
+    return rec[0], bool(rec[1])
+
+
+def _proposal_state(conn, participant_id: str, host_id: str) -> str | None:
+    """The latest of the pair's :data:`PROPOSAL_ACTIONS` (None: never proposed)."""
     d = T.decisions.c
     q = (
-        sa.select(sa.func.count())
-        .select_from(T.decisions)
+        sa.select(d.action)
         .where((d.participant_id == participant_id) & (d.host_id == host_id))
-        .where(d.action == "propose")
+        .where(d.action.in_(PROPOSAL_ACTIONS))
+        .order_by(d.id.desc())
+        .limit(1)
     )
-    return bool(conn.execute(q).scalar())
+    return conn.execute(q).scalar()
+
+
+def _check_answer(conn, user: User, participant_id: str, host_id: str) -> None:
+    """A host answers an open proposal only: not a withdrawn, answered or missing one."""
+    state = _proposal_state(conn, participant_id, host_id)
+    if state is None and user.role == "host":
+        raise AccessDenied("nothing was proposed to this host for this candidate")
+    if state is not None and state != "propose":
+        raise ValueError(f"the proposal to {host_id} is not open: {_CLOSED[state]}")
 
 
 def _check_actor(conn, user: User, org: str, participant_id: str, host_id: str, action: str):
@@ -72,10 +106,10 @@ def _check_actor(conn, user: User, org: str, participant_id: str, host_id: str, 
             raise AccessDenied(f"{user.username} acts for host {user.host_id}, not {host_id}")
         if action not in HOST_ACTIONS:
             raise AccessDenied("a host accepts or declines proposals")
-        if not _was_proposed(conn, participant_id, host_id):
-            raise AccessDenied("nothing was proposed to this host for this candidate")
     elif user.role != "admin":
         raise AccessDenied(f"role {user.role} records no decisions")
+    if action in HOST_ACTIONS:
+        _check_answer(conn, user, participant_id, host_id)
 
 
 def record(
@@ -90,15 +124,22 @@ def record(
     """Record a decision and return its id.
 
     Coordinators shortlist, propose, withdraw and complete (with a rating in
-    :data:`RATINGS`) for their own participants; hosts accept or decline proposals to them.
+    :data:`RATINGS`) for their own participants; hosts accept or decline open proposals
+    to them. Only a participant who consented to share their profile may be proposed.
+    The check and the write hold the write lock, so an answer never races a withdrawal.
     """
     _check_values(action, rating)
-    with engine.begin() as conn:
-        org = _sending_org(conn, participant_id)
+    with write_transaction(engine, T.decisions) as conn:
+        org, consent = _participant(conn, participant_id)
         known = conn.execute(sa.select(T.hosts.c.host_id).where(T.hosts.c.host_id == host_id))
         if known.scalar() is None:
             raise KeyError(f"unknown host_id '{host_id}'")
         _check_actor(conn, user, org, participant_id, host_id, action)
+        if action == "propose" and not consent:
+            raise ValueError(
+                f"{participant_id} did not consent to share their profile with hosts "
+                "(consent_share): they cannot be proposed"
+            )
         result = conn.execute(
             T.decisions.insert().values(
                 participant_id=participant_id,
@@ -136,33 +177,84 @@ def respond(
     return record(engine, user, matches[0], host_id, action, reason)
 
 
-def decisions(engine: sa.Engine, user: User = SYSTEM) -> pd.DataFrame:
-    """Decisions the user may see, oldest first (hosts see pseudonyms and their own host)."""
+def all_decisions(engine: sa.Engine) -> pd.DataFrame:
+    """Every decision, oldest first, as stored (internal: the engine's history)."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(T.decisions).order_by(T.decisions.c.id)).mappings().all()
+    return pd.DataFrame(rows, columns=[c.name for c in T.decisions.columns])
+
+
+def decisions(engine: sa.Engine, user: User) -> pd.DataFrame:
+    """Decisions the user may see, oldest first.
+
+    A coordinator sees their organisation's decisions, an admin all; a host sees the
+    proposals addressed to it only (:func:`proposals_to_host`).
+    """
+    if user.role == "host":
+        return proposals_to_host(engine, user.host_id)
+    if user.role not in ("coordinator", "admin"):
+        raise AccessDenied("analysts see aggregates only")
     q = sa.select(T.decisions).order_by(T.decisions.c.id)
     if user.role == "coordinator":
         q = q.where(T.decisions.c.sending_org == user.organisation)
-    elif user.role == "host":
-        q = q.where(T.decisions.c.host_id == user.host_id)
-    elif user.role != "admin":
-        raise AccessDenied("analysts see aggregates only")
     with engine.connect() as conn:
         rows = conn.execute(q).mappings().all()
-    df = pd.DataFrame(rows, columns=[c.name for c in T.decisions.columns])
-    if user.role == "host":
-        df["participant_id"] = [pseudonym(p) for p in df["participant_id"]]
-        df = df.rename(columns={"participant_id": "candidate"}).drop(columns=["sending_org"])
-    return df
+    return pd.DataFrame(rows, columns=[c.name for c in T.decisions.columns])
 
 
-def open_proposals(engine: sa.Engine, user: User = SYSTEM) -> pd.DataFrame:
-    """Proposals still waiting for the host's answer (their latest decision is 'propose')."""
+def proposals_to_host(engine: sa.Engine, host_id: str) -> pd.DataFrame:
+    """What a host sees: the proposals addressed to it, one row each, by pseudonym.
+
+    Shortlists, the sending organisation's notes, user names and participants who do not
+    (or no longer) consent stay with the sending organisation.
+
+    Returns
+    -------
+    DataFrame, one row per proposed candidate, oldest proposal first
+        ``candidate`` (pseudonym), ``host_id``, ``state`` (the latest of propose,
+        withdraw, accept, decline, complete), ``at`` (when it took that state) and
+        ``reason`` (the host's own note on its answer; empty otherwise).
+    """
+    d, p = T.decisions.c, T.participants.c
+    q = (
+        sa.select(d.participant_id, d.action, d.reason, d.at)
+        .join_from(T.decisions, T.participants, d.participant_id == p.participant_id)
+        .where((d.host_id == host_id) & d.action.in_(PROPOSAL_ACTIONS))
+        .where(p.consent_share.is_(True))
+        .order_by(d.id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(q).all()
+    seen: dict[str, dict] = {}
+    for pid, action, reason, at in rows:
+        if action == "propose" or pid in seen:
+            kept = "" if action == "propose" else seen[pid]["reason"]
+            seen[pid] = {
+                "state": action,
+                "at": at,
+                "reason": reason if action in HOST_ACTIONS else kept,
+            }
+    return pd.DataFrame(
+        [{"candidate": pseudonym(pid), "host_id": host_id, **v} for pid, v in seen.items()],
+        columns=list(HOST_VIEW_COLUMNS),
+    )
+
+
+def open_proposals(engine: sa.Engine, user: User) -> pd.DataFrame:
+    """Proposals still waiting for the host's answer (their latest state is 'propose').
+
+    A host gets rows of :func:`proposals_to_host`; the sending side the decisions
+    themselves, one row (the proposal) per participant and host.
+    """
     d = decisions(engine, user)
-    id_col = "candidate" if "candidate" in d else "participant_id"
-    last = d.sort_values("id").groupby([id_col, "host_id"]).tail(1)
+    if user.role == "host":
+        return d[d["state"] == "propose"].reset_index(drop=True)
+    d = d[d["action"].isin(PROPOSAL_ACTIONS)]
+    last = d.sort_values("id").groupby(["participant_id", "host_id"]).tail(1)
     return last[last["action"] == "propose"].reset_index(drop=True)
 
 
-def forget(engine: sa.Engine, participant_id: str, user: User = SYSTEM) -> dict:
+def forget(engine: sa.Engine, participant_id: str, user: User) -> dict:
     """Delete a participant and every decision about them (the audit keeps a hash only)."""
     require(user, "admin", "coordinator")
     with engine.begin() as conn:
@@ -180,7 +272,7 @@ def forget(engine: sa.Engine, participant_id: str, user: User = SYSTEM) -> dict:
     return {"participants": 1, "decisions": n_dec}
 
 
-def save_scorer(engine: sa.Engine, scorer, name: str = "default", user: User = SYSTEM) -> None:
+def save_scorer(engine: sa.Engine, scorer, user: User, name: str = "default") -> None:
     """Keep a learned scorer (``matcher.learning.LearnedScorer``) with the workspace."""
     require(user, "admin")
     with engine.begin() as conn:

@@ -41,7 +41,11 @@ def seed_sample(workspace) -> bool:
         participants = load_participants(sample_dir() / "participants.csv")
         hosts = load_hosts(sample_dir() / "hosts.csv")
         organisations = load_organisations(sample_dir() / "organisations.csv")
-    workspace.import_tables(participants, hosts, organisations=organisations)
-    for username, role, acts_for in demo_accounts(participants):
-        workspace.add_user(username, DEMO_PASSWORD, role, acts_for, demo=True)
+    seeder = workspace.admin_context("sample")
+    try:
+        workspace.import_tables(participants, hosts, user=seeder, organisations=organisations)
+        for username, role, acts_for in demo_accounts(participants):
+            workspace.add_user(username, DEMO_PASSWORD, role, acts_for, demo=True, by=seeder)
+    finally:
+        workspace.sign_out(seeder)
     return True

@@ -15,8 +15,9 @@ import pandas as pd
 from .._config import Config
 from ..privacy import MIN_GROUP
 from . import _accounts, _audit, _data, _database, _decisions
-from ._access import SYSTEM, User
+from ._access import Handles, User
 from ._data import ImportReport
+from ._throttle import SECONDS_PER_MINUTE, LoginThrottle
 
 __all__ = ["Workspace"]
 
@@ -24,24 +25,47 @@ __all__ = ["Workspace"]
 class Workspace:
     """A database of participants, hosts, users, decisions and outcomes.
 
+    The workspace acts for the users it signed in only: :meth:`authenticate` returns a
+    handle (a :class:`User` carrying a secret token registered in this instance) that every
+    method taking a ``user`` checks; a ``User`` built by hand is refused with
+    :class:`AccessDenied` (a ``PermissionError``). The command line and tests act with
+    :meth:`admin_context`.
+
     Parameters
     ----------
     url : str, optional
         SQLAlchemy URL; default ``Config.database_url`` (``MATCHER_DATABASE_URL``), a SQLite
         file in ``.matcher/`` in WAL mode. PostgreSQL works too
         (``postgresql+psycopg://user@host/db``).
+    config : Config, optional
+        Sign-in lockout settings (``login_*``) and the default URL; default
+        ``Config.from_env()``.
 
     Examples
     --------
     >>> ws = Workspace("sqlite:///:memory:")
     >>> ws.schema_version()
     4
+    >>> admin = ws.admin_context()
+    >>> ws.users(admin).empty
+    True
     """
 
-    def __init__(self, url: str | None = None):
-        self.url = _database.sqlite_url(url or Config.from_env().database_url)
+    def __init__(self, url: str | None = None, config: Config | None = None):
+        config = config or Config.from_env()
+        self.url = _database.sqlite_url(url or config.database_url)
         self.engine = _database.create_engine(self.url)
+        self._handles = Handles()
+        self._throttle = LoginThrottle(
+            config.login_max_failures,
+            config.login_window_minutes * SECONDS_PER_MINUTE,
+            config.login_lockout_minutes * SECONDS_PER_MINUTE,
+        )
         self.upgrade()
+
+    def _acting(self, user: User) -> User:
+        """``user`` if this workspace issued it (else :class:`AccessDenied`)."""
+        return self._handles.check(user)
 
     # --- schema --------------------------------------------------------------------------
 
@@ -58,22 +82,46 @@ class Workspace:
         hosts and decisions), to key caches of what was read."""
         return _data.version(self.engine, tables or ("participants", "hosts", "decisions"))
 
+    # --- sign-in -------------------------------------------------------------------------
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """A handle for the account with this user name and password, or None.
+
+        Takes as long for an unknown user name as for a known one; failures lock a user
+        name (``Config.login_*``), after which it raises :class:`SignInLocked`.
+        """
+        user = _accounts.authenticate(self.engine, username, password, self._throttle)
+        return None if user is None else self._handles.issue(user)
+
+    def admin_context(self, username: str = "system") -> User:
+        """A handle with full rights, for the command line and tests only (never a page).
+
+        ``username`` is what the audit log records for its actions.
+        """
+        return self._handles.issue(User(username, "admin"))
+
+    def sign_out(self, user: User) -> None:
+        """Revoke a handle: later calls with it are refused."""
+        self._handles.revoke(user)
+
     # --- data ----------------------------------------------------------------------------
 
     def import_tables(
         self,
         participants: pd.DataFrame | None = None,
         hosts: pd.DataFrame | None = None,
-        user: User = SYSTEM,
+        *,
+        user: User,
         organisations: pd.DataFrame | None = None,
     ) -> ImportReport:
         """Upsert validated tables by id, all or nothing, and report what changed.
 
-        Coordinators import their own organisation's participants only; hosts and
-        organisations are an admin's.
+        Coordinators import their own organisation's participants only: an id belongs to
+        the organisation that first imported it, and a row that is not theirs refuses the
+        whole import (:class:`ImportRefused`). Hosts and organisations are an admin's.
         """
         frames = {"participants": participants, "hosts": hosts, "organisations": organisations}
-        return _data.import_tables(self.engine, frames, user)
+        return _data.import_tables(self.engine, frames, self._acting(user))
 
     def import_upload(
         self,
@@ -81,36 +129,44 @@ class Workspace:
         participants: pd.DataFrame | None = None,
         hosts: pd.DataFrame | None = None,
     ) -> ImportReport:
-        """Import what the user may import of an upload: a coordinator their own
-        participants, an admin everything; the rest is left out."""
-        return _data.import_upload(self.engine, user, participants, hosts)
+        """Import what the user may import of an upload: a coordinator the rows naming
+        their own organisation, an admin everything; the rest is left out."""
+        return _data.import_upload(self.engine, self._acting(user), participants, hosts)
 
-    def participants(self, user: User = SYSTEM) -> pd.DataFrame:
+    def participants(self, user: User) -> pd.DataFrame:
         """Participants the user may see in full: a coordinator their own, an admin all."""
-        return _data.participants(self.engine, user)
+        return _data.participants(self.engine, self._acting(user))
 
-    def hosts(self, user: User = SYSTEM) -> pd.DataFrame:
-        """Host offers: every role may read them (they are published offers)."""
+    def hosts(self) -> pd.DataFrame:
+        """Host offers: anyone may read them (they are published offers)."""
         return _data.read(self.engine, "hosts")
 
-    def organisations(self, user: User = SYSTEM) -> pd.DataFrame:
-        """Organisations for KA2 partner search (public profiles: everyone may read them)."""
+    def organisations(self) -> pd.DataFrame:
+        """Organisations for KA2 partner search (public profiles: anyone may read them)."""
         return _data.read(self.engine, "organisations")
+
+    def matching_tables(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """``(participants, hosts, history)`` to fit a shared matcher on (internal use).
+
+        Every participant and decision: what is shown from a matcher fitted on them must go
+        through the access rules (``participants_for``, ``candidate_view``) first.
+        """
+        return _data.read(self.engine, "participants"), self.hosts(), self.history()
 
     def candidates(self, user: User, host_id: str | None = None) -> pd.DataFrame:
         """What a host sees of the candidates: consenting, pseudonymised, no special category."""
-        return _data.candidates(self.engine, user, host_id)
+        return _data.candidates(self.engine, self._acting(user), host_id)
 
     def aggregates(
         self, user: User, by: str | list = "home_country", min_group: int = MIN_GROUP
     ) -> pd.DataFrame:
         """Counts and rates per group for analysts, groups under ``min_group`` suppressed."""
-        return _data.aggregates(self.engine, user, by, min_group)
+        return _data.aggregates(self.engine, self._acting(user), by, min_group)
 
-    def export(self, path, user: User = SYSTEM) -> list[Path]:
+    def export(self, path, user: User) -> list[Path]:
         """Write participants, hosts (and organisations, if any): ``DIR`` (CSV files) or
         ``FILE.xlsx`` (one sheet each)."""
-        return _data.export(self.engine, path, user)
+        return _data.export(self.engine, path, self._acting(user))
 
     # --- accounts ------------------------------------------------------------------------
 
@@ -121,19 +177,20 @@ class Workspace:
         role: str,
         acts_for: str = "",
         demo: bool = False,
-        by: User = SYSTEM,
+        *,
+        by: User,
     ) -> User:
-        """Create an account; ``acts_for`` is a coordinator's sending organisation or a
-        host's host id. The password is stored as an argon2 hash."""
-        return _accounts.add_user(self.engine, username, password, role, acts_for, demo, by)
+        """Create an account (``by`` an admin); ``acts_for`` is a coordinator's sending
+        organisation or a host's host id. The password (at least
+        ``MIN_PASSWORD_LENGTH`` characters but for demo accounts) is stored as an argon2
+        hash. Returns the account's description, not a handle."""
+        return _accounts.add_user(
+            self.engine, username, password, role, acts_for, demo, by=self._acting(by)
+        )
 
-    def authenticate(self, username: str, password: str) -> User | None:
-        """The account for this user name and password, or None."""
-        return _accounts.authenticate(self.engine, username, password)
-
-    def users(self, by: User = SYSTEM) -> pd.DataFrame:
+    def users(self, by: User) -> pd.DataFrame:
         """Every account (admins only): ``username, role, organisation, host_id, demo``."""
-        return _accounts.users(self.engine, by)
+        return _accounts.users(self.engine, self._acting(by))
 
     def demo_users(self) -> pd.DataFrame:
         """The demo accounts, public by design: ``username, role, acts_for``."""
@@ -154,35 +211,41 @@ class Workspace:
         reason: str = "",
         rating: int | None = None,
     ) -> int:
-        """Record a decision: coordinators shortlist, propose, withdraw and complete (with a
-        rating 1-5) for their own participants; hosts accept or decline proposals to them."""
-        return _decisions.record(self.engine, user, participant_id, host_id, action, reason, rating)
+        """Record a decision: coordinators shortlist, propose (consenting participants only),
+        withdraw and complete (with a rating 1-5) for their own participants; hosts accept
+        or decline open proposals to them."""
+        return _decisions.record(
+            self.engine, self._acting(user), participant_id, host_id, action, reason, rating
+        )
 
     def respond(
         self, user: User, candidate: str, host_id: str, accept: bool, reason: str = ""
     ) -> int:
         """A host accepts or declines a proposal, naming the candidate by pseudonym."""
-        return _decisions.respond(self.engine, user, candidate, host_id, accept, reason)
+        return _decisions.respond(
+            self.engine, self._acting(user), candidate, host_id, accept, reason
+        )
 
-    def decisions(self, user: User = SYSTEM) -> pd.DataFrame:
-        """Decisions the user may see (hosts see pseudonyms and their own host only)."""
-        return _decisions.decisions(self.engine, user)
+    def decisions(self, user: User) -> pd.DataFrame:
+        """Decisions the user may see: the sending side its own; a host one row per proposal
+        addressed to it (pseudonym, state, its own note), never shortlists or internal notes."""
+        return _decisions.decisions(self.engine, self._acting(user))
 
-    def open_proposals(self, user: User = SYSTEM) -> pd.DataFrame:
-        """Proposals still waiting for the host's answer (their latest decision is 'propose')."""
-        return _decisions.open_proposals(self.engine, user)
+    def open_proposals(self, user: User) -> pd.DataFrame:
+        """Proposals still waiting for the host's answer (their latest state is 'propose')."""
+        return _decisions.open_proposals(self.engine, self._acting(user))
 
     def history(self) -> pd.DataFrame:
         """All decisions, for the engine's cooperation criterion (internal use)."""
-        return _decisions.decisions(self.engine, SYSTEM)
+        return _decisions.all_decisions(self.engine)
 
-    def forget(self, participant_id: str, user: User = SYSTEM) -> dict:
+    def forget(self, participant_id: str, user: User) -> dict:
         """Delete a participant and every decision about them (the audit keeps a hash only)."""
-        return _decisions.forget(self.engine, participant_id, user)
+        return _decisions.forget(self.engine, participant_id, self._acting(user))
 
-    def save_scorer(self, scorer, name: str = "default", user: User = SYSTEM) -> None:
+    def save_scorer(self, scorer, name: str = "default", *, user: User) -> None:
         """Keep a learned scorer (``matcher.learning.LearnedScorer``) with the workspace."""
-        _decisions.save_scorer(self.engine, scorer, name, user)
+        _decisions.save_scorer(self.engine, scorer, self._acting(user), name)
 
     def load_scorer(self, name: str = "default"):
         """The saved scorer, or None."""
@@ -190,6 +253,6 @@ class Workspace:
 
     # --- audit ---------------------------------------------------------------------------
 
-    def audit_log(self, user: User = SYSTEM) -> pd.DataFrame:
+    def audit_log(self, user: User) -> pd.DataFrame:
         """The audit log, oldest first (admins only)."""
-        return _audit.audit_log(self.engine, user)
+        return _audit.audit_log(self.engine, self._acting(user))
