@@ -206,21 +206,23 @@ class PartnerFinder:
         rows = []
         for rank, j in enumerate(order, start=1):
             comp = {c: float(comps[c][j]) for c in CRITERIA}
-            o = self.orgs_
-            rows.append(
-                {
-                    "rank": rank,
-                    "org_id": o.at[j, "org_id"],
-                    "name": o.at[j, "name"],
-                    "country": o.at[j, "country"],
-                    "org_type": o.at[j, "org_type"],
-                    "past_projects": int(o.at[j, "past_projects"]),
-                    "score": float(score[j]),
-                    "components": comp,
-                    "reasons": self._reasons(lead, j, comp, members),
-                }
-            )
+            reasons = self._reasons(lead, j, comp, members)
+            rows.append(self._row(rank, j, float(score[j]), comp, reasons))
         return pd.DataFrame(rows, columns=RANK_COLUMNS)
+
+    def _row(self, rank: int, j: int, score: float, comp: dict, reasons: dict) -> dict:
+        o = self.orgs_
+        return {
+            "rank": rank,
+            "org_id": o.at[j, "org_id"],
+            "name": o.at[j, "name"],
+            "country": o.at[j, "country"],
+            "org_type": o.at[j, "org_type"],
+            "past_projects": int(o.at[j, "past_projects"]),
+            "score": score,
+            "components": comp,
+            "reasons": reasons,
+        }
 
     # --- consortia ---------------------------------------------------------------------------
 
@@ -238,14 +240,12 @@ class PartnerFinder:
     ) -> list[Consortium]:
         """The ``n`` best consortia led by ``org_id`` that satisfy the action's rules.
 
-        Objective (documented in the README): the sum of the partners' individual scores
-        (thematic fit, language, newcomer, country and complementarity towards the lead) plus
-        ``Config.partner_diversity_bonus`` (0.5) for each distinct organisation type and each
-        distinct country in the consortium, so that fit and diversity both count. With at
-        most ``pool`` candidates every combination of the best ``pool`` partners is
-        enumerated (`exact_search`, exact over that pool); larger pools use greedy selection
-        (`greedy_search`), which for this monotone submodular objective under a size
-        constraint reaches at least (1 - 1/e) ~ 63% of the optimum.
+        Objective (documented in the README): the sum of the partners' `rank` scores plus
+        ``Config.partner_diversity_bonus`` (0.5) per distinct organisation type and per
+        distinct country, so that fit and diversity both count. Up to ``pool`` candidates,
+        every combination is enumerated (`exact_search`); beyond, greedy selection
+        (`greedy_search`) reaches at least 1 - 1/e ~ 63% of the optimum of this monotone
+        submodular objective.
 
         Parameters
         ----------
@@ -268,25 +268,10 @@ class PartnerFinder:
         rules, size = _action_rules(action, size)
         pool = self.config_.partner_exact_pool if pool is None else pool
         lead = self._i(org_id)
-        ranked = self.rank(
-            org_id,
-            idea,
-            k=max(pool, CANDIDATES_PER_MEMBER * size),
-            priorities=priorities,
-            newcomer_weight=newcomer_weight,
-        )
-        candidates = [self._i(c) for c in ranked["org_id"]]
-        problem = ConsortiumProblem(
-            lead=lead,
-            candidates=candidates,
-            base_scores=dict(zip(candidates, ranked["score"], strict=True)),
-            org_types=self.types_,
-            countries=self.countries_,
-            n_partners=size - 1,
-            min_countries=rules["min_countries"],
-            diversity_bonus=self.config_.partner_diversity_bonus,
-        )
-        if len(candidates) <= pool:
+        k = max(pool, CANDIDATES_PER_MEMBER * size)
+        ranked = self.rank(org_id, idea, k, priorities=priorities, newcomer_weight=newcomer_weight)
+        problem = self._problem(lead, ranked, size - 1, rules["min_countries"])
+        if len(problem.candidates) <= pool:
             found, method = exact_search(problem), EXACT_METHOD
         else:
             found, method = greedy_search(problem, GREEDY_STARTS_PER_RESULT * n), GREEDY_METHOD
@@ -297,6 +282,22 @@ class PartnerFinder:
             )
             for value, partners in best_distinct(found, n)
         ]
+
+    def _problem(
+        self, lead: int, ranked: pd.DataFrame, n_partners: int, min_countries: int
+    ) -> ConsortiumProblem:
+        """The search over ``ranked`` partners, their rank scores as base scores."""
+        candidates = [self._i(c) for c in ranked["org_id"]]
+        return ConsortiumProblem(
+            lead=lead,
+            candidates=candidates,
+            base_scores=dict(zip(candidates, ranked["score"], strict=True)),
+            org_types=self.types_,
+            countries=self.countries_,
+            n_partners=n_partners,
+            min_countries=min_countries,
+            diversity_bonus=self.config_.partner_diversity_bonus,
+        )
 
 
 def _action_rules(action: str, size: int | None) -> tuple[dict, int]:
