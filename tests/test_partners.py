@@ -1,5 +1,6 @@
 """KA2 partner search: composition rules, never yourself, complementarity, explanations."""
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,8 +84,6 @@ def test_complementarity_workshop_idea(orgs, encoder):
             "looking_for": "",
         },
     ]
-    import pandas as pd
-
     table = validate_table(pd.DataFrame(rows), "organisations")
     f = PartnerFinder(encoder=encoder).fit(table)
     ranked = list(f.rank("LEAD", IDEA, k=3)["org_id"])
@@ -133,7 +132,6 @@ ENC = CachedEncoder(HashingEncoder(64))
 def test_consortia_rules_on_random_pools(seed, action, extra):
     """Greedy and exact search both respect the rules, whatever the pool."""
     import numpy as np
-    import pandas as pd
 
     rng = np.random.default_rng(seed)
     n = int(rng.integers(4, 30))
@@ -187,3 +185,84 @@ def test_partners_cli_json(capsys):
     out = json.loads(capsys.readouterr().out)
     assert len(out["partners"]) == 4 and out["consortia"]
     assert all(p["org_id"] != "O0001" for p in out["partners"])
+
+
+# --- restructure regression: figures produced by the single-module PartnerFinder -------------
+
+
+@pytest.fixture(scope="module")
+def hashing_finder(orgs):
+    return PartnerFinder(encoder=ENC).fit(orgs)
+
+
+def test_same_ranking_and_consortia_as_before_the_split(hashing_finder):
+    """Ranking and consortia on the sample organisations, as computed before the package split."""
+    f = hashing_finder
+    ranked = f.rank("O0001", IDEA, k=8)
+    assert list(ranked["org_id"]) == [
+        "O0207", "O0249", "O0262", "O0271", "O0204", "O0254", "O0131", "O0274"
+    ]  # fmt: skip
+    assert list(ranked["score"]) == pytest.approx(
+        [0.945581, 0.932069, 0.925184, 0.914027, 0.897727, 0.891747, 0.88671, 0.881257], abs=1e-6
+    )
+    exact = f.consortia("O0001", IDEA, "KA220", n=3)
+    assert [c.members[1:] for c in exact] == [
+        ["O0207", "O0249", "O0332"],
+        ["O0207", "O0249", "O0297"],
+        ["O0249", "O0262", "O0332"],
+    ]
+    assert [c.score for c in exact] == pytest.approx([6.754129, 6.741277, 6.733732], abs=1e-6)
+    assert {c.method for c in exact} == {"exact"}
+    greedy = f.consortia("O0001", IDEA, "KA210", n=3, pool=6)
+    assert [c.members[1:] for c in greedy] == [
+        ["O0207", "O0249"],
+        ["O0249", "O0262"],
+        ["O0249", "O0271"],
+    ]
+    assert [c.score for c in greedy] == pytest.approx([4.877649, 4.857253, 4.846096], abs=1e-6)
+    assert {c.method for c in greedy} == {"greedy (>= 63% of optimum)"}
+
+
+def test_reasons_agree_with_scores(hashing_finder):
+    """Each sentence states what its score encodes (same constants on both sides)."""
+    from matcher.partners._criteria import COMPLEMENTARITY_SCORES, COUNTRY_SCORES
+
+    ranked = hashing_finder.rank("O0001", IDEA, k=60, consortium=["O0002"])
+    country_text = {v: k for k, v in COUNTRY_SCORES.items()}
+    for comps, reasons in zip(ranked["components"], ranked["reasons"], strict=True):
+        status = country_text[comps["country"]]
+        assert reasons["country"].endswith(
+            {"lead": "lead's country", "present": "in the consortium", "new": "adds a country"}[
+                status
+            ]
+        )
+        assert comps["complementarity"] in COMPLEMENTARITY_SCORES.values()
+        assert (comps["language"] == 1.0) == reasons["language"].startswith("common")
+        assert (comps["newcomer"] == 1.0) == (reasons["newcomer"] == "newcomer to Erasmus+")
+
+
+def test_partner_settings_from_config(orgs):
+    """Weights, bonus and exact pool come from Config; defaults are the former constants."""
+    from matcher import Config
+    from matcher.partners import PARTNER_WEIGHTS
+
+    cfg = Config()
+    assert cfg.partner_weights == PARTNER_WEIGHTS
+    assert (cfg.partner_diversity_bonus, cfg.partner_exact_pool) == (0.5, 16)
+    env = {
+        "MATCHER_PARTNER_WEIGHTS": '{"newcomer": 0}',
+        "MATCHER_PARTNER_EXACT_POOL": "8",
+        "MATCHER_PARTNER_DIVERSITY_BONUS": "0",
+    }
+    cfg = Config.from_env(env)
+    assert cfg.partner_weights["newcomer"] == 0 and cfg.partner_exact_pool == 8
+    f = PartnerFinder(config=cfg, encoder=ENC).fit(orgs)
+    default = PartnerFinder(encoder=ENC).fit(orgs)
+    ranked = f.rank("O0001", IDEA, k=20)
+    pd.testing.assert_frame_equal(ranked, default.rank("O0001", IDEA, k=20, newcomer_weight=0))
+    (best,) = f.consortia("O0001", IDEA, "KA210", n=1)
+    assert best.method.startswith("greedy")  # 12 candidates > pool of 8
+    partner_score = dict(zip(ranked["org_id"], ranked["score"], strict=True))
+    assert best.score == pytest.approx(sum(partner_score[m] for m in best.members[1:]))
+    with pytest.raises(ValueError, match="unknown partner criteria"):
+        PartnerFinder(config=Config(partner_weights={"sector": 1.0}), encoder=ENC).fit(orgs)
