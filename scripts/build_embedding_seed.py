@@ -1,4 +1,5 @@
-"""Ship the vectors every first start needs: taxonomy anchors and the bundled sample.
+"""Ship the vectors every first start needs: taxonomy anchors and the bundled sample (its
+participants, hosts and KA2 organisations).
 
 A cold first start would otherwise encode the 3,658 ESCO occupations (label and description)
 and the 651 NACE classes before showing anything: minutes on two cores with the multilingual
@@ -13,6 +14,8 @@ Run: ``python scripts/build_embedding_seed.py``.
 from __future__ import annotations
 
 from matcher import Config, Matcher, load_hosts, load_participants
+from matcher.io import load_organisations
+from matcher.partners import PartnerFinder
 from matcher._config import BUNDLED_MODEL, MULTILINGUAL_MODEL
 from matcher.encode import make_encoder, seed_path, write_seed
 from matcher.taxonomy import data_dir, sample_dir
@@ -34,11 +37,13 @@ class Recorder:
 def main() -> None:
     participants = load_participants(sample_dir() / "participants.csv")
     hosts = load_hosts(sample_dir() / "hosts.csv")
+    organisations = load_organisations(sample_dir() / "organisations.csv")
     for model in (MULTILINGUAL_MODEL, BUNDLED_MODEL):
         config = Config.from_env(model=model)
         encoder = make_encoder(config)
         recorder = Recorder(encoder)
         Matcher(config, encoder=recorder).fit(participants, hosts)
+        PartnerFinder(config, encoder=recorder).fit(organisations)
         path = seed_path(data_dir() / "embeddings", encoder.identity)
         n = write_seed(path, encoder, recorder.texts)
         print(f"{model}: {n} texts -> {path} ({path.stat().st_size / 1e6:.1f} MB)")
