@@ -85,7 +85,7 @@ def detect_language(text: str) -> tuple[str, float]:
 def read_language(text: str, model_languages: tuple[str, ...] | None) -> LanguageReading:
     """Detect the language of ``text`` and say whether a model covering ``model_languages``
     reads it (``None``: the model does not declare its languages)."""
-    from .engine._language import lang_name
+    from .taxonomy import language_name as lang_name
 
     code, prob = detect_language(text)
     if prob < MIN_CONFIDENCE:

@@ -45,6 +45,7 @@ class LearnedScorer:
     metrics: dict = field(default_factory=dict)
 
     def score(self, components: dict) -> np.ndarray:
+        """Probability of a good placement from the criteria: same shape as each component."""
         z = np.float32(self.intercept)
         for name, w in self.coef.items():
             z = z + np.float32(w) * components[name]
@@ -57,10 +58,12 @@ class LearnedScorer:
         return {k: v / total for k, v in pos.items()}
 
     def to_json(self) -> str:
+        """The model as JSON (coefficients, intercept, metrics)."""
         return json.dumps({"coef": self.coef, "intercept": self.intercept, "metrics": self.metrics})
 
     @classmethod
     def from_json(cls, text: str) -> LearnedScorer:
+        """A model saved by :meth:`to_json`; refuses unknown criteria."""
         d = json.loads(text)
         unknown = set(d["coef"]) - set(CRITERIA)
         if unknown:
@@ -98,6 +101,7 @@ def training_set(matcher, history: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarr
 
 
 def fit_scorer(X: pd.DataFrame, y: np.ndarray, C: float = 1.0) -> LearnedScorer:
+    """Logistic regression of outcomes ``y`` (n,) on criteria ``X`` (n, n_criteria)."""
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=C, max_iter=2000).fit(X.to_numpy(), y)

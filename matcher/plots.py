@@ -37,6 +37,7 @@ def score_distribution(best: pd.DataFrame) -> alt.Chart:
 
 
 def component_distribution(best: pd.DataFrame, component: str = "duration") -> alt.Chart:
+    """Histogram of one criterion over the participants' best hosts."""
     data = best.dropna(subset=[component])
     return (
         alt.Chart(data, title=f"{component.capitalize()} fit of the best match")

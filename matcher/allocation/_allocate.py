@@ -40,6 +40,7 @@ class Allocation:
     blocking_pairs: list = field(default_factory=list)
 
     def summary_frame(self) -> pd.DataFrame:
+        """The summary as a two-column table (``measure``, ``value``) for display and export."""
         return pd.DataFrame(
             {"measure": list(self.summary), "value": [str(v) for v in self.summary.values()]}
         )

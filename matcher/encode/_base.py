@@ -20,7 +20,9 @@ class Encoder(Protocol):
     identity: str
     dim: int
 
-    def encode(self, texts: list[str]) -> np.ndarray: ...
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors ``(len(texts), dim)`` float32."""
+        ...
 
 
 def l2_normalise(x: np.ndarray) -> np.ndarray:
@@ -48,6 +50,7 @@ class HashingEncoder:
         self.calls = 0
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """Hashed bag-of-words unit vectors ``(len(texts), dim)``."""
         from sklearn.feature_extraction.text import HashingVectorizer
 
         self.calls += 1

@@ -99,6 +99,7 @@ class SentenceEncoder:
 
     @property
     def dim(self) -> int:
+        """Vector size of the model (loads it on first use)."""
         if self._dim is None:
             st = self._load()
             getter = (
@@ -107,7 +108,8 @@ class SentenceEncoder:
             self._dim = int(getter())
         return self._dim
 
-    def encode(self, texts: list[str], progress_label: str | None = None) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors ``(len(texts), dim)`` float32."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -11,15 +11,11 @@ from ._state import Fitted
 
 __all__ = ["language_table", "language_score", "language_reason", "lang_name"]
 
-#: Names where the ISO 639-1 table's name reads oddly in a sentence.
-_LANG_NAMES = {"el": "Greek", "nb": "Norwegian Bokmål", "no": "Norwegian"}
 #: Rank of a language not held (A1..C2 and native rank 1..7).
 _NOT_HELD = 0
 
 
-def lang_name(code: str) -> str:
-    """English name of an ISO 639-1 language code."""
-    return _LANG_NAMES.get(code) or tx.languages().get(code, code)
+lang_name = tx.language_name
 
 
 @lru_cache(maxsize=8)

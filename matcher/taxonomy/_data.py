@@ -29,6 +29,7 @@ __all__ = [
     "languages",
     "CEFR_LEVELS",
     "cefr_rank",
+    "language_name",
     "isced_fields",
     "isced_name",
     "normalise_isced",
@@ -78,10 +79,12 @@ def data_dir() -> Path:
 
 
 def taxonomy_dir() -> Path:
+    """Folder of the taxonomy and programme tables."""
     return data_dir() / "taxonomies"
 
 
 def sample_dir() -> Path:
+    """Folder of the bundled sample data."""
     return data_dir() / "sample"
 
 
@@ -162,6 +165,7 @@ def countries() -> pd.DataFrame:
 
 
 def programme_countries() -> tuple[str, ...]:
+    """Codes of the 33 programme countries (EL for Greece), in the table's order."""
     return tuple(countries().index)
 
 
@@ -202,6 +206,21 @@ def languages() -> dict[str, str]:
     return dict(zip(df["code"], df["name"], strict=True))
 
 
+#: Names where the ISO 639-1 table's name reads oddly in a sentence.
+_LANGUAGE_NAMES = {"el": "Greek", "nb": "Norwegian Bokmål", "no": "Norwegian"}
+
+
+def language_name(code: str) -> str:
+    """English name of an ISO 639-1 language code, as it reads in a sentence.
+
+    Examples
+    --------
+    >>> language_name("de"), language_name("el")
+    ('German', 'Greek')
+    """
+    return _LANGUAGE_NAMES.get(code) or languages().get(code, code)
+
+
 def cefr_rank(level: str) -> int:
     """A1 -> 1 ... C2 -> 6, native -> 7."""
     return CEFR_LEVELS.index(level) + 1
@@ -217,6 +236,7 @@ def isced_fields() -> pd.DataFrame:
 
 
 def isced_name(code: str) -> str:
+    """English name of an ISCED-F 2013 field."""
     return str(isced_fields().loc[code, "name"])
 
 
@@ -258,6 +278,7 @@ def nace_codes() -> pd.DataFrame:
 
 
 def nace_name(code: str) -> str:
+    """English name of a NACE Rev. 2.1 code."""
     return str(nace_codes().loc[code, "name"])
 
 
