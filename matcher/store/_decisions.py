@@ -3,6 +3,7 @@ scorer learned from them."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pandas as pd
@@ -174,10 +175,8 @@ def _profile_texts(conn, participant_id: str) -> list[str]:
         sa.select(p.occupation, p.description, p.isced_f).where(p.participant_id == participant_id)
     ).one()
     heads = [row.occupation]
-    try:
+    with contextlib.suppress(KeyError):  # no field given, or a code the taxonomy lacks
         heads.append(f"{row.occupation} ({tx.isced_name(row.isced_f)})")
-    except KeyError:  # no field given, or a code the taxonomy does not name
-        pass
     texts = [row.occupation, row.description, *heads]
     texts += [f"{head}. {row.description}" for head in heads if row.description]
     return [t for t in dict.fromkeys(texts) if t]

@@ -13,8 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._config import Config
-from ..privacy import MIN_GROUP
-from ..privacy import pseudonym
+from ..privacy import MIN_GROUP, pseudonym
 from . import _accounts, _audit, _data, _database, _decisions, _secrets
 from ._access import SYSTEM, User
 from ._data import ImportReport
