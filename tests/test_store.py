@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from strategies import hosts_tables, participants_tables
 
 from matcher.cli import main
-from matcher.privacy import SPECIAL_CATEGORY, pseudonym
+from matcher.privacy import SPECIAL_CATEGORY
 from matcher.store import SCHEMA_VERSION, AccessDenied, User, Workspace
 from matcher.store import _data as D
 
@@ -161,7 +161,7 @@ def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
         ws.record(host, pid, hid, "accept")  # nothing proposed yet
     ws.record(coord, pid, hid, "shortlist")
     ws.record(coord, pid, hid, "propose", "strong sector fit")
-    assert list(ws.open_proposals(host)["candidate"]) == [pseudonym(pid)]
+    assert list(ws.open_proposals(host)["candidate"]) == [ws.pseudonym(pid)]
     with pytest.raises(AccessDenied):
         ws.record(coord, pid, hid, "accept")
     with pytest.raises(AccessDenied):
@@ -170,7 +170,7 @@ def test_decision_flow_and_history_feed_the_engine(ws, sample_frames, encoder):
     assert ws.open_proposals(host).empty
     seen_by_host = ws.decisions(host)
     assert "participant_id" not in seen_by_host and set(seen_by_host["candidate"]) == {
-        pseudonym(pid)
+        ws.pseudonym(pid)
     }
     m = Matcher(encoder=encoder).fit(participants, hosts, history=ws.history())
     e = m.explain(pid, hid)
@@ -264,7 +264,7 @@ def test_upgrade_from_version_1(tmp_path):
         conn.execute(T.meta.insert().values(key="schema_version", value="1"))
     engine.dispose()
     ws = Workspace(url)
-    assert ws.schema_version() == SCHEMA_VERSION == 4
+    assert ws.schema_version() == SCHEMA_VERSION == 5
     assert {"models", "organisations"} <= set(sa.inspect(ws.engine).get_table_names())
 
 
@@ -394,7 +394,7 @@ def test_a_host_never_sees_more_than_it_may(tmp_path_factory, participants, host
     host = sign_in(ws, "h", "host", hid)
     seen = ws.candidates(host)
     allowed = {
-        pseudonym(p) for p in participants.loc[participants["consent_share"], "participant_id"]
+        ws.pseudonym(p) for p in participants.loc[participants["consent_share"], "participant_id"]
     }
     assert set(seen["candidate"]) == allowed
     assert not set(SPECIAL_CATEGORY) & set(seen.columns)

@@ -17,6 +17,7 @@ import streamlit as st
 
 from matcher import Config, Matcher
 from matcher.encode import make_encoder
+from matcher.privacy import set_pseudonym_key
 from matcher.store import Workspace, seed_sample
 
 #: The sample workspace: in MATCHER_WORKSPACE_DIR, else .matcher/ in the working directory.
@@ -47,9 +48,12 @@ def workspace() -> Workspace:
     """``MATCHER_DATABASE_URL`` when set; otherwise the sample workspace, created on first
     start with the bundled sample and the clearly marked demo accounts."""
     if not is_sample_workspace():
-        return Workspace(os.environ["MATCHER_DATABASE_URL"])
-    ws = Workspace(f"sqlite:///{SAMPLE_WORKSPACE}")
-    seed_sample(ws)
+        ws = Workspace(os.environ["MATCHER_DATABASE_URL"])
+    else:
+        ws = Workspace(f"sqlite:///{SAMPLE_WORKSPACE}")
+        seed_sample(ws)
+    # candidates listed by the engine carry the pseudonyms this workspace answers to
+    set_pseudonym_key(ws.pseudonym_key())
     return ws
 
 

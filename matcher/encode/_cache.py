@@ -9,17 +9,53 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CachedEncoder", "text_key", "write_seed", "seed_path"]
+__all__ = ["CachedEncoder", "text_key", "forget_texts", "write_seed", "seed_path", "CACHE_FILE"]
+
+#: The cache's file in ``cache_dir``.
+CACHE_FILE = "embeddings.sqlite"
+#: Every model's table name starts with this (then a hash of the model's identity).
+_TABLE_PREFIX = "emb_"
+#: Most keys per SQL statement (SQLite's parameter limit is 999).
+_KEYS_PER_QUERY = 900
 
 
 def text_key(text: str) -> bytes:
-    """The cache key of a text: a 16-byte BLAKE2b digest."""
+    """The cache key of a text: a 16-byte BLAKE2b digest of its UTF-8 bytes."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def seed_path(seed_dir, identity: str) -> Path:
     """Where the seed file of a model identity lives."""
-    return Path(seed_dir) / ("emb_" + hashlib.sha1(identity.encode()).hexdigest()[:16] + ".npz")
+    return Path(seed_dir) / (_table_name(identity) + ".npz")
+
+
+def _table_name(identity: str) -> str:
+    """The cache table (and seed file stem) of a model identity."""
+    return _TABLE_PREFIX + hashlib.sha1(identity.encode()).hexdigest()[:16]
+
+
+def forget_texts(texts, cache_dir) -> int:
+    """Delete the vectors of ``texts`` from the on-disk cache in ``cache_dir``, for every model.
+
+    Used when a participant is erased, so that their texts leave no vector behind.
+    Returns the number of vectors deleted (0 when there is no cache file).
+    """
+    path = Path(cache_dir) / CACHE_FILE
+    keys = [text_key(t) for t in texts]
+    if not path.is_file() or not keys:
+        return 0
+    deleted = 0
+    with sqlite3.connect(path, timeout=60) as con:
+        q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?"
+        tables = [name for (name,) in con.execute(q, (_TABLE_PREFIX + "%",))]
+        for table in tables:
+            for i in range(0, len(keys), _KEYS_PER_QUERY):
+                chunk = keys[i : i + _KEYS_PER_QUERY]
+                marks = ",".join("?" * len(chunk))
+                deleted += con.execute(
+                    f"DELETE FROM {table} WHERE key IN ({marks})", chunk
+                ).rowcount
+    return deleted
 
 
 class CachedEncoder:
@@ -49,8 +85,8 @@ class CachedEncoder:
         self._lock = threading.Lock()
         self.encoded = 0
         self.hits = 0
-        self._table = "emb_" + hashlib.sha1(self.identity.encode()).hexdigest()[:16]
-        self._seed = _load_seed(Path(seed_dir) / f"{self._table}.npz") if seed_dir else {}
+        self._table = _table_name(self.identity)
+        self._seed = _load_seed(seed_path(seed_dir, self.identity)) if seed_dir else {}
         if self.cache_dir is not None:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             with self._connect() as con:
@@ -79,8 +115,19 @@ class CachedEncoder:
         """The wrapped encoder's calibrated cosine range, if it has one."""
         return getattr(self.encoder, "similarity_range", None)
 
+    def forget(self, texts) -> int:
+        """Drop the vectors of ``texts``, in memory (the seed's too) and on disk for every model.
+
+        Returns the number of vectors deleted on disk.
+        """
+        with self._lock:
+            for t in texts:
+                self._memory.pop(text_key(t), None)
+                self._seed.pop(text_key(t), None)
+            return 0 if self.cache_dir is None else forget_texts(texts, self.cache_dir)
+
     def _connect(self):
-        con = sqlite3.connect(self.cache_dir / "embeddings.sqlite", timeout=60)
+        con = sqlite3.connect(self.cache_dir / CACHE_FILE, timeout=60)
         con.execute("PRAGMA journal_mode=WAL")
         return con
 
@@ -88,8 +135,8 @@ class CachedEncoder:
         if self.cache_dir is None or not keys:
             return
         with self._connect() as con:
-            for i in range(0, len(keys), 900):
-                chunk = keys[i : i + 900]
+            for i in range(0, len(keys), _KEYS_PER_QUERY):
+                chunk = keys[i : i + _KEYS_PER_QUERY]
                 q = f"SELECT key, vec FROM {self._table} WHERE key IN ({','.join('?' * len(chunk))})"
                 for key, blob in con.execute(q, chunk):
                     self._memory[bytes(key)] = np.frombuffer(blob, dtype=np.float32)

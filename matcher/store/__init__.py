@@ -19,10 +19,11 @@ from ._data import ImportRefused, ImportReport
 from ._passwords import hash_password, verify_password
 from ._sample import DEMO_PASSWORD, seed_sample
 from ._tables import DECISION_ACTIONS, RATINGS, SCHEMA_VERSION
-from ._workspace import Workspace
+from ._workspace import Workspace, pseudonym_key
 
 __all__ = [
     "Workspace",
+    "pseudonym_key",
     "User",
     "ImportReport",
     "ImportRefused",

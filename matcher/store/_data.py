@@ -15,8 +15,14 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ..io import HOSTS, ORGANISATIONS, PARTICIPANTS, TableSchema, write_table, write_workbook
-from ..privacy import MIN_GROUP, candidate_view, suppress_small_groups
-from . import _audit
+from ..privacy import (
+    MIN_GROUP,
+    candidate_view,
+    check_aggregate_grouping,
+    duplicate_pseudonyms,
+    suppress_small_groups,
+)
+from . import _audit, _secrets
 from . import _tables as T
 from ._access import AccessDenied, User, check_grouping, participants_for, require
 from ._database import utc_now, write_transaction
@@ -146,8 +152,18 @@ def import_tables(engine: sa.Engine, frames: dict, user: User) -> ImportReport:
         for name in names:
             table, schema = _TABLES[name]
             _upsert(conn, table, schema, frames[name], report)
+        _check_pseudonyms(conn)
         _audit.write(conn, user, "import", "", str(report))
     return report
+
+
+def _check_pseudonyms(conn) -> None:
+    """Refuse an import after which two participants would share a pseudonym."""
+    ids = conn.execute(sa.select(T.participants.c.participant_id)).scalars().all()
+    clashes = duplicate_pseudonyms(ids, _secrets.pseudonym_key(conn))
+    if clashes:
+        pairs = "; ".join(", ".join(group) for group in clashes.values())
+        raise ValueError(f"participants would share a pseudonym (rename one of each): {pairs}")
 
 
 def import_upload(
@@ -268,18 +284,26 @@ def candidates(engine: sa.Engine, user: User, host_id: str | None = None) -> pd.
     require(user, "admin", "host")
     if user.role == "host" and host_id not in (None, user.host_id):
         raise AccessDenied(f"{user.username} acts for host {user.host_id}, not {host_id}")
-    return candidate_view(read(engine, "participants"))
+    with engine.connect() as conn:
+        key = _secrets.pseudonym_key(conn)
+    return candidate_view(read(engine, "participants"), key)
 
 
 def aggregates(
     engine: sa.Engine, user: User, by: str | list = "home_country", min_group: int = MIN_GROUP
 ) -> pd.DataFrame:
-    """Counts and rates per group for analysts, groups under ``min_group`` suppressed."""
+    """Counts and rates per group of one dimension of ``AGGREGATE_DIMENSIONS``, for analysts.
+
+    Groups under ``min_group`` (never under ``MIN_GROUP``) are suppressed, and so are the
+    groups that would let them be recovered from the table's total
+    (``matcher.privacy.suppression_mask``).
+    """
     by = [by] if isinstance(by, str) else list(by)
     check_grouping(user, by)
+    dimension = check_aggregate_grouping(by)
     g = (
         read(engine, "participants")
-        .groupby(by, as_index=False)
+        .groupby([dimension], as_index=False)
         .agg(
             participants=("participant_id", "size"),
             fewer_opportunities_rate=("fewer_opportunities", "mean"),

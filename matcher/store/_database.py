@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from . import _secrets
 from . import _tables as T
 
 __all__ = [
@@ -118,6 +119,7 @@ def upgrade(engine: sa.Engine) -> None:
         current = _recorded_version(conn)
         if current is None:
             conn.execute(T.meta.insert().values(key=_VERSION_KEY, value=str(T.SCHEMA_VERSION)))
+            _secrets.ensure(conn)
             return
         if current > T.SCHEMA_VERSION:
             raise RuntimeError(
@@ -129,6 +131,7 @@ def upgrade(engine: sa.Engine) -> None:
             conn.execute(
                 T.meta.update().where(T.meta.c.key == _VERSION_KEY).values(value=str(version))
             )
+        _secrets.ensure(conn)
 
 
 def _v2_models(conn) -> None:
@@ -158,5 +161,24 @@ def _v4_user_host_id(conn) -> None:
     )
 
 
+def _v5_secrets(conn) -> None:
+    """Version 5 adds the workspace's random secrets (pseudonym and audit keys).
+
+    The audit log named participants by an unsalted SHA-1 of their id, reversible by
+    enumerating ids: references to current participants are re-keyed (HMAC under the
+    audit secret); those to participants already forgotten lose the reference and the note.
+    """
+    from . import _audit  # the audit module needs this one's clock
+
+    T.secrets.create(conn, checkfirst=True)
+    _secrets.ensure(conn)
+    _audit.rekey_legacy_references(conn)
+
+
 # version -> function(conn) bringing the schema from version-1 to version
-_MIGRATIONS: dict = {2: _v2_models, 3: _v3_organisations, 4: _v4_user_host_id}
+_MIGRATIONS: dict = {
+    2: _v2_models,
+    3: _v3_organisations,
+    4: _v4_user_host_id,
+    5: _v5_secrets,
+}

@@ -3,13 +3,15 @@ scorer learned from them."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pandas as pd
 import sqlalchemy as sa
 
+from .. import taxonomy as tx
 from ..privacy import pseudonym
-from . import _audit
+from . import _audit, _secrets
 from . import _tables as T
 from ._access import AccessDenied, User, require
 from ._database import utc_now, write_transaction
@@ -152,7 +154,8 @@ def record(
                 at=utc_now(),
             )
         )
-        target = f"{_audit.participant_hash(participant_id)}->{host_id}"
+        ref = _audit.participant_reference(conn, participant_id)
+        target = f"{ref}{_audit.TARGET_SEPARATOR}{host_id}"
         _audit.write(conn, user, action, target, reason or "")
         return int(result.inserted_primary_key[0])
 
@@ -166,10 +169,11 @@ def respond(
     q = sa.select(d.participant_id).where((d.host_id == host_id) & (d.action == "propose"))
     with engine.connect() as conn:
         proposed = conn.execute(q.distinct()).scalars().all()
+        key = _secrets.pseudonym_key(conn)
     matches = [
         p
         for p in proposed
-        if pseudonym(p) == candidate or (user.role == "admin" and p == candidate)
+        if pseudonym(p, key) == candidate or (user.role == "admin" and p == candidate)
     ]
     if not matches:
         raise KeyError(f"no proposal of candidate {candidate} to host {host_id}")
@@ -225,6 +229,7 @@ def proposals_to_host(engine: sa.Engine, host_id: str) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(q).all()
+        key = _secrets.pseudonym_key(conn)
     seen: dict[str, dict] = {}
     for pid, action, reason, at in rows:
         if action == "propose" or pid in seen:
@@ -235,7 +240,7 @@ def proposals_to_host(engine: sa.Engine, host_id: str) -> pd.DataFrame:
                 "reason": reason if action in HOST_ACTIONS else kept,
             }
     return pd.DataFrame(
-        [{"candidate": pseudonym(pid), "host_id": host_id, **v} for pid, v in seen.items()],
+        [{"candidate": pseudonym(pid, key), "host_id": host_id, **v} for pid, v in seen.items()],
         columns=list(HOST_VIEW_COLUMNS),
     )
 
@@ -254,22 +259,54 @@ def open_proposals(engine: sa.Engine, user: User) -> pd.DataFrame:
     return last[last["action"] == "propose"].reset_index(drop=True)
 
 
-def forget(engine: sa.Engine, participant_id: str, user: User) -> dict:
-    """Delete a participant and every decision about them (the audit keeps a hash only)."""
+def _profile_texts(conn, participant_id: str) -> list[str]:
+    """The participant's texts an encoder may have cached: occupation, description and the
+    profile text the engine builds of them (with and without the field's name)."""
+    p = T.participants.c
+    row = conn.execute(
+        sa.select(p.occupation, p.description, p.isced_f).where(p.participant_id == participant_id)
+    ).one()
+    heads = [row.occupation]
+    with contextlib.suppress(KeyError):  # no field given, or a code the taxonomy lacks
+        heads.append(f"{row.occupation} ({tx.isced_name(row.isced_f)})")
+    texts = [row.occupation, row.description, *heads]
+    texts += [f"{head}. {row.description}" for head in heads if row.description]
+    return [t for t in dict.fromkeys(texts) if t]
+
+
+def forget(engine: sa.Engine, participant_id: str, user: User, cache_dir=None) -> dict:
+    """Erase a participant: their row, their decisions, the notes about them in the audit
+    log, and their texts' vectors in the embedding cache at ``cache_dir`` (if given).
+
+    The audit log keeps one ``forget`` row naming the participant by a keyed hash only.
+
+    Returns
+    -------
+    dict
+        Rows deleted or blanked: ``participants``, ``decisions``, ``audit_notes``,
+        ``embeddings``.
+    """
     require(user, "admin", "coordinator")
     with engine.begin() as conn:
         org = _sending_org(conn, participant_id)
         if user.role == "coordinator" and org != user.organisation:
             raise AccessDenied(f"{participant_id} is not a participant of {user.organisation!r}")
+        texts = _profile_texts(conn, participant_id)
         n_dec = conn.execute(
             T.decisions.delete().where(T.decisions.c.participant_id == participant_id)
         ).rowcount
         conn.execute(
             T.participants.delete().where(T.participants.c.participant_id == participant_id)
         )
-        details = f"{n_dec} decisions deleted"
-        _audit.write(conn, user, "forget", _audit.participant_hash(participant_id), details)
-    return {"participants": 1, "decisions": n_dec}
+        n_notes = _audit.forget_notes(conn, participant_id)
+        ref = _audit.participant_reference(conn, participant_id)
+        _audit.write(conn, user, "forget", ref, f"{n_dec} decisions deleted")
+    n_emb = 0
+    if cache_dir is not None:
+        from ..encode import forget_texts
+
+        n_emb = forget_texts(texts, cache_dir)
+    return {"participants": 1, "decisions": n_dec, "audit_notes": n_notes, "embeddings": n_emb}
 
 
 def save_scorer(engine: sa.Engine, scorer, user: User, name: str = "default") -> None:

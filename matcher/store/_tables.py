@@ -19,10 +19,11 @@ __all__ = [
     "RATINGS",
     "models",
     "organisations",
+    "secrets",
 ]
 
 #: Bumped with every change to the tables; ``Workspace.upgrade`` brings older files up to it.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 DECISION_ACTIONS = ("shortlist", "propose", "accept", "decline", "complete", "withdraw")
 
@@ -128,4 +129,12 @@ organisations = sa.Table(
     metadata,
     *_columns(ORGANISATIONS),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# version 5: the workspace's random secrets (pseudonym and audit keys), hex, never exported
+secrets = sa.Table(
+    "secrets",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
 )

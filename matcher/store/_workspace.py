@@ -13,13 +13,37 @@ from pathlib import Path
 import pandas as pd
 
 from .._config import Config
-from ..privacy import MIN_GROUP
-from . import _accounts, _audit, _data, _database, _decisions
+from ..privacy import MIN_GROUP, pseudonym
+from . import _accounts, _audit, _data, _database, _decisions, _secrets
 from ._access import Handles, User
 from ._data import ImportReport
 from ._throttle import SECONDS_PER_MINUTE, LoginThrottle
 
-__all__ = ["Workspace"]
+__all__ = ["Workspace", "pseudonym_key"]
+
+# resolved URL (or the salt's marker) -> pseudonym key, so that pseudonymising a long list
+# opens the default workspace once
+_KEYS: dict[str, bytes] = {}
+
+
+def pseudonym_key(url: str | None = None) -> bytes:
+    """The pseudonym key of the workspace at ``url`` (default: the configured workspace).
+
+    ``MATCHER_PSEUDONYM_SALT`` when set; else the workspace's random secret, the workspace
+    being created when missing. Commands that read files (no workspace named) pseudonymise
+    with the default workspace's key, so their pseudonyms are those the workspace answers to.
+    """
+    from ..privacy import pseudonym_salt_from_env
+
+    salt = pseudonym_salt_from_env()
+    if salt is not None:
+        return salt
+    resolved = _database.sqlite_url(url or Config.from_env().database_url)
+    if resolved not in _KEYS:
+        ws = Workspace(resolved)
+        _KEYS[resolved] = ws.pseudonym_key()
+        ws.engine.dispose()
+    return _KEYS[resolved]
 
 
 class Workspace:
@@ -38,14 +62,14 @@ class Workspace:
         file in ``.matcher/`` in WAL mode. PostgreSQL works too
         (``postgresql+psycopg://user@host/db``).
     config : Config, optional
-        Sign-in lockout settings (``login_*``) and the default URL; default
-        ``Config.from_env()``.
+        Sign-in lockout settings (``login_*``), the default URL and the embedding cache
+        that :meth:`forget` scrubs (``cache_dir``); default ``Config.from_env()``.
 
     Examples
     --------
     >>> ws = Workspace("sqlite:///:memory:")
     >>> ws.schema_version()
-    4
+    5
     >>> admin = ws.admin_context()
     >>> ws.users(admin).empty
     True
@@ -55,6 +79,7 @@ class Workspace:
         config = config or Config.from_env()
         self.url = _database.sqlite_url(url or config.database_url)
         self.engine = _database.create_engine(self.url)
+        self._cache_dir = config.cache_dir
         self._handles = Handles()
         self._throttle = LoginThrottle(
             config.login_max_failures,
@@ -103,6 +128,18 @@ class Workspace:
     def sign_out(self, user: User) -> None:
         """Revoke a handle: later calls with it are refused."""
         self._handles.revoke(user)
+
+    # --- pseudonyms ----------------------------------------------------------------------
+
+    def pseudonym_key(self) -> bytes:
+        """The key of this workspace's pseudonyms: ``MATCHER_PSEUDONYM_SALT`` when set, else
+        the random secret created with the workspace."""
+        with self.engine.connect() as conn:
+            return _secrets.pseudonym_key(conn)
+
+    def pseudonym(self, participant_id: str) -> str:
+        """The participant's pseudonym in this workspace (as hosts see it)."""
+        return pseudonym(participant_id, self.pseudonym_key())
 
     # --- data ----------------------------------------------------------------------------
 
@@ -160,7 +197,9 @@ class Workspace:
     def aggregates(
         self, user: User, by: str | list = "home_country", min_group: int = MIN_GROUP
     ) -> pd.DataFrame:
-        """Counts and rates per group for analysts, groups under ``min_group`` suppressed."""
+        """Counts and rates per group of one dimension (``privacy.AGGREGATE_DIMENSIONS``),
+        for analysts; small groups and those that would reveal them are suppressed
+        (``min_group`` may raise the floor of 5, never lower it)."""
         return _data.aggregates(self.engine, self._acting(user), by, min_group)
 
     def export(self, path, user: User) -> list[Path]:
@@ -239,9 +278,12 @@ class Workspace:
         """All decisions, for the engine's cooperation criterion (internal use)."""
         return _decisions.all_decisions(self.engine)
 
-    def forget(self, participant_id: str, user: User) -> dict:
-        """Delete a participant and every decision about them (the audit keeps a hash only)."""
-        return _decisions.forget(self.engine, participant_id, self._acting(user))
+    def forget(self, participant_id: str, user: User, cache_dir=None) -> dict:
+        """Erase a participant: their row, their decisions, the audit log's notes about
+        them, and their texts' vectors in the embedding cache (``cache_dir``, default the
+        workspace's ``Config.cache_dir``). The audit log keeps a keyed hash only."""
+        cache_dir = self._cache_dir if cache_dir is None else cache_dir
+        return _decisions.forget(self.engine, participant_id, self._acting(user), cache_dir)
 
     def save_scorer(self, scorer, name: str = "default", *, user: User) -> None:
         """Keep a learned scorer (``matcher.learning.LearnedScorer``) with the workspace."""
