@@ -117,9 +117,13 @@ def _org_row(rng, name, country, org_type, expertise, nace="", isced="", looking
 
 
 def _main_field(fields: list[str]) -> str:
-    """Most frequent non-empty ISCED-F code in ``fields`` (``""`` if none)."""
+    """Most frequent non-empty ISCED-F code in ``fields`` (``""`` if none), ties to the lowest.
+
+    Sorted before ``max`` so that a tie does not depend on the order of a set of strings,
+    which changes with Python's hash seed from one process to the next.
+    """
     fields = [f for f in fields if f]
-    return max(set(fields), key=fields.count) if fields else ""
+    return max(sorted(set(fields)), key=fields.count) if fields else ""
 
 
 def _vet_provider_row(rng, name: str, senders: pd.DataFrame) -> dict:
