@@ -1,5 +1,9 @@
 """Sample organisations for KA2 partner search, consistent with the participants' sending
-organisations and the hosts."""
+organisations and the hosts.
+
+Every helper that takes ``rng`` draws from it; the order of the calls in
+:func:`generate_organisations` is the order of the draws, so the same seed gives the same table.
+"""
 
 from __future__ import annotations
 
@@ -39,24 +43,169 @@ _WANTS = {
     "company": ["vet_provider", "chamber"],
     "chamber": ["vet_provider", "company"],
 }
+# Kinds of the other organisations, drawn uniformly (chambers twice as often).
+_OTHER_KINDS = [
+    "chamber",
+    "chamber",
+    "social_partner",
+    "public_authority",
+    "higher_education",
+    "research",
+    "ngo",
+]
+_BRANCHES = (
+    "hospitality",
+    "crafts",
+    "metal and electrical industry",
+    "health and care",
+    "retail and commerce",
+    "construction",
+    "transport and logistics",
+    "ICT",
+)
+
+P_OID = 0.85
+OID_DIGITS = 7
+P_ENGLISH = 0.9
+THIRD_LANGUAGES = ("de", "fr", "es", "it")
+P_THIRD_LANGUAGE = 0.25
+MAX_INTERESTS = 3
+P_NO_PAST_PROJECTS = 0.3
+PAST_PROJECTS_P = 0.3  # success probability of the geometric count of past projects
+P_VET_PROVIDER_LOOKING = 0.5
+MAX_VET_PROVIDER_WANTS = 2
+P_HOST_LOOKING = 0.3
+MAX_OCCUPATIONS_IN_EXPERTISE = 4
+P_EMPLOYERS_ASSOCIATION = 0.5  # else a trade union
+P_NGO_LEGAL_FORM = 0.2
 
 
 def _languages(rng, country: str) -> str:
     national = [x for x in tx.countries().loc[country, "languages"] if x not in ("nn",)]
     langs = [national[0] if national[0] != "nb" else "no"]
-    if "en" not in langs and rng.random() < 0.9:
+    if "en" not in langs and rng.random() < P_ENGLISH:
         langs.append("en")
-    if rng.random() < 0.25:
-        langs.append(rng.choice([x for x in ("de", "fr", "es", "it") if x not in langs]))
+    if rng.random() < P_THIRD_LANGUAGE:
+        langs.append(rng.choice([x for x in THIRD_LANGUAGES if x not in langs]))
     return ";".join(langs)
 
 
 def _interests(rng) -> str:
-    return "; ".join(rng.choice(THEMES, size=int(rng.integers(1, 4)), replace=False))
+    size = int(rng.integers(1, MAX_INTERESTS + 1))
+    return "; ".join(rng.choice(THEMES, size=size, replace=False))
 
 
 def _past(rng) -> int:
-    return 0 if rng.random() < 0.3 else int(rng.geometric(0.3))
+    return 0 if rng.random() < P_NO_PAST_PROJECTS else int(rng.geometric(PAST_PROJECTS_P))
+
+
+def _org_row(rng, name, country, org_type, expertise, nace="", isced="", looking="") -> dict:
+    """One organisation without its ``org_id``; draws its OID, interests, languages, history."""
+    return {
+        "name": name,
+        "country": country,
+        "org_type": org_type,
+        "oid": f"E1{rng.integers(0, 10**OID_DIGITS):07d}" if rng.random() < P_OID else "",
+        "nace_code": nace,
+        "isced_f": isced,
+        "expertise": expertise,
+        "interests": _interests(rng),
+        "languages": _languages(rng, country),
+        "past_projects": _past(rng),
+        "looking_for": looking,
+    }
+
+
+def _main_field(fields: list[str]) -> str:
+    """Most frequent non-empty ISCED-F code in ``fields`` (``""`` if none), ties to the lowest.
+
+    Sorted before ``max`` so that a tie does not depend on the order of a set of strings,
+    which changes with Python's hash seed from one process to the next.
+    """
+    fields = [f for f in fields if f]
+    return max(sorted(set(fields)), key=fields.count) if fields else ""
+
+
+def _vet_provider_row(rng, name: str, senders: pd.DataFrame) -> dict:
+    """A sending organisation as a VET provider, described by the fields of the participants it sends."""
+    country = senders["home_country"].iloc[0]
+    main_field = _main_field(list(senders["isced_f"]))
+    occupations = ", ".join(
+        sorted({o.split("(")[-1].rstrip(")") for o in senders["occupation"]})[
+            :MAX_OCCUPATIONS_IN_EXPERTISE
+        ]
+    )
+    field_txt = f" in {tx.isced_name(main_field).lower()}" if main_field else ""
+    looking = ""
+    if rng.random() < P_VET_PROVIDER_LOOKING:
+        size = int(rng.integers(1, MAX_VET_PROVIDER_WANTS + 1))
+        looking = ";".join(rng.choice(_WANTS["vet_provider"], size=size, replace=False))
+    expertise = (
+        f"VET provider training learners{field_txt}: {occupations}. "
+        "Work-based learning with partner companies."
+    )
+    return _org_row(
+        rng, name, country, "vet_provider", expertise, isced=main_field, looking=looking
+    )
+
+
+def _host_row(rng, host) -> dict:
+    """A host (one ``itertuples`` row of the hosts table) as an organisation."""
+    kind = _HOST_TYPES[host.org_type]
+    looking = ";".join(_WANTS.get(kind, [])[:1]) if rng.random() < P_HOST_LOOKING else ""
+    expertise = f"{host.sector}. {host.description}"
+    return _org_row(
+        rng, host.name, host.country, kind, expertise, nace=host.nace_code, looking=looking
+    )
+
+
+def _other_name_and_expertise(rng, kind: str, country: str, city: str) -> tuple[str, str]:
+    """Name and expertise of a chamber, social partner, authority, university, institute or NGO."""
+    sector = rng.choice(_BRANCHES)
+    theme = rng.choice(THEMES)
+    # Both draws happen for every kind, so that the sequence of draws does not depend on it.
+    employers = rng.random() < P_EMPLOYERS_ASSOCIATION
+    legal_form = LEGAL_FORMS[country] if rng.random() < P_NGO_LEGAL_FORM else ""
+    partner = "Employers Association" if employers else "Trade Union"
+    return {
+        "chamber": (
+            f"Chamber of Commerce and Crafts {city}",
+            "Chamber organising apprenticeships, final examinations and company networks; "
+            f"strong in {sector}.",
+        ),
+        "social_partner": (
+            f"{city} {partner} of {sector.title()}",
+            "Social partner negotiating training funds and working conditions in "
+            f"{sector}; apprenticeship quality.",
+        ),
+        "public_authority": (
+            f"Regional Authority of {city}",
+            "Regional authority funding VET schools and the regional skills strategy; "
+            "links schools and employers.",
+        ),
+        "higher_education": (
+            f"University of Applied Sciences {city}",
+            f"University training VET teachers; research on vocational pedagogy and {theme}.",
+        ),
+        "research": (
+            f"Institute for Vocational Research {city}",
+            f"Research institute evaluating VET policy; studies on {theme}.",
+        ),
+        "ngo": (
+            f"Youth Inclusion Network {city} {legal_form}".strip(),
+            "NGO supporting young people with fewer opportunities: mentoring, guidance, "
+            "inclusion in training and work.",
+        ),
+    }[kind]
+
+
+def _other_row(rng, countries: list[str]) -> dict:
+    """A chamber, social partner, authority, university, institute or NGO in ``countries``."""
+    country = rng.choice(countries)
+    city = rng.choice(CITIES[country])
+    kind = rng.choice(_OTHER_KINDS)
+    name, expertise = _other_name_and_expertise(rng, kind, country, city)
+    return _org_row(rng, name, country, kind, expertise)
 
 
 def generate_organisations(
@@ -70,6 +219,11 @@ def generate_organisations(
     hosts, and ``n_other`` chambers, social partners, public authorities, universities,
     research institutes and NGOs in the same countries.
 
+    Returns
+    -------
+    organisations : DataFrame, shape (n_sending_orgs + min(n_hosts, len(hosts)) + n_other,
+        len(ORGANISATIONS.names))
+
     Examples
     --------
     >>> from matcher.sample import generate_sample
@@ -79,115 +233,13 @@ def generate_organisations(
     True
     """
     rng = np.random.default_rng(seed)
-    rows = []
-
-    def add(name, country, org_type, expertise, nace="", isced="", looking=""):
-        rows.append(
-            {
-                "org_id": f"O{len(rows) + 1:04d}",
-                "name": name,
-                "country": country,
-                "org_type": org_type,
-                "oid": f"E1{rng.integers(0, 10**7):07d}" if rng.random() < 0.85 else "",
-                "nace_code": nace,
-                "isced_f": isced,
-                "expertise": expertise,
-                "interests": _interests(rng),
-                "languages": _languages(rng, country),
-                "past_projects": _past(rng),
-                "looking_for": looking,
-            }
-        )
-
-    for org, grp in participants.groupby("sending_org", sort=True):
-        country = grp["home_country"].iloc[0]
-        fields = [f for f in grp["isced_f"] if f]
-        main_field = max(set(fields), key=fields.count) if fields else ""
-        occupations = ", ".join(
-            sorted({o.split("(")[-1].rstrip(")") for o in grp["occupation"]})[:4]
-        )
-        field_txt = f" in {tx.isced_name(main_field).lower()}" if main_field else ""
-        looking = (
-            ";".join(
-                rng.choice(_WANTS["vet_provider"], size=int(rng.integers(1, 3)), replace=False)
-            )
-            if rng.random() < 0.5
-            else ""
-        )
-        add(
-            org,
-            country,
-            "vet_provider",
-            f"VET provider training learners{field_txt}: {occupations}. Work-based learning with partner companies.",
-            isced=main_field,
-            looking=looking,
-        )
-
-    for h in hosts.sample(min(n_hosts, len(hosts)), random_state=seed).itertuples():
-        kind = _HOST_TYPES[h.org_type]
-        looking = ";".join(_WANTS.get(kind, [])[:1]) if rng.random() < 0.3 else ""
-        add(
-            h.name,
-            h.country,
-            kind,
-            f"{h.sector}. {h.description}",
-            nace=h.nace_code,
-            looking=looking,
-        )
-
+    rows = [
+        _vet_provider_row(rng, org, senders)
+        for org, senders in participants.groupby("sending_org", sort=True)
+    ]
+    sampled_hosts = hosts.sample(min(n_hosts, len(hosts)), random_state=seed)
+    rows += [_host_row(rng, host) for host in sampled_hosts.itertuples()]
     countries = sorted(set(participants["home_country"]) | set(hosts["country"]))
-    branches = (
-        "hospitality",
-        "crafts",
-        "metal and electrical industry",
-        "health and care",
-        "retail and commerce",
-        "construction",
-        "transport and logistics",
-        "ICT",
-    )
-    for _ in range(n_other):
-        country = rng.choice(countries)
-        city = rng.choice(CITIES[country])
-        kind = rng.choice(
-            [
-                "chamber",
-                "chamber",
-                "social_partner",
-                "public_authority",
-                "higher_education",
-                "research",
-                "ngo",
-            ]
-        )
-        sector = rng.choice(branches)
-        theme = rng.choice(THEMES)
-        name, expertise = {
-            "chamber": (
-                f"Chamber of Commerce and Crafts {city}",
-                f"Chamber organising apprenticeships, final examinations and company networks; strong in {sector}.",
-            ),
-            "social_partner": (
-                f"{city} {'Employers Association' if rng.random() < 0.5 else 'Trade Union'} of {sector.title()}",
-                f"Social partner negotiating training funds and working conditions in {sector}; apprenticeship quality.",
-            ),
-            "public_authority": (
-                f"Regional Authority of {city}",
-                "Regional authority funding VET schools and the regional skills strategy; links schools and employers.",
-            ),
-            "higher_education": (
-                f"University of Applied Sciences {city}",
-                f"University training VET teachers; research on vocational pedagogy and {theme}.",
-            ),
-            "research": (
-                f"Institute for Vocational Research {city}",
-                f"Research institute evaluating VET policy; studies on {theme}.",
-            ),
-            "ngo": (
-                f"Youth Inclusion Network {city} {LEGAL_FORMS[country] if rng.random() < 0.2 else ''}".strip(),
-                "NGO supporting young people with fewer opportunities: mentoring, guidance, inclusion in training and work.",
-            ),
-        }[kind]
-        add(name, country, kind, expertise)
-    df = pd.DataFrame(rows, columns=list(ORGANISATIONS.names))
-    return df
+    rows += [_other_row(rng, countries) for _ in range(n_other)]
+    rows = [{"org_id": f"O{k + 1:04d}", **row} for k, row in enumerate(rows)]
+    return pd.DataFrame(rows, columns=list(ORGANISATIONS.names))
