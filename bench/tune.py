@@ -26,9 +26,10 @@ from matcher import Config, Matcher  # noqa: E402
 from matcher.encode import make_encoder  # noqa: E402
 
 GRID = {
-    "esco_expansion": (0.0, 0.3, 0.6, 1.0),
-    "nace_expansion": (0.0, 0.3, 0.6),
-    "taxonomy_weight": (0.0, 0.15, 0.3),
+    "esco_expansion": (0.5, 1.0, 2.0),
+    "nace_expansion": (0.5, 1.0, 1.5),
+    "taxonomy_weight": (0.0, 0.15, 0.3, 0.45),
+    "centroid_prior": (2.0, 5.0),
 }
 
 
@@ -68,32 +69,25 @@ def cosine_quantiles(sets, encoder, config) -> list[str]:
 def main(model: str = "e5") -> None:
     encoder = make_encoder(Config.from_env(model=MODELS[model]))
     sets = dev_sets()
+    names = " | ".join(GRID)
     lines = [
         f"Tuning on the dev parts, {model}",
         "",
-        "| esco | nace | taxonomy | vet | esco | crosslingual | mean NDCG@10 | mean hit@10 |",
-        "|---|---|---|---|---|---|---|---|",
+        f"| {names} | vet | esco | crosslingual | mean NDCG@10 | mean hit@10 |",
+        "|---|" + "---|" * (len(GRID) + 4),
     ]
     best = None
-    for a, b, g in itertools.product(*GRID.values()):
-        cfg = Config.from_env(
-            model=MODELS[model], esco_expansion=a, nace_expansion=b, taxonomy_weight=g
-        )
+    for values in itertools.product(*GRID.values()):
+        cfg = Config.from_env(model=MODELS[model], **dict(zip(GRID, values, strict=True)))
         ndcg, hit = evaluate(sets, encoder, cfg)
         mean = float(np.mean(ndcg))
-        lines.append(
-            f"| {a} | {b} | {g} | "
-            + " | ".join(f"{v:.3f}" for v in ndcg)
-            + f" | {mean:.3f} | {np.mean(hit):.3f} |"
-        )
+        head = " | ".join(str(v) for v in values)
+        cells = " | ".join(f"{v:.3f}" for v in ndcg)
+        lines.append(f"| {head} | {cells} | {mean:.3f} | {np.mean(hit):.3f} |")
         print(lines[-1], flush=True)
         if best is None or mean > best[0]:
             best = (mean, cfg)
-    lines += [
-        "",
-        f"best: {best[1].esco_expansion=}, {best[1].nace_expansion=}, {best[1].taxonomy_weight=}",
-        "",
-    ]
+    lines += ["", "best: " + ", ".join(f"{k}={getattr(best[1], k)}" for k in GRID), ""]
     lines += cosine_quantiles(sets, encoder, best[1])
     text = "\n".join(lines) + "\n"
     print(text)

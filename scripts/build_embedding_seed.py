@@ -28,6 +28,7 @@ class Recorder:
         self.encoder, self.texts = encoder, []
         self.identity, self.dim = encoder.identity, encoder.dim
         self.similarity_range = getattr(encoder, "similarity_range", None)
+        self.centred_range = getattr(encoder, "centred_range", None)
 
     def encode(self, texts):
         self.texts += list(texts)

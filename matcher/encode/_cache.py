@@ -111,6 +111,11 @@ class CachedEncoder:
         return getattr(self.encoder, "languages", None)
 
     @property
+    def centred_range(self):
+        """The wrapped encoder's calibrated range of language-centred cosines, if any."""
+        return getattr(self.encoder, "centred_range", None)
+
+    @property
     def similarity_range(self):
         """The wrapped encoder's calibrated cosine range, if it has one."""
         return getattr(self.encoder, "similarity_range", None)

@@ -8,6 +8,7 @@ import pandas as pd
 from .. import taxonomy as tx
 from .._config import Config
 from ..encode import l2_normalise
+from ..language import MIN_CONFIDENCE, detect_language
 from ._history import build_history
 from ._links import (
     UNKNOWN_FIELDS,
@@ -21,7 +22,7 @@ from ._links import (
 from ._prepare import Vocab, prepare_hosts, prepare_participants
 from ._state import Fitted
 
-__all__ = ["fit_state", "participant_texts", "host_texts"]
+__all__ = ["fit_state", "participant_texts", "host_texts", "language_centroids"]
 
 
 def participant_texts(participants: pd.DataFrame) -> list[str]:
@@ -61,22 +62,46 @@ def _expanded(vectors: np.ndarray, anchors: np.ndarray, weight: np.ndarray) -> n
     return l2_normalise(vectors + weight[:, None] * anchors)
 
 
-def _participant_vectors(texts, links, encoder, config) -> np.ndarray:
+def language_centroids(
+    vectors: np.ndarray, langs: list[str], reference: np.ndarray, prior: float
+) -> np.ndarray:
+    """Each text's language centroid, ``(n, d)``: the mean vector of the texts in its
+    language, shrunk towards ``reference`` (d,) as if ``prior`` reference texts were among them.
+
+    Multilingual encoders place every text of one language near a common offset; removing it
+    leaves what the text is about, so that a German profile is no longer closer to every German
+    offer than to the right Czech one. Texts whose language was not recognised ("") share one
+    centroid.
+    """
+    langs_arr = np.asarray(langs, dtype=object)
+    out = np.empty_like(vectors)
+    for lang in set(langs):
+        rows = langs_arr == lang
+        total = vectors[rows].sum(axis=0) + prior * reference
+        out[rows] = total / (rows.sum() + prior)
+    return out
+
+
+def _anchor_vectors(encoder, texts) -> np.ndarray:
+    """Unit vectors of taxonomy texts (English), centred on their own mean: ``(n, d)``."""
+    vectors = encoder.encode(list(texts))
+    return vectors - vectors.mean(axis=0)
+
+
+def _participant_vectors(own, links, encoder, config) -> np.ndarray:
     """Profile vectors expanded with their ESCO occupation's text, by placement confidence."""
-    own = encoder.encode(texts)
-    esco = encoder.encode(list(esco_anchor_texts()[1]))
+    esco = _anchor_vectors(encoder, esco_anchor_texts()[1])
     index = np.array([max(link.esco_index, 0) for link in links], dtype=np.int64)
     conf = np.array([link.confidence if link.esco_index >= 0 else 0.0 for link in links])
     anchors = esco[index] if len(index) else np.zeros_like(own)
     return _expanded(own, anchors, config.esco_expansion * conf.astype(np.float32))
 
 
-def _host_vectors(hosts, links, encoder, config) -> np.ndarray:
+def _host_vectors(own, links, encoder, config) -> np.ndarray:
     """Offer vectors expanded with their NACE class name, by placement confidence."""
-    own = encoder.encode(host_texts(hosts, links))
     codes, names = nace_anchor_texts()
     position = {c: k for k, c in enumerate(codes)}
-    name_vectors = encoder.encode(list(names))
+    name_vectors = _anchor_vectors(encoder, names)
     anchors = np.zeros_like(own)
     conf = np.zeros(len(links), dtype=np.float32)
     for j, link in enumerate(links):
@@ -84,6 +109,17 @@ def _host_vectors(hosts, links, encoder, config) -> np.ndarray:
         if k is not None:
             anchors[j], conf[j] = name_vectors[k], link.confidence
     return _expanded(own, anchors, config.nace_expansion * conf)
+
+
+def _text_vectors(p_texts, h_texts, encoder, config) -> tuple[np.ndarray, np.ndarray]:
+    """Profile and offer vectors with their language's centroid removed (when configured)."""
+    own = encoder.encode([*p_texts, *h_texts])
+    if config.language_centring:
+        langs = [detect_language(t) for t in [*p_texts, *h_texts]]
+        langs = [code if prob >= MIN_CONFIDENCE else "" for code, prob in langs]
+        reference = encoder.encode(list(esco_anchor_texts()[1])).mean(axis=0)
+        own = own - language_centroids(own, langs, reference, config.centroid_prior)
+    return own[: len(p_texts)], own[len(p_texts) :]
 
 
 def fit_state(
@@ -104,16 +140,11 @@ def fit_state(
     nace = np.array([link.code for link in nace_links], dtype=object)
     field_conf = np.array([link.field_confidence for link in occupations], dtype=np.float32)
     nace_conf = np.array([link.confidence for link in nace_links], dtype=np.float32)
-    P = prepare_participants(
-        participants,
-        vocab,
-        field_idx,
-        field_conf,
-        _participant_vectors(texts, occupations, encoder, config),
-    )
-    H = prepare_hosts(
-        hosts, vocab, nace, nace_conf, _host_vectors(hosts, nace_links, encoder, config)
-    )
+    p_own, h_own = _text_vectors(texts, host_texts(hosts, nace_links), encoder, config)
+    p_emb = _participant_vectors(p_own, occupations, encoder, config)
+    h_emb = _host_vectors(h_own, nace_links, encoder, config)
+    P = prepare_participants(participants, vocab, field_idx, field_conf, p_emb)
+    H = prepare_hosts(hosts, vocab, nace, nace_conf, h_emb)
     return Fitted(
         config=config,
         participants=participants,
@@ -125,5 +156,5 @@ def fit_state(
         nace=nace_links,
         tax_by_field=taxonomy_relevance(fields, nace),
         history=build_history(history, participants, hosts),
-        text_range=config.text_range(encoder),
+        text_range=config.text_range(encoder, centred=config.language_centring),
     )

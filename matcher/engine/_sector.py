@@ -4,8 +4,8 @@ Evidence, from strongest to weakest:
 
 1. **The texts.** Profile and offer are each one embedding; the profile is expanded with the
    ESCO occupation it reads as, and the offer with its NACE class, each in proportion to
-   how sure that placement is (``Matcher.fit``). Their cosine, mapped from the encoder's
-   ``text_range`` onto [0, 1], is the text evidence.
+   how sure that placement is (``Matcher.fit``). Their cosine, mapped through a logistic
+   curve over the encoder's ``text_range``, is the text evidence.
 2. **The crosswalk.** Where the participant's ISCED-F field and the host's NACE class are
    known, the hand-made crosswalk (``data/taxonomies/isced_nace.csv``) says whether the class
    is a typical one for the field. It weighs ``taxonomy_weight`` times the confidence of both
@@ -23,7 +23,27 @@ import numpy as np
 from .. import taxonomy as tx
 from ._state import Fitted
 
-__all__ = ["sector_evidence", "sector_score", "sector_reason", "strength", "shared_words"]
+__all__ = ["calibrate", "sector_evidence", "sector_score", "sector_reason", "strength", "shared_words"]
+
+
+#: The calibrated range's floor and ceiling map to sigmoid(-3) = 0.05 and sigmoid(3) = 0.95.
+_RANGE_TO_LOGIT = 6.0
+
+
+def calibrate(cos: np.ndarray, text_range: tuple[float, float]) -> np.ndarray:
+    """Cosines to text fit in (0, 1): a logistic curve through the encoder's range.
+
+    Strictly increasing, so it never ties two hosts that the cosine tells apart (a clipped
+    line would tie every host above the ceiling and below the floor).
+
+    Examples
+    --------
+    >>> calibrate(np.array([0.1, 0.4, 0.7]), (0.1, 0.7)).round(2).tolist()
+    [0.05, 0.5, 0.95]
+    """
+    floor, ceiling = text_range
+    z = (cos - (floor + ceiling) / 2) * (_RANGE_TO_LOGIT / (ceiling - floor))
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -36,9 +56,7 @@ def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarr
     weight : ndarray, same shape, the share of the score the crosswalk takes
     """
     P, H = S.P, S.H
-    floor, ceiling = S.text_range
-    cos = P.emb[pi] @ H.emb[hj].T
-    text = np.clip((cos - floor) / (ceiling - floor), 0.0, 1.0)
+    text = calibrate(P.emb[pi] @ H.emb[hj].T, S.text_range)
     fields = P.field[pi]
     tax = S.tax_by_field[np.maximum(fields, 0)][:, hj]
     tax = np.where((fields >= 0)[:, None], tax, np.nan)
