@@ -15,6 +15,7 @@ from ._access import (
     participants_for,
 )
 from ._data import ImportReport
+from ._database import WorkspaceUnavailable, redact_url
 from ._passwords import hash_password, verify_password
 from ._sample import DEMO_PASSWORD, seed_sample
 from ._tables import DECISION_ACTIONS, RATINGS, SCHEMA_VERSION
@@ -37,4 +38,6 @@ __all__ = [
     "coverage_for",
     "DEMO_PASSWORD",
     "seed_sample",
+    "WorkspaceUnavailable",
+    "redact_url",
 ]

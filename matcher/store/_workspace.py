@@ -31,6 +31,12 @@ class Workspace:
         file in ``.matcher/`` in WAL mode. PostgreSQL works too
         (``postgresql+psycopg://user@host/db``).
 
+    Raises
+    ------
+    WorkspaceUnavailable
+        When the database cannot be reached, or a SQLite file's folder does not exist
+        (other than ``.matcher/``); one line naming the URL without its password.
+
     Examples
     --------
     >>> ws = Workspace("sqlite:///:memory:")
@@ -40,7 +46,7 @@ class Workspace:
 
     def __init__(self, url: str | None = None):
         self.url = _database.sqlite_url(url or Config.from_env().database_url)
-        self.engine = _database.create_engine(self.url)
+        self.engine = _database.open_engine(self.url)
         self.upgrade()
 
     # --- schema --------------------------------------------------------------------------
