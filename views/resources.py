@@ -47,9 +47,9 @@ def is_sample_workspace() -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_workspace() -> Workspace:
-    if not is_sample_workspace():
-        return Workspace(os.environ["MATCHER_DATABASE_URL"])
+def _open_workspace(url: str | None) -> Workspace:
+    if url:
+        return Workspace(url)
     SAMPLE_WORKSPACE.parent.mkdir(parents=True, exist_ok=True)
     ws = Workspace(f"sqlite:///{SAMPLE_WORKSPACE}")
     seed_sample(ws)
@@ -64,7 +64,7 @@ def workspace() -> Workspace:
     and the page stops; the next run tries again.
     """
     try:
-        return _open_workspace()
+        return _open_workspace(os.environ.get("MATCHER_DATABASE_URL") or None)
     except WorkspaceUnavailable as exc:
         from views.widgets import plain
 
@@ -94,6 +94,11 @@ class FittedMatchers:
         self._matchers: OrderedDict[str, Matcher] = OrderedDict()
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
+
+    def keys(self) -> list[str]:
+        """The keys of the matchers kept, least recently used first."""
+        with self._lock:
+            return list(self._matchers)
 
     def get_or_fit(self, key: str, fit) -> Matcher:
         """The matcher under ``key``, fitted with ``fit()`` once (one fit per key at a time)."""
