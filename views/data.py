@@ -67,7 +67,7 @@ if uploaded:
             st.success(f"Imported: {widgets.plain(imported)}")
         except PermissionError as exc:
             st.error(widgets.plain(exc))
-    if c2.button("Back to the workspace data"):
+    if c2.button("Back to the workspace data", key="back_to_workspace"):
         session.drop_upload()
         st.rerun()
 
