@@ -17,13 +17,14 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 
 
 def plain(text) -> str:
-    """``text`` escaped so that Markdown elements (``st.markdown``, ``st.caption``,
-    ``st.error``...) show it as written: user data never becomes a link, an image or HTML.
+    r"""``text`` escaped so that Markdown elements (``st.markdown``, ``st.caption``,
+    ``st.error``, ``st.table`` cells...) show it as written: user data never becomes a link,
+    an image or HTML.
 
     Examples
     --------
-    >>> plain("![x](http://a.invalid/a.png) *cook*")
-    '\\!\\[x\\]\\(http\\://a\\.invalid/a\\.png\\) \\*cook\\*'
+    >>> print(plain("![x](http://a.invalid/a.png) *cook*"))
+    \!\[x\]\(http\://a\.invalid/a\.png\) \*cook\*
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
