@@ -120,7 +120,7 @@ def test_explain_and_unknown_id(capsys):
     out = capsys.readouterr().out
     assert "P0001 x H0001" in out and "sector" in out and "language" in out
     assert main(["explain", "--participant", "NOPE", "--host", "H0001"]) == 1
-    assert "unknown participant_id 'NOPE'" in capsys.readouterr().err
+    assert "unknown participant_id(s): NOPE" in capsys.readouterr().err
 
 
 @pytest.mark.model

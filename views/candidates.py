@@ -16,7 +16,7 @@ user = session.require_user()
 hosts = hosts_for(user, m.hosts_)
 labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
 if not labels:
-    st.warning(f"Host {user.host_id} is not in the working dataset.")
+    st.warning(f"Host {widgets.plain(user.host_id)} is not in the working dataset.")
     st.stop()
 hid = st.selectbox(
     "Host", list(labels), format_func=labels.get, key="bc_host", disabled=len(labels) == 1
@@ -44,4 +44,4 @@ else:
     widgets.show_ranking(ranked, columns, key="bc_table")
     pick = st.selectbox("Why this candidate?", list(ranked["candidate"]))
     row = ranked.set_index("candidate").loc[pick]
-    st.table({"criterion": list(row["reasons"]), "reason": list(row["reasons"].values())})
+    st.table(widgets.reasons_table(row["reasons"]))

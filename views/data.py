@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from matcher.io import HOSTS, PARTICIPANTS
-from views import resources, session
+from views import resources, session, widgets
 
 st.title("Data")
 st.caption(
@@ -57,17 +57,17 @@ if report:
     else:
         st.success("Upload valid and in use for this session.")
     for n in report["notes"]:
-        st.caption(f"Note: {n}")
+        st.caption(f"Note: {widgets.plain(n)}")
 
 if uploaded:
     c1, c2 = st.columns(2)
     if c1.button("Import into the workspace", help="validated upsert by id, all or nothing"):
         try:
             imported = resources.workspace().import_upload(user, p, h)
-            st.success(f"Imported: {imported}")
+            st.success(f"Imported: {widgets.plain(imported)}")
         except PermissionError as exc:
-            st.error(str(exc))
-    if c2.button("Back to the workspace data"):
+            st.error(widgets.plain(exc))
+    if c2.button("Back to the workspace data", key="back_to_workspace"):
         session.drop_upload()
         st.rerun()
 

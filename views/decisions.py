@@ -52,9 +52,9 @@ if user.role in ("coordinator", "admin"):
         if action:
             try:
                 ws.record(user, pid, hid, action, reason, rating if action == "complete" else None)
-                st.success(f"Recorded: {action} {pid} -> {hid}")
+                st.success(f"Recorded: {action} {widgets.plain(f'{pid} -> {hid}')}")
             except (AccessDenied, ValueError, KeyError) as exc:
-                st.error(str(exc))
+                st.error(widgets.plain(exc))
 
 if user.role in ("host", "admin"):
     st.subheader("Proposals to respond to" if user.role == "host" else "Respond for a host")
@@ -83,7 +83,7 @@ if user.role in ("host", "admin"):
                 ws.respond(user, cand, hid, choice == "accept", reason)
                 st.success(f"Recorded: {choice}")
             except (AccessDenied, ValueError, KeyError) as exc:
-                st.error(str(exc))
+                st.error(widgets.plain(exc))
 
 st.subheader("History")
 history = ws.decisions(user).drop(columns=["id"], errors="ignore")

@@ -84,7 +84,7 @@ else:
                 st.session_state.pop("fh_profile", None)
                 st.error(
                     "The profile has problems:\n\n"
-                    + "\n".join(f"- {p.column}: {p.message}" for p in exc.problems)
+                    + "\n".join(f"- {p.column}: {widgets.plain(p.message)}" for p in exc.problems)
                 )
         if "fh_profile" in st.session_state:
             profile = st.session_state["fh_profile"].iloc[0]
@@ -122,7 +122,7 @@ if pid is not None:
         )
     else:
         if ranked.attrs.get("notice"):
-            st.warning(ranked.attrs["notice"])
+            st.warning(widgets.plain(ranked.attrs["notice"]))
         ranked["trade"] = ranked["sector_match"].map({True: "in the trade", False: "alternative"})
         widgets.show_ranking(
             ranked,
@@ -130,7 +130,9 @@ if pid is not None:
             key="fh_table",
         )
         top = ranked.iloc[0]
-        st.caption(f"Top match {top['host_id']}: " + top["reasons"]["sector"])
+        st.caption(
+            f"Top match {widgets.plain(top['host_id'])}: " + widgets.plain(top["reasons"]["sector"])
+        )
 
     st.subheader("Why this host?")
     labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
@@ -150,4 +152,4 @@ if pid is not None:
             + "\n".join(f"- **{r}**: {t}" for r, t in e.broken_rules.items())
         )
     c2.altair_chart(plots.components_chart(e.components), width="stretch")
-    st.table({"criterion": list(e.reasons), "reason": list(e.reasons.values())})
+    st.table(widgets.reasons_table(e.reasons))

@@ -22,10 +22,11 @@ user = session.require_user()
 if user.role == "coordinator":
     mine = lead_organisations(user, orgs)
     if mine.empty:
-        st.info(f"{user.organisation} is not in the organisations table yet.")
+        st.info(f"{widgets.plain(user.organisation)} is not in the organisations table yet.")
         st.stop()
     lead = mine["org_id"].iloc[0]
-    st.write(f"Lead organisation: **{user.organisation}** ({mine['country'].iloc[0]})")
+    org, country = widgets.plain(user.organisation), widgets.plain(mine["country"].iloc[0])
+    st.markdown(f"Lead organisation: **{org}** ({country})")
 else:
     labels = {
         r.org_id: f"{r.org_id} - {r.name} ({r.org_type}, {r.country})" for r in orgs.itertuples()
@@ -53,8 +54,9 @@ widgets.show_ranking(ranked, ["rank", "org_id", "name", "country", "org_type", "
 st.subheader(f"Suggested {action} consortia")
 for n, c in enumerate(finder.consortia(lead, idea, action, newcomer_weight=newcomer), start=1):
     names = orgs.set_index("org_id").loc[c.members, "name"]
-    with st.expander(f"{n}. {' + '.join(names)}  (score {c.score:.2f})", expanded=n == 1):
-        st.markdown("\n".join(f"- {r}" for r in c.reasons))
+    title = widgets.plain(" + ".join(names))
+    with st.expander(f"{n}. {title}  (score {c.score:.2f})", expanded=n == 1):
+        st.markdown("\n".join(f"- {widgets.plain(r)}" for r in c.reasons))
         if c.lacks:
-            st.warning("Still lacks: " + ", ".join(c.lacks))
-        st.caption(f"Search: {c.method}")
+            st.warning("Still lacks: " + widgets.plain(", ".join(c.lacks)))
+        st.caption(f"Search: {widgets.plain(c.method)}")

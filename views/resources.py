@@ -1,8 +1,10 @@
 """Process-wide resources of the dashboard, cached once per process.
 
 ``st.cache_resource`` holds genuinely shared objects (the workspace and its engine, the
-encoder, fitted matchers, the partner finder); frames read from the workspace go through
-``st.cache_data``, so that every caller gets its own copy and no page can change another's.
+encoder, the workspace's fitted matchers, the partner finder); frames read from the workspace
+go through ``st.cache_data``, so that every caller gets its own copy and no page can change
+another's. Nothing here is keyed by an upload: uploads and what is fitted on them live in the
+session's state (``views/session.py``) and are released with the session.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import streamlit as st
 from matcher import Config, Matcher
 from matcher.encode import make_encoder
 from matcher.privacy import set_pseudonym_key
-from matcher.store import Workspace, seed_sample
+from matcher.store import Workspace, WorkspaceUnavailable, seed_sample
 
 #: The sample workspace: in MATCHER_WORKSPACE_DIR, else .matcher/ in the working directory.
 SAMPLE_WORKSPACE = (
@@ -26,10 +28,12 @@ SAMPLE_WORKSPACE = (
 )
 #: Workspace versions whose frames stay cached (older ones are dropped).
 CACHED_VERSIONS = 4
-#: Fitted matchers kept per process (datasets x decision histories).
+#: Fitted matchers of workspace versions kept per process.
 FITTED_MATCHERS = 8
-#: Matchers of typed-in profiles kept per process.
+#: Matchers of typed-in profiles against the workspace's hosts kept per process, and for how
+#: long (seconds) one unused is kept.
 PROFILE_MATCHERS = 16
+PROFILE_MATCHER_TTL = 3600
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,17 +48,34 @@ def is_sample_workspace() -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def workspace() -> Workspace:
-    """``MATCHER_DATABASE_URL`` when set; otherwise the sample workspace, created on first
-    start with the bundled sample and the clearly marked demo accounts."""
-    if not is_sample_workspace():
-        ws = Workspace(os.environ["MATCHER_DATABASE_URL"])
+def _open_workspace(url: str | None) -> Workspace:
+    """The workspace at ``url`` (None: the sample workspace, seeded on first start), once
+    per URL; its pseudonym key becomes the process's, so that candidates listed by the
+    engine carry the pseudonyms this workspace answers to."""
+    if url:
+        ws = Workspace(url)
     else:
+        SAMPLE_WORKSPACE.parent.mkdir(parents=True, exist_ok=True)
         ws = Workspace(f"sqlite:///{SAMPLE_WORKSPACE}")
         seed_sample(ws)
-    # candidates listed by the engine carry the pseudonyms this workspace answers to
     set_pseudonym_key(ws.pseudonym_key())
     return ws
+
+
+def workspace() -> Workspace:
+    """``MATCHER_DATABASE_URL`` when set; otherwise the sample workspace, created on first
+    start with the bundled sample and the clearly marked demo accounts.
+
+    A database that cannot be opened is one line on the page (its URL without password),
+    and the page stops; the next run tries again.
+    """
+    try:
+        return _open_workspace(os.environ.get("MATCHER_DATABASE_URL") or None)
+    except WorkspaceUnavailable as exc:
+        from views.widgets import plain
+
+        st.error(plain(str(exc)))
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHED_VERSIONS)
@@ -65,7 +86,8 @@ def workspace_frames(version: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
 
 
 class FittedMatchers:
-    """Fitted matchers shared by every session; the most recently used ``size`` are kept.
+    """Fitted matchers of the workspace shared by every session; the most recently used
+    ``size`` are kept.
 
     Fitting runs in the caller's script run, not inside a cached function: the encoder's
     progress bar is then drawn on the caller's page, and Streamlit has no element to replay
@@ -77,6 +99,11 @@ class FittedMatchers:
         self._matchers: OrderedDict[str, Matcher] = OrderedDict()
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
+
+    def keys(self) -> list[str]:
+        """The keys of the matchers kept, least recently used first."""
+        with self._lock:
+            return list(self._matchers)
 
     def get_or_fit(self, key: str, fit) -> Matcher:
         """The matcher under ``key``, fitted with ``fit()`` once (one fit per key at a time)."""
@@ -105,15 +132,15 @@ def fitted_matchers() -> FittedMatchers:
 def fitted(
     key: str, participants: pd.DataFrame, hosts: pd.DataFrame, history: pd.DataFrame | None
 ) -> Matcher:
-    """A fitted matcher per dataset and decision history (``key`` identifies both)."""
+    """A fitted matcher per workspace version (``key`` identifies data and history)."""
     return fitted_matchers().get_or_fit(
         key, lambda: Matcher(encoder=encoder()).fit(participants, hosts, history=history)
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=PROFILE_MATCHERS)
+@st.cache_resource(show_spinner=False, max_entries=PROFILE_MATCHERS, ttl=PROFILE_MATCHER_TTL)
 def profile_fitted(key: str, _profile: pd.DataFrame, _hosts: pd.DataFrame) -> Matcher:
-    """A matcher of one typed-in profile against the hosts (``key`` identifies both)."""
+    """A matcher of one typed-in profile against the workspace's hosts (``key``: both)."""
     return Matcher(encoder=encoder()).fit(_profile, _hosts)
 
 

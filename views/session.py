@@ -1,4 +1,8 @@
-"""Session state: who is signed in, the dataset this session works on, and its matcher."""
+"""Session state: who is signed in, the dataset this session works on, and its matcher.
+
+An upload, and the matchers fitted on it, are held in this session's state only (one of
+each at a time), so they are released when the session ends or goes back to the workspace.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,18 @@ from matcher.io import DataValidationError, load_table
 from matcher.store import User, participants_for
 from views import resources
 
+#: Session keys holding the matchers fitted on this session's upload (one each).
+UPLOAD_MATCHER, UPLOAD_PROFILE_MATCHER = "_upload_matcher", "_upload_profile_matcher"
 #: Session keys cleared when the user signs out.
-SIGN_OUT_KEYS = ("user", "last_activity", "dataset", "upload_report", "allocation")
+SIGN_OUT_KEYS = (
+    "user",
+    "last_activity",
+    "dataset",
+    "upload_report",
+    "allocation",
+    UPLOAD_MATCHER,
+    UPLOAD_PROFILE_MATCHER,
+)
 #: Hex digits of an uploaded dataset's key.
 KEY_DIGITS = 12
 #: Seconds per minute (``Config.session_idle_minutes`` is in minutes).
@@ -78,6 +92,7 @@ def frame_key(*frames: pd.DataFrame) -> str:
 
 def use_upload(participants: pd.DataFrame, hosts: pd.DataFrame) -> None:
     """Make validated uploaded frames this session's working dataset."""
+    _release_upload_matchers()
     st.session_state["dataset"] = {
         "participants": participants,
         "hosts": hosts,
@@ -89,6 +104,34 @@ def drop_upload() -> None:
     """Go back to the workspace's data."""
     st.session_state.pop("dataset", None)
     st.session_state.pop("upload_report", None)
+    _release_upload_matchers()
+
+
+def _release_upload_matchers() -> None:
+    for slot in (UPLOAD_MATCHER, UPLOAD_PROFILE_MATCHER):
+        st.session_state.pop(slot, None)
+
+
+def _session_held(slot: str, key: str, fit) -> Matcher:
+    """The matcher under ``key`` in this session's ``slot``, fitted with ``fit()`` once; a new
+    key replaces the old matcher (released before the new one is fitted)."""
+    held = st.session_state.get(slot)
+    if held is None or held[0] != key:
+        st.session_state.pop(slot, None)
+        held = (key, fit())
+        st.session_state[slot] = held
+    return held[1]
+
+
+def _fit_working(key: str, p: pd.DataFrame, h: pd.DataFrame, history) -> Matcher:
+    """An upload's matcher in the session; the workspace's in the process-wide registry."""
+    if is_upload(key):
+        return _session_held(
+            UPLOAD_MATCHER,
+            key,
+            lambda: Matcher(encoder=resources.encoder()).fit(p, h, history=history),
+        )
+    return resources.fitted(key, p, h, history)
 
 
 def is_upload(key: str) -> bool:
@@ -111,7 +154,7 @@ def matcher() -> Matcher:
     """The working dataset's fitted matcher (built once per process and dataset)."""
     p, h, history, key = frames()
     if key in st.session_state.get("_fitted", set()):
-        return resources.fitted(key, p, h, history)
+        return _fit_working(key, p, h, history)
     enc = resources.encoder()
     bar = st.empty()
     enc.progress = lambda done, total: bar.progress(
@@ -120,7 +163,7 @@ def matcher() -> Matcher:
     )
     try:
         with st.spinner("Preparing the matcher..."):
-            m = resources.fitted(key, p, h, history)
+            m = _fit_working(key, p, h, history)
     finally:
         enc.progress = None
         bar.empty()
@@ -136,7 +179,14 @@ def prepare_in_background() -> None:
 def profile_matcher(profile: pd.DataFrame, m: Matcher) -> Matcher:
     """A matcher for a typed-in profile against the working hosts, fitted once per profile."""
     hosts = m.hosts_.reset_index(drop=True)
-    return resources.profile_fitted(frame_key(profile, m.hosts_), profile, hosts)
+    key = frame_key(profile, m.hosts_)
+    if "dataset" in st.session_state:  # an upload's hosts: held by this session only
+        return _session_held(
+            UPLOAD_PROFILE_MATCHER,
+            key,
+            lambda: Matcher(encoder=resources.encoder()).fit(profile, hosts),
+        )
+    return resources.profile_fitted(key, profile, hosts)
 
 
 def my_participants(m: Matcher) -> pd.DataFrame:

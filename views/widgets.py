@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -9,6 +10,29 @@ import pandas as pd
 import streamlit as st
 
 from views import resources, session
+
+#: Characters with a meaning in Streamlit's Markdown (links, images, emphasis, HTML, math,
+#: emoji and colour directives); each is shown as itself once escaped with a backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
+
+
+def plain(text) -> str:
+    r"""``text`` escaped so that Markdown elements (``st.markdown``, ``st.caption``,
+    ``st.error``, ``st.table`` cells...) show it as written: user data never becomes a link,
+    an image or HTML.
+
+    Examples
+    --------
+    >>> print(plain("![x](http://a.invalid/a.png) *cook*"))
+    \!\[x\]\(http\://a\.invalid/a\.png\) \*cook\*
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def reasons_table(reasons: dict) -> dict:
+    """Criteria and their reasons as the columns of ``st.table`` (whose cells are Markdown),
+    each reason escaped with :func:`plain`."""
+    return {"criterion": list(reasons), "reason": [plain(t) for t in reasons.values()]}
 
 
 def participant_label(row) -> str:
@@ -71,8 +95,8 @@ def sidebar() -> None:
         label = "uploaded data (this session)"
     else:
         label = "sample workspace" if resources.is_sample_workspace() else "workspace"
-    acting = f", {u.acts_for}" if u.acts_for else ""
-    st.caption(f"Signed in as **{u.username}** ({u.role}{acting})")
+    acting = f", {plain(u.acts_for)}" if u.acts_for else ""
+    st.caption(f"Signed in as **{plain(u.username)}** ({u.role}{acting})")
     st.caption(f"**Dataset:** {label}  \n{len(p)} participants, {len(h)} hosts")
     if st.button("Sign out", key="sign_out"):
         session.sign_out()

@@ -58,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _workspace_unavailable() -> type[Exception]:
+    """The store's error for a database it cannot open.
+
+    Called in an ``except`` clause, so only when a command failed: commands that never open
+    a workspace (``validate``) do not pay for importing SQLAlchemy.
+    """
+    from ..store import WorkspaceUnavailable
+
+    return WorkspaceUnavailable
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ``matcher`` command.
 
@@ -70,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     -------
     int
         An :class:`ExitCode`: invalid input and wrong ids or files are reported on stderr
-        as one message, never as a traceback.
+        as one message, never as a traceback; so is a workspace that cannot be opened (its
+        URL shown without password).
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -84,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     except DataValidationError as exc:
         print(format_report(exc.problems, exc.notes), file=sys.stderr)
         return ExitCode.INVALID
+    except _workspace_unavailable() as exc:
+        print(f"matcher: error: {exc}", file=sys.stderr)
+        return ExitCode.ERROR
     except (FileNotFoundError, ValueError, KeyError, PermissionError) as exc:
         # a KeyError's message is its first argument (str() would quote it)
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc

@@ -9,6 +9,7 @@ inferred as text in ``frame.attrs["notes"]`` and issue no warnings.
 
 from ._checks import infer_activity
 from ._errors import DataValidationError, Note, Problem, format_report
+from ._ids import id_problem
 from ._load import (
     load_history,
     load_hosts,
@@ -18,6 +19,7 @@ from ._load import (
     validate_files,
     validate_table,
 )
+from ._read import MAX_CELL_CHARS, MAX_COLUMNS, MAX_COMPRESSION_RATIO, MAX_XLSX_UNPACKED_BYTES
 from ._schema import (
     DECISION_ACTIONS,
     HISTORY,
@@ -63,4 +65,9 @@ __all__ = [
     "write_workbook",
     "neutralise_formula",
     "to_cell_text",
+    "id_problem",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
+    "MAX_XLSX_UNPACKED_BYTES",
+    "MAX_COMPRESSION_RATIO",
 ]

@@ -36,6 +36,9 @@ _KIND_BY_ID_COLUMN = (
     ("host_id", HOSTS),
     ("org_id", ORGANISATIONS),
 )
+#: Tables that may hold no rows (a workspace without decisions exports an empty history).
+_MAY_BE_EMPTY = (HISTORY.name,)
+_NO_ROWS = "no rows: the file has a header but no data below it"
 _UNKNOWN_KIND = (
     "not a participants (participant_id), hosts (host_id) or organisations (org_id) table"
 )
@@ -46,6 +49,8 @@ def _check(path, schema: TableSchema, encoding=None):
     raw, notes, problems = read_raw(path, schema.name, encoding=encoding)
     if raw is None:
         return None, problems, notes
+    if raw.empty and not problems and schema.name not in _MAY_BE_EMPTY:
+        return None, [Problem(raw.attrs["file"], 0, "", _NO_ROWS)], notes
     frame, more_problems, more_notes = validate_frame(raw, schema)
     return frame, problems + more_problems, notes + more_notes
 

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import taxonomy as tx
 from ._checks import RATING_RANGE
 from ._errors import HEADER_ROW, Note, Problem
+from ._ids import id_problem
 from ._schema import Column, TableSchema
 
 __all__ = [
@@ -62,6 +63,11 @@ def format_languages(levels: dict[str, str]) -> str:
 
 def _p_text(v, col):
     return v, None
+
+
+def _p_id(v, col):
+    err = id_problem(v)
+    return (None, err) if err else (v, None)
 
 
 def _p_enum(v, col):
@@ -217,7 +223,7 @@ def _p_activities(v, col):
 
 
 _PARSERS = {
-    "id": _p_text,
+    "id": _p_id,
     "text": _p_text,
     "enum": _p_enum,
     "activity": _p_activity,

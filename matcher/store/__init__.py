@@ -16,6 +16,7 @@ from ._access import (
 )
 from ._accounts import SignInLocked
 from ._data import ImportRefused, ImportReport
+from ._database import WorkspaceUnavailable, redact_url
 from ._passwords import hash_password, verify_password
 from ._sample import DEMO_PASSWORD, seed_sample
 from ._tables import DECISION_ACTIONS, RATINGS, SCHEMA_VERSION
@@ -41,4 +42,6 @@ __all__ = [
     "coverage_for",
     "DEMO_PASSWORD",
     "seed_sample",
+    "WorkspaceUnavailable",
+    "redact_url",
 ]

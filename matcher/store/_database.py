@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,11 +15,15 @@ from . import _tables as T
 __all__ = [
     "sqlite_url",
     "create_engine",
+    "open_engine",
+    "redact_url",
+    "WorkspaceUnavailable",
     "schema_version",
     "upgrade",
     "utc_now",
     "write_transaction",
     "MEMORY_URL",
+    "DEFAULT_FOLDER",
 ]
 
 #: The in-memory SQLite URL (one shared connection, no WAL).
@@ -26,6 +31,35 @@ MEMORY_URL = "sqlite:///:memory:"
 #: How long a SQLite writer waits for a lock held by another writer.
 SQLITE_BUSY_SECONDS = 60
 _SQLITE_PREFIX = "sqlite:///"
+#: The workspace folder the app creates on purpose (``sqlite:///.matcher/matcher.db``); a
+#: SQLite file anywhere else must be in a folder that exists.
+DEFAULT_FOLDER = ".matcher"
+#: ``scheme://user:password@`` in a URL that SQLAlchemy cannot parse.
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@]*(@)")
+#: What a database driver raises when it cannot connect, or is not installed.
+_CONNECT_ERRORS = (sa.exc.DBAPIError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError)
+
+
+class WorkspaceUnavailable(RuntimeError):
+    """The workspace database cannot be opened; the message names its URL without password."""
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``, fit to show or log.
+
+    Examples
+    --------
+    >>> redact_url("postgresql+psycopg://matcher:s3cret@db.example/matcher")
+    'postgresql+psycopg://matcher:***@db.example/matcher'
+    >>> redact_url("sqlite:///.matcher/matcher.db")
+    'sqlite:///.matcher/matcher.db'
+    """
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError, TypeError):
+        return _PASSWORD_IN_URL.sub(r"\1***\2", url)
+
+
 _VERSION_KEY = "schema_version"
 
 
@@ -35,13 +69,57 @@ def utc_now() -> dt.datetime:
 
 
 def sqlite_url(url: str) -> str:
-    """Make a relative SQLite path absolute and create its folder."""
+    """Make a relative SQLite path absolute; create its folder only if it is ``.matcher/``.
+
+    Raises
+    ------
+    WorkspaceUnavailable
+        When the folder of a SQLite file does not exist (a mistyped path would otherwise
+        create an empty workspace somewhere unexpected).
+    """
     if url.startswith(_SQLITE_PREFIX) and url != MEMORY_URL:
         path = Path(url[len(_SQLITE_PREFIX) :]).expanduser()
         path = path if path.is_absolute() else Path.cwd() / path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent.name == DEFAULT_FOLDER:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            raise WorkspaceUnavailable(
+                f"cannot open the workspace {url}: folder {path.parent} does not exist "
+                "(create it, or fix the URL)"
+            )
         return _SQLITE_PREFIX + str(path)
     return url
+
+
+def _first_line(exc: Exception, password: str | None) -> str:
+    """The driver's own message, first line only, never holding the password."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    text = reason[0] if reason else type(exc).__name__
+    return text.replace(password, "***") if password else text
+
+
+def open_engine(url: str) -> sa.Engine:
+    """:func:`create_engine`, checked by connecting once.
+
+    Raises
+    ------
+    WorkspaceUnavailable
+        When the database cannot be reached (or its driver is missing), with one line naming
+        the URL without its password.
+    """
+    try:
+        password = sa.engine.make_url(url).password
+    except (sa.exc.ArgumentError, ValueError, TypeError):
+        password = None
+    try:
+        engine = create_engine(url)
+        with engine.connect():
+            pass
+    except _CONNECT_ERRORS as exc:
+        raise WorkspaceUnavailable(
+            f"cannot open the workspace {redact_url(url)}: {_first_line(exc, password)}"
+        ) from None
+    return engine
 
 
 def create_engine(url: str) -> sa.Engine:

@@ -65,6 +65,12 @@ class Workspace:
         Sign-in lockout settings (``login_*``), the default URL and the embedding cache
         that :meth:`forget` scrubs (``cache_dir``); default ``Config.from_env()``.
 
+    Raises
+    ------
+    WorkspaceUnavailable
+        When the database cannot be reached, or a SQLite file's folder does not exist
+        (other than ``.matcher/``); one line naming the URL without its password.
+
     Examples
     --------
     >>> ws = Workspace("sqlite:///:memory:")
@@ -78,7 +84,7 @@ class Workspace:
     def __init__(self, url: str | None = None, config: Config | None = None):
         config = config or Config.from_env()
         self.url = _database.sqlite_url(url or config.database_url)
-        self.engine = _database.create_engine(self.url)
+        self.engine = _database.open_engine(self.url)
         self._cache_dir = config.cache_dir
         self._handles = Handles()
         self._throttle = LoginThrottle(

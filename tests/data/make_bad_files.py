@@ -7,6 +7,10 @@ words that the validation report must contain. Run: ``python tests/data/make_bad
 from __future__ import annotations
 
 import csv
+import random
+import re
+import struct
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -306,11 +310,106 @@ def main() -> None:
         }
     )
 
+    rows += hostile_files(p)
+
     with (HERE / "manifest.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=["file", "row", "column", "words"])
         w.writeheader()
         w.writerows(rows)
     print(f"wrote {len(rows)} bad files to {HERE}")
+
+
+def _set_dimension(path: Path, ref: str) -> None:
+    """Rewrite the ``<dimension>`` of every sheet of a workbook (as a faulty exporter does)."""
+    parts = {}
+    with zipfile.ZipFile(path) as zin:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(
+                    rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{ref}"/>'.encode(), data
+                )
+            parts[info.filename] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+
+
+def _declare_size(path: Path, part: str, size: int) -> None:
+    """Make the zip directory declare ``size`` unpacked bytes for ``part`` (a zip bomb's
+    directory, in a few bytes: the check reads the directory, never the data)."""
+    data = bytearray(path.read_bytes())
+    name = part.encode()
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (at := data.find(signature, start)) >= 0:
+            if data[at + name_at : at + name_at + len(name)] == name:
+                data[at + size_at : at + size_at + 4] = struct.pack("<I", size)
+            start = at + 4
+    path.write_bytes(bytes(data))
+
+
+def hostile_files(p) -> list[dict]:
+    """Files made to break the reader (security review): each must end in one problem."""
+    rows = []
+
+    def add(name, row, column, words):
+        rows.append({"file": name, "row": row, "column": column, "words": words})
+
+    header, *lines = (
+        write_table(p(), HERE / "p_long_cell.csv").read_text(encoding="utf-8-sig").splitlines()
+    )
+    (HERE / "p_duplicate_header.csv").write_text(
+        "\n".join([header.replace("occupation", "role"), *lines]) + "\n", encoding="utf-8"
+    )
+    add("p_duplicate_header.csv", 1, "role", "column appears twice")
+    write_table(p({(1, "description"): "cook-" * 3000}), HERE / "p_long_cell.csv")
+    add("p_long_cell.csv", 3, "description", "cell has 15,000 characters; the limit is 10,000")
+    (HERE / "random_bytes.xlsx").write_bytes(random.Random(9).randbytes(2048))
+    add("random_bytes.xlsx", 0, "", "not a readable XLSX workbook")
+    (HERE / "p_header_only.csv").write_text(header + "\n", encoding="utf-8")
+    add("p_header_only.csv", 0, "", "no rows")
+    for name, (row, ident), fmt in (
+        ("p_zero_width_id", (1, "P\u200b0002"), "csv"),
+        ("p_nbsp_id", (2, "P\u00a00003"), "xlsx"),
+    ):
+        write_table(p({(row, "participant_id"): ident}), HERE / f"{name}.{fmt}", "participants")
+        add(f"{name}.{fmt}", row + 2, "participant_id", "invisible character")
+    write_table(p({(0, "participant_id"): "\u0420" + "0001"}), HERE / "p_cyrillic_id.csv")
+    add("p_cyrillic_id.csv", 2, "participant_id", "Cyrillic letters that look like Latin")
+    utf16 = "\n".join([header, *lines]).encode("utf-16")
+    (HERE / "p_utf16_truncated.csv").write_bytes(utf16[:-1])
+    add("p_utf16_truncated.csv", 0, "", "cannot be read as UTF-16")
+    wide = [header + "".join(f",extra{i}" for i in range(300))] + [x + "," * 300 for x in lines]
+    (HERE / "p_too_many_columns.csv").write_text("\n".join(wide) + "\n", encoding="utf-8")
+    add("p_too_many_columns.csv", 1, "", "columns; the limit is 200")
+    rows += _hostile_workbooks(p)
+    return rows
+
+
+def _hostile_workbooks(p) -> list[dict]:
+    """Workbooks that lie in their directory or their dimension."""
+    big = pd.concat([p()] * 5, ignore_index=True)
+    big["participant_id"] = [f"P{i:04d}" for i in range(1, len(big) + 1)]
+    big["languages"] = big["languages"].astype(object)
+    big.loc[25, "languages"] = "de:native; en:B3"
+    path = write_table(big, HERE / "p_dimension_understated.xlsx", "participants")
+    _set_dimension(path, "A1:Q3")  # says 3 rows; the defect is on row 27
+    path = write_table(p(), HERE / "p_zip_bomb.xlsx", "participants")
+    _declare_size(path, "xl/worksheets/sheet1.xml", 3_000_000_000)
+    path = write_table(p(), HERE / "p_zip_ratio.xlsx", "participants")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * 4_000_000)
+    return [
+        {
+            "file": "p_dimension_understated.xlsx",
+            "row": 27,
+            "column": "languages",
+            "words": "CEFR level 'B3' does not exist",
+        },
+        {"file": "p_zip_bomb.xlsx", "row": 0, "column": "", "words": "the limit is 200 MB"},
+        {"file": "p_zip_ratio.xlsx", "row": 0, "column": "", "words": "beyond the 100:1"},
+    ]
 
 
 if __name__ == "__main__":
