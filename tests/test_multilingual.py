@@ -70,39 +70,50 @@ def test_profiles_find_their_trade_across_languages(e5, occupation, description,
 
 
 def test_a_wrong_sector_host_never_outranks_a_right_sector_one(e5):
-    """A plumber: the nursing home fits language, duration and dates perfectly, the plumbing
-    firm fits only the sector; the plumbing firm comes first, and the rest is marked."""
+    """A plumber: the nursing home fits language, duration, dates, destination and travel
+    perfectly, the plumbing firm only the sector; the plumbing firm still comes first."""
     p = participants(
         {
             "occupation": "plumber",
             "description": "Apprentice plumber, heating and bathrooms.",
-            "languages": "de:C1",
+            "languages": "it:native; de:C1",
             "duration_min_days": 30,
             "duration_max_days": 60,
+            "available_from": "2026-09-01",
+            "available_to": "2026-12-31",
+            "preferred_countries": "AT",
         }
     )
     h = hosts(
         {
             "host_id": "nursing",
+            "country": "AT",
             "sector": "nursing home",
             "description": "Residential care for the elderly.",
             "languages": "de:B1",
         },
         {
             "host_id": "plumbing",
+            "country": "FI",
             "sector": "plumbing and heating installation",
             "description": "Installing water pipes, boilers and bathrooms.",
-            "languages": "fr:C2",
-            "duration_min_days": 50,
+            "languages": "fi:B2",
+            "duration_min_days": 58,
             "duration_max_days": 300,
+            "available_from": "2026-11-01",
+            "available_to": "2027-06-30",
         },
     )
-    m = Matcher(Config.from_env(model=MULTILINGUAL_MODEL), encoder=e5).fit(p, h)
-    scores, _ = m.score_matrix()
+    # weights under which language, duration, destination and travel outweigh the sector
+    weights = {"sector": 0.2, "language": 0.3, "duration": 0.15, "destination": 0.15}
+    m = Matcher(Config.from_env(model=MULTILINGUAL_MODEL, weights=weights), encoder=e5).fit(p, h)
+    scores, mask = m.score_matrix()
+    assert mask.all()
     assert scores[0, 0] > scores[0, 1]  # the nursing home scores higher overall ...
     ranked = m.recommend_hosts("P1", k=2)
     assert list(ranked["host_id"]) == ["plumbing", "nursing"]  # ... yet ranks second
     assert list(ranked["sector_match"]) == [True, False]
+    assert ranked.attrs["notice"].startswith("Only 1 host(s) in the trade")
     only_nursing = m.recommend_hosts("P1", k=2, sector="nursing")
     assert "closest alternatives" in only_nursing.attrs["notice"]
 
