@@ -79,7 +79,12 @@ class SentenceEncoder:
         name = Path(self._path).name if Path(self._path).exists() else self._path
         self.identity = f"{name}:{_fingerprint(self._path)}"
         self._dim: int | None = None
-        self.languages = ("en",) if any(n in self.identity for n in self._ENGLISH_ONLY) else None
+        bundled = any(n in self.identity for n in self._ENGLISH_ONLY)
+        self.languages = ("en",) if bundled else None
+        if bundled:
+            # medians of unrelated and same-trade pairs, raw and language-centred
+            # (bench/results/tune-MiniLM.md); other models use the configured defaults
+            self.similarity_range, self.centred_range = (0.10, 0.70), (0.0, 0.35)
 
     def _load(self):
         if self._st is None:
