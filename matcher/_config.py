@@ -217,25 +217,25 @@ class Config:
 _FLOATS = {f.name for f in dataclasses.fields(Config) if f.type in ("float", "float | None")}
 
 
+def _json_object(name: str, raw: str) -> dict:
+    """A JSON object given in ``MATCHER_<NAME>``, or a ValueError naming the variable."""
+    variable = f"MATCHER_{name.upper()}"
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{variable} is not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{variable} must be a JSON object")
+    return value
+
+
 def _parse(name: str, raw: str):
     if name == "cache_dir":
         return Path(raw).expanduser()
     if name == "weights":
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"MATCHER_WEIGHTS is not JSON: {exc}") from None
-        if not isinstance(value, dict):
-            raise ValueError("MATCHER_WEIGHTS must be a JSON object")
-        return {**DEFAULT_WEIGHTS, **value}
+        return {**DEFAULT_WEIGHTS, **_json_object(name, raw)}
     if name == "partner_weights":
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"MATCHER_PARTNER_WEIGHTS is not JSON: {exc}") from None
-        if not isinstance(value, dict):
-            raise ValueError("MATCHER_PARTNER_WEIGHTS must be a JSON object")
-        return {**PARTNER_WEIGHTS, **value}
+        return {**PARTNER_WEIGHTS, **_json_object(name, raw)}
     if name == "language_gap_scores":
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:

@@ -14,10 +14,10 @@ Run: ``python scripts/build_embedding_seed.py``.
 from __future__ import annotations
 
 from matcher import Config, Matcher, load_hosts, load_participants
-from matcher.io import load_organisations
-from matcher.partners import PartnerFinder
 from matcher._config import BUNDLED_MODEL, MULTILINGUAL_MODEL
 from matcher.encode import make_encoder, seed_path, write_seed
+from matcher.io import load_organisations
+from matcher.partners import PartnerFinder
 from matcher.taxonomy import data_dir, sample_dir
 
 

@@ -14,7 +14,9 @@ START, END = "<!-- config-table:start -->", "<!-- config-table:end -->"
 def test_readme_configuration_table_is_generated_from_config():
     text = README.read_text(encoding="utf-8")
     shown = text.split(START, 1)[1].split(END, 1)[0].strip()
-    assert shown == config_table(), "run: python -c 'from matcher._config import config_table; print(config_table())'"
+    assert shown == config_table(), (
+        "run: python -c 'from matcher._config import config_table; print(config_table())'"
+    )
 
 
 def test_every_field_is_documented_and_overridable():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._config import MULTILINGUAL_MODEL
+from ..language import PROGRAMME_LANGUAGES
 from ._base import l2_normalise
 from ._sentence import ModelUnavailableError
 
@@ -38,40 +39,9 @@ class E5Encoder:
     #: engine removes each language's centroid. The criteria map these onto their scale.
     similarity_range = (0.80, 0.88)
     centred_range = (0.0, 0.30)
-    #: Languages of the model's training data (XLM-R's) among the programme languages:
-    #: all but Maltese.
-    languages = tuple(
-        [
-            "bg",
-            "cs",
-            "da",
-            "de",
-            "el",
-            "en",
-            "es",
-            "et",
-            "fi",
-            "fr",
-            "ga",
-            "hr",
-            "hu",
-            "it",
-            "lt",
-            "lv",
-            "nl",
-            "pl",
-            "pt",
-            "ro",
-            "sk",
-            "sl",
-            "sv",
-            "is",
-            "no",
-            "mk",
-            "sr",
-            "tr",
-        ]
-    )
+    #: Programme languages among those of the model's training data (XLM-R's): all but
+    #: Maltese.
+    languages = tuple(code for code in PROGRAMME_LANGUAGES if code != "mt")
 
     def __init__(self, batch_size: int = 64, show_progress: bool = False):
         self.batch_size = batch_size

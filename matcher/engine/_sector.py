@@ -23,7 +23,14 @@ import numpy as np
 from .. import taxonomy as tx
 from ._state import Fitted
 
-__all__ = ["calibrate", "sector_evidence", "sector_score", "sector_reason", "strength", "shared_words"]
+__all__ = [
+    "calibrate",
+    "sector_evidence",
+    "sector_score",
+    "sector_reason",
+    "strength",
+    "shared_words",
+]
 
 
 #: The calibrated range's floor and ceiling map to sigmoid(-3) = 0.05 and sigmoid(3) = 0.95.
