@@ -73,9 +73,11 @@ def test_score_is_the_same_from_both_sides(participants, hosts):
         for pid, s in zip(r["participant_id"], r["score"], strict=True):
             i = m.participant_index([pid])[0]
             assert mask[i, j]
-            assert s == scores[i, j]
+            # the same number up to float32 rounding (BLAS sums blocks of different shapes
+            # in different orders)
+            assert abs(s - scores[i, j]) < 1e-6
             mine = m.explain(pid, hid)
-            assert mine.score == s and mine.feasible
+            assert abs(mine.score - s) < 1e-6 and mine.feasible
     assert np.all((scores >= 0) & (scores <= 1 + 1e-6))
 
 

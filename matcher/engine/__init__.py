@@ -1,7 +1,7 @@
 """The compatibility engine: criteria, hard rules, one reciprocal score, explanations."""
 
 from ._criteria import CRITERIA, CRITERION, Criterion
-from ._links import NaceLink, OccupationLink, field_nace_codes
+from ._links import NaceLink, OccupationLink, esco_anchor_texts, field_nace_codes, nace_anchor_texts
 from ._matcher import CANDIDATE_COLUMNS, Explanation, Matcher, top_k
 from ._rules import RULES, Rule
 
@@ -18,4 +18,6 @@ __all__ = [
     "NaceLink",
     "top_k",
     "field_nace_codes",
+    "esco_anchor_texts",
+    "nace_anchor_texts",
 ]

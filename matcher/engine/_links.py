@@ -113,7 +113,7 @@ def zscore_confidence(sims: np.ndarray, z_low: float, z_high: float) -> tuple[np
     --------
     >>> s = np.array([[0.9, 0.1, 0.1, 0.1], [0.3, 0.31, 0.29, 0.3]])
     >>> best, conf = zscore_confidence(s, 0.5, 1.5)
-    >>> best.tolist(), conf.round(2).tolist()
+    >>> best.tolist(), [round(float(c), 2) for c in conf]
     ([0, 1], [1.0, 0.91])
     """
     best = sims.argmax(axis=1)
