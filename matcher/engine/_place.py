@@ -32,8 +32,8 @@ def destination_score(S: Fitted, pi, hj) -> np.ndarray:
 
 def destination_reason(S: Fitted, i: int, j: int) -> str:
     """The sentence for the destination score."""
-    prefs = parse_list(S.participants.at[i, "preferred_countries"])
-    country = S.hosts.at[j, "country"]
+    prefs = parse_list(S.p["preferred_countries"][i])
+    country = S.h["country"][j]
     if not prefs:
         return "no destination preference"
     if country in prefs:
@@ -69,8 +69,8 @@ def travel_reason(S: Fitted, i: int, j: int) -> str:
     green, far = S.config.travel_green_km, S.config.travel_far_km
     km = float(travel_km(S, np.array([i]), np.array([j]))[0, 0])
     capitals = tx.countries()["capital"]
-    home = capitals[S.participants.at[i, "home_country"]]
-    dest = capitals[S.hosts.at[j, "country"]]
+    home = capitals[S.p["home_country"][i]]
+    dest = capitals[S.h["country"][j]]
     if km <= green:
         mode = "green travel (train, bus) realistic"
     elif km < far:

@@ -31,7 +31,7 @@ def _cross_border(S: Fitted, pi, hj) -> np.ndarray:
 
 
 def _cross_border_why(S: Fitted, i: int, j: int) -> str:
-    country = S.hosts.at[j, "country"]
+    country = S.h["country"][j]
     return (
         f"the host is in {country}, the participant's home country; mobility must be cross-border"
     )
@@ -46,12 +46,12 @@ def _role_activity(S: Fitted, pi, hj) -> np.ndarray:
 
 
 def _role_activity_why(S: Fitted, i: int, j: int) -> str:
-    p, h, H = S.participants.iloc[i], S.hosts.iloc[j], S.H
-    accepted = H.accepts_staff[j] if p["role"] == "staff" else H.accepts_learner[j]
+    H, role = S.H, S.p["role"][i]
+    accepted = H.accepts_staff[j] if role == "staff" else H.accepts_learner[j]
     if not accepted:
-        return f"the host accepts {h['accepts']} only, not {p['role']}"
+        return f"the host accepts {S.h['accepts'][j]} only, not {role}"
     offered = ", ".join(a for a, ok in zip(S.vocab.activities, H.activities[j], strict=True) if ok)
-    return f"the host does not offer {p['activity']} (offers {offered})"
+    return f"the host does not offer {S.p['activity'][i]} (offers {offered})"
 
 
 def _duration(S: Fitted, pi, hj) -> np.ndarray:

@@ -151,7 +151,7 @@ def _sure(conf: float) -> str:
 def _host_phrase(S: Fitted, j: int) -> str:
     link = S.nace[j]
     if not link.code:
-        return f"'{S.hosts.at[j, 'sector']}'"
+        return f"'{S.h['sector'][j]}'"
     phrase = f"NACE {link.code} {tx.nace_name(link.code)}"
     if link.source == "text":
         phrase += f" (guessed from the sector text, {_sure(link.confidence)})"
@@ -176,13 +176,14 @@ def _crosswalk_phrase(S: Fitted, i: int, j: int) -> str:
 
 def sector_reason(S: Fitted, i: int, j: int) -> str:
     """The sentence for the sector score of pair ``(i, j)``, showing its evidence."""
-    value = float(sector_score(S, np.array([i]), np.array([j]))[0, 0])
-    text = float(sector_evidence(S, np.array([i]), np.array([j]))[0][0, 0])
-    p, h = S.participants.iloc[i], S.hosts.iloc[j]
+    pair = (np.array([i]), np.array([j]))
+    text = float(sector_evidence(S, *pair)[0][0, 0])
+    value = float(sector_score(S, *pair)[0, 0])
+    occupation = S.p["occupation"][i]
     occ = S.occupations[i]
     evidence = []
     words = shared_words(
-        f"{p['occupation']} {p['description']}", f"{h['sector']} {h['description']}"
+        f"{occupation} {S.p['description'][i]}", f"{S.h['sector'][j]} {S.h['description'][j]}"
     )
     if words:
         evidence.append("shared words: " + ", ".join(words))
@@ -191,7 +192,6 @@ def sector_reason(S: Fitted, i: int, j: int) -> str:
     cross = _crosswalk_phrase(S, i, j)
     if cross:
         evidence.append(cross)
-    head = (
-        f"{p['occupation']} -> {_host_phrase(S, j)}: {strength(value, text, S.config)} sector fit"
-    )
+    fit = strength(value, text, S.config)
+    head = f"{occupation} -> {_host_phrase(S, j)}: {fit} sector fit"
     return head + (f"; {'; '.join(evidence)}" if evidence else "; text similarity only")

@@ -14,6 +14,9 @@ from ._prepare import HostArrays, ParticipantArrays, Vocab
 
 __all__ = ["Fitted", "column"]
 
+_P_TEXT = ("occupation", "description", "home_country", "preferred_countries", "role", "activity")
+_H_TEXT = ("sector", "description", "country", "accepts")
+
 
 @dataclass
 class Fitted:
@@ -21,7 +24,8 @@ class Fitted:
 
     ``tax_by_field`` is the crosswalk relevance ``(n_fields, n_hosts)`` (NaN for hosts whose
     NACE class is unknown); ``text_range`` the (floor, ceiling) of cosines that the sector
-    criterion maps onto [0, 1] for the encoder in use.
+    criterion maps onto [0, 1] for the encoder in use. ``p`` and ``h`` hold the text
+    columns the reasons read, as lists (``S.p["occupation"][i]``).
     """
 
     config: Config
@@ -35,6 +39,12 @@ class Fitted:
     tax_by_field: np.ndarray
     history: History
     text_range: tuple[float, float]
+
+    def __post_init__(self):
+        # plain lists of the text columns the reasons read: pandas' per-cell access costs
+        # about 0.1 ms, too much for reasons built per result row
+        self.p = {c: self.participants[c].tolist() for c in _P_TEXT}
+        self.h = {c: self.hosts[c].tolist() for c in _H_TEXT}
 
 
 def column(x: np.ndarray, hj) -> np.ndarray:

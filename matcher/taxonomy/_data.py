@@ -235,6 +235,7 @@ def isced_fields() -> pd.DataFrame:
     return _read("isced_f_2013.csv").set_index("code", drop=False)
 
 
+@lru_cache(maxsize=1024)
 def isced_name(code: str) -> str:
     """English name of an ISCED-F 2013 field."""
     return str(isced_fields().loc[code, "name"])
@@ -277,6 +278,7 @@ def nace_codes() -> pd.DataFrame:
     return df.set_index("code", drop=False)
 
 
+@lru_cache(maxsize=4096)
 def nace_name(code: str) -> str:
     """English name of a NACE Rev. 2.1 code."""
     return str(nace_codes().loc[code, "name"])
