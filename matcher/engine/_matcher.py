@@ -282,10 +282,9 @@ class Matcher:
         return ok
 
     def _host_row(self, rank, i, j, score, comps, match, explain) -> dict:
-        h = self.hosts_
         comp = {name: float(c[0, j]) for name, c in comps.items()}
         row = {"rank": rank, "host_id": self.host_ids_[j]}
-        row.update({c: h.at[j, c] for c in ("name", "country", "org_type", "sector")})
+        row.update({c: self._S.h[c][j] for c in ("name", "country", "org_type", "sector")})
         row.update({"score": float(score[j]), "sector_match": bool(match[j]), "components": comp})
         row["reasons"] = self._reasons(i, j) if explain else {}
         return row

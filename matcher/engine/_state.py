@@ -15,7 +15,7 @@ from ._prepare import HostArrays, ParticipantArrays, Vocab
 __all__ = ["Fitted", "column"]
 
 _P_TEXT = ("occupation", "description", "home_country", "preferred_countries", "role", "activity")
-_H_TEXT = ("sector", "description", "country", "accepts")
+_H_TEXT = ("name", "sector", "description", "country", "org_type", "accepts")
 
 
 @dataclass
