@@ -6,7 +6,9 @@ largest weight (``taxonomy_weight``); mean NDCG@10 over the dev parts of the thr
 for the chosen setting, the cosine quantiles of relevant and irrelevant pairs, from which the
 encoder's ``similarity_range`` and the sector gate are set.
 
-Run: ``python bench/tune.py [e5|MiniLM]``; writes bench/results/tune-<model>.md.
+Run: ``python bench/tune.py [e5|MiniLM]``; writes bench/results/tune-<model>.md. The grid
+below is the last round; earlier rounds (expansions, crosswalk weight, centroid prior) are
+kept in bench/results/tune-*-round1.md.
 """
 
 from __future__ import annotations
@@ -26,10 +28,9 @@ from matcher import Config, Matcher  # noqa: E402
 from matcher.encode import make_encoder  # noqa: E402
 
 GRID = {
-    "esco_expansion": (0.5, 1.0, 2.0),
-    "nace_expansion": (0.5, 1.0, 1.5),
-    "taxonomy_weight": (0.0, 0.15, 0.3, 0.45),
-    "centroid_prior": (2.0, 5.0),
+    "anchor_label_share": (0.3, 0.5),
+    "anchor_z_low": (3.0, 4.0),
+    "anchor_z_high": (6.0, 8.0),
 }
 
 

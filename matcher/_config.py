@@ -98,6 +98,10 @@ class Config:
         Shrinks each language's centroid towards the reference (the mean ESCO occupation text)
         as if this many reference texts were in every language: a language with few texts
         in the data leans on the reference.
+    anchor_label_share : float
+        Share of the typed occupation's similarity to ESCO preferred labels in placing a
+        profile on an ESCO occupation; the rest is the whole profile against ESCO's
+        descriptions.
     anchor_z_low, anchor_z_high : float
         z-scores of the best ESCO occupation (or NACE class) among all, mapped to placement
         confidence 0 and 1.
@@ -150,6 +154,7 @@ class Config:
     nace_expansion: float = 1.5
     language_centring: bool = True
     centroid_prior: float = 5.0
+    anchor_label_share: float = 0.5
     anchor_z_low: float = 3.0
     anchor_z_high: float = 6.0
     nace_min_confidence: float = 0.3

@@ -52,10 +52,12 @@ def test_recommendations_respect_every_rule(participants, hosts, k):
     for i, p in participants.iterrows():
         r = m.recommend_hosts(p["participant_id"], k=k)
         assert len(r) <= k
-        # hosts of the right trade first, each tier best first
+        # hosts of the right trade first, best score first; then the nearest trades
         assert r["sector_match"].is_monotonic_decreasing
-        for _, tier in r.groupby("sector_match"):
-            assert tier["score"].is_monotonic_decreasing
+        assert r.loc[r["sector_match"], "score"].is_monotonic_decreasing
+        pairs = zip(r["components"], r["sector_match"], strict=True)
+        others = [c["sector"] for c, ok in pairs if not ok]
+        assert others == sorted(others, reverse=True)
         assert len(r) == min(k, int(mask[i].sum()))
         for hid, comps, reasons in zip(r["host_id"], r["components"], r["reasons"], strict=True):
             j = m.host_index([hid])[0]

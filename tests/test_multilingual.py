@@ -113,7 +113,7 @@ def test_a_wrong_sector_host_never_outranks_a_right_sector_one(e5):
     ranked = m.recommend_hosts("P1", k=2)
     assert list(ranked["host_id"]) == ["plumbing", "nursing"]  # ... yet ranks second
     assert list(ranked["sector_match"]) == [True, False]
-    assert ranked.attrs["notice"].startswith("Only 1 host(s) in the trade")
+    assert ranked.attrs["notice"].startswith("Only 1 host in the trade")
     only_nursing = m.recommend_hosts("P1", k=2, sector="nursing")
     assert "closest alternatives" in only_nursing.attrs["notice"]
 

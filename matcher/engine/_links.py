@@ -129,14 +129,15 @@ def link_occupations(
     """Place each participant on the nearest ESCO occupation, with a confidence.
 
     The typed occupation is compared with ESCO preferred labels and the whole profile text
-    (``profiles``) with ESCO's ``label. description`` texts; the two similarities are
-    averaged. The field is the given ISCED-F code when there is one, else the ESCO
+    (``profiles``) with ESCO's ``label. description`` texts; the two similarities are mixed
+    by ``config.anchor_label_share``. The field is the given ISCED-F code when there is one, else the ESCO
     occupation's field.
     """
     labels, texts = esco_anchor_texts()
     occ = participants["occupation"].tolist()
-    sims = 0.5 * (encoder.encode(occ) @ encoder.encode(list(labels)).T)
-    sims += 0.5 * (encoder.encode(profiles) @ encoder.encode(list(texts)).T)
+    share = config.anchor_label_share
+    sims = share * (encoder.encode(occ) @ encoder.encode(list(labels)).T)
+    sims += (1.0 - share) * (encoder.encode(profiles) @ encoder.encode(list(texts)).T)
     best, conf = zscore_confidence(sims, config.anchor_z_low, config.anchor_z_high)
     esco = tx.esco_occupations()
     fields = _esco_isced()

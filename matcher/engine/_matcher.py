@@ -252,16 +252,19 @@ class Matcher:
         -------
         DataFrame with ``rank, host_id, name, country, org_type, sector, score, sector_match,
         components, reasons``. Infeasible hosts never appear. Hosts whose sector fit clears
-        ``config.sector_gate`` (``sector_match``) come before every other host; when fewer
-        than ``k`` do, ``attrs["notice"]`` says so and the rest are the closest alternatives.
+        ``config.sector_gate`` (``sector_match``) come first, best score first; when fewer
+        than ``k`` do, ``attrs["notice"]`` says so and the rest follow as the closest
+        alternatives, nearest trade first.
         """
         i = self.participant_index([participant_id])[0]
         score, mask, comps, _ = self._block(np.array([i]))
         score, mask = score[0], mask[0] & self._host_filter(country, org_type, sector)
         if min_score is not None:
             mask &= score >= min_score
-        match = comps["sector"][0] >= self.config_.sector_gate
-        top = top_k(score + _GATE_OFFSET * match, mask, k)
+        sector = comps["sector"][0]
+        match = sector >= self.config_.sector_gate
+        # hosts of the trade by score, then the others by closeness of trade
+        top = top_k(np.where(match, _GATE_OFFSET + score, sector), mask, k)
         rows = [
             self._host_row(rank, i, j, score, comps, match, explain)
             for rank, j in enumerate(top, start=1)
@@ -298,11 +301,13 @@ class Matcher:
         if n_match == 0:
             return (
                 f"No host in the trade of '{trade}' meets the rules and the filters; "
-                "closest alternatives:"
+                "closest alternatives (nearest trades first):"
             )
+        hosts = "1 host" if n_match == 1 else f"{n_match} hosts"
+        verb = "meets" if n_match == 1 else "meet"
         return (
-            f"Only {n_match} host(s) in the trade of '{trade}' meet the rules and the "
-            "filters; then the closest alternatives."
+            f"Only {hosts} in the trade of '{trade}' {verb} the rules and the filters; "
+            "then the closest alternatives (nearest trades first)."
         )
 
     def recommend_participants(

@@ -325,6 +325,19 @@ _DESC_START = re.compile(r"\s(?=[A-Z][a-z])")
 _DESC_START_ACRONYM = re.compile(r"\s(?=[A-Z]{2,}(?:\s[a-z\-]+){0,4}s\s[a-z]+[\s,])")
 
 
+#: Longest preferred label, in words, that the ESCO text parser looks for.
+_LABEL_MAX_WORDS = 12
+_PLURALS = (("", "s"), ("", "es"), ("y", "ies"), ("man", "men"), ("person", "people"))
+
+
+def _same_word(label_word: str, desc_word: str) -> bool:
+    """Whether a description word repeats a label word (case, plural and punctuation aside)."""
+    lw, dw = label_word.lower().strip(",.;:"), desc_word.lower().strip(",.;:")
+    if "/" in lw and lw.count("/") == dw.count("/"):
+        return all(_same_word(a, b) for a, b in zip(lw.split("/"), dw.split("/"), strict=True))
+    return dw == lw or any(lw.endswith(a) and dw == lw[: len(lw) - len(a)] + b for a, b in _PLURALS)
+
+
 def _split_esco(text: str) -> tuple[str, str, str]:
     """Split ESCO's run-together text into (preferred label, labels, description)."""
     m = _DESC_START.search(" " + text)
@@ -337,13 +350,23 @@ def _split_esco(text: str) -> tuple[str, str, str]:
         head, _, tail = text.partition("  ")
         return head.strip(), head.strip(), tail.strip() or head.strip()
     label_words = labels.split()
-    desc_words = description.lower().split()
-    n = 0
-    for a, b in zip(label_words, desc_words, strict=False):
-        if b.startswith(a.lower()[:-1] if len(a) > 3 else a.lower()):
+    desc_words = description.split()
+    # the preferred label is the longest run of label words that the description repeats,
+    # usually in the plural ("metal drawing machine operator ... Metal drawing machine
+    # operators set up ..."); else the old prefix rule
+    n = next(
+        (
+            k
+            for k in range(min(len(label_words), len(desc_words), _LABEL_MAX_WORDS), 0, -1)
+            if all(_same_word(label_words[i], desc_words[i]) for i in range(k))
+        ),
+        0,
+    )
+    if not n:
+        for a, b in zip(label_words, (w.lower() for w in desc_words), strict=False):
+            if not b.startswith(a.lower()[:-1] if len(a) > 3 else a.lower()):
+                break
             n += 1
-        else:
-            break
     preferred = " ".join(label_words[: max(n, 1)])
     return preferred, labels, description
 
