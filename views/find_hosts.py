@@ -126,7 +126,7 @@ if pid is not None:
         ranked["trade"] = ranked["sector_match"].map({True: "in the trade", False: "alternative"})
         widgets.show_ranking(
             ranked,
-            ["rank", "host_id", "name", "country", "org_type", "sector", "trade"],
+            ["rank", "trade", "host_id", "name", "country", "sector"],
             key="fh_table",
         )
         top = ranked.iloc[0]

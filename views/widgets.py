@@ -71,10 +71,11 @@ def progress_config(columns) -> dict:
 
 
 def show_ranking(ranked: pd.DataFrame, columns: list[str], key: str | None = None) -> None:
-    """A ranked result as a table: the given columns, then the score and each criterion as bars."""
+    """A ranked result as a table: the rank, the score, the other given columns, then each
+    criterion as a bar (the score first, so that it is never scrolled out of view)."""
     table, crit = component_columns(ranked)
     st.dataframe(
-        table[[*columns, "score", *crit]],
+        table[[columns[0], "score", *columns[1:], *crit]],
         column_config=progress_config(crit),
         hide_index=True,
         width="stretch",
