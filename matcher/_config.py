@@ -77,6 +77,15 @@ class Config:
         Where embeddings are cached (one file per model), keyed by model and text hash.
     database_url : str
         SQLAlchemy URL of the workspace database (SQLite by default).
+    workspace_dir : Path or None
+        Folder of the dashboard's sample workspace; ``None``: ``.matcher/`` in the working
+        directory.
+    data_dir : Path or None
+        Folder with ``taxonomies/``, ``sample/`` and ``embeddings/``; ``None``: the package's
+        own copy.
+    pseudonym_salt : str
+        Key of the candidates' pseudonyms (HMAC-SHA256), to share pseudonyms across
+        workspaces; empty: each workspace's own random secret.
     weights : dict
         Weight of each soft criterion in the score.
     language_gap_scores : tuple of float
@@ -145,6 +154,9 @@ class Config:
     model: str = MULTILINGUAL_MODEL
     cache_dir: Path = field(default_factory=_default_cache_dir)
     database_url: str = "sqlite:///.matcher/matcher.db"
+    workspace_dir: Path | None = None
+    data_dir: Path | None = None
+    pseudonym_salt: str = ""
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     language_gap_scores: tuple = (1.0, 0.5, 0.0)
     cosine_floor: float | None = None
@@ -235,7 +247,7 @@ def _json_object(name: str, raw: str) -> dict:
 
 
 def _parse(name: str, raw: str):
-    if name == "cache_dir":
+    if name in ("cache_dir", "workspace_dir", "data_dir"):
         return Path(raw).expanduser()
     if name == "weights":
         return {**DEFAULT_WEIGHTS, **_json_object(name, raw)}

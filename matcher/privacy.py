@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 
 import numpy as np
 import pandas as pd
@@ -73,7 +72,9 @@ _active_key: bytes | None = None
 
 def pseudonym_salt_from_env() -> bytes | None:
     """``MATCHER_PSEUDONYM_SALT`` as a key, or None when it is not set (or empty)."""
-    salt = os.environ.get(SALT_ENV, "")
+    from ._config import Config
+
+    salt = Config.from_env().pseudonym_salt
     return salt.encode("utf-8") if salt else None
 
 

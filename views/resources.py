@@ -24,7 +24,7 @@ from matcher.store import Workspace, WorkspaceUnavailable, seed_sample
 
 #: The sample workspace: in MATCHER_WORKSPACE_DIR, else .matcher/ in the working directory.
 SAMPLE_WORKSPACE = (
-    Path(os.environ.get("MATCHER_WORKSPACE_DIR") or Path.cwd() / ".matcher") / "sample-workspace.db"
+    Path(Config.from_env().workspace_dir or Path.cwd() / ".matcher") / "sample-workspace.db"
 )
 #: Workspace versions whose frames stay cached (older ones are dropped).
 CACHED_VERSIONS = 4

@@ -3,7 +3,6 @@ provenance in ``data/README.md``)."""
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -65,9 +64,11 @@ def data_dir() -> Path:
     ``MATCHER_DATA_DIR`` wins; then the copy inside an installed wheel; then the
     repository's ``data/`` next to the package (editable installs and checkouts).
     """
-    env = os.environ.get("MATCHER_DATA_DIR")
-    if env:
-        return Path(env)
+    from .._config import Config
+
+    configured = Config.from_env().data_dir
+    if configured:
+        return Path(configured)
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "_data", here.parent / "data"):
         if (candidate / "taxonomies").is_dir():
