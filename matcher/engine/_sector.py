@@ -65,7 +65,11 @@ def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarr
     P, H = S.P, S.H
     text = calibrate(P.emb[pi] @ H.emb[hj].T, S.text_range)
     fields = P.field[pi]
-    tax = S.tax_by_field[np.maximum(fields, 0)][:, hj]
+    rows = np.maximum(fields, 0)
+    if isinstance(hj, slice):
+        tax = S.tax_by_field[rows][:, hj]
+    else:  # gather the block only, not whole rows of every host
+        tax = S.tax_by_field[rows[:, None], np.asarray(hj)[None, :]]
     tax = np.where((fields >= 0)[:, None], tax, np.nan)
     weight = S.config.taxonomy_weight * P.field_conf[pi][:, None] * H.nace_conf[hj][None, :]
     return text.astype(np.float32), tax.astype(np.float32), weight.astype(np.float32)
