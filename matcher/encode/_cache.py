@@ -34,6 +34,10 @@ def _table_name(identity: str) -> str:
     return _TABLE_PREFIX + hashlib.sha1(identity.encode()).hexdigest()[:16]
 
 
+#: Table of the texts' detected languages, shared by every model.
+_LANG_TABLE = "text_languages"
+
+
 def forget_texts(texts, cache_dir) -> int:
     """Delete the vectors of ``texts`` from the on-disk cache in ``cache_dir``, for every model.
 
@@ -48,6 +52,8 @@ def forget_texts(texts, cache_dir) -> int:
     with sqlite3.connect(path, timeout=60) as con:
         q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?"
         tables = [name for (name,) in con.execute(q, (_TABLE_PREFIX + "%",))]
+        if con.execute(q, (_LANG_TABLE,)).fetchone():
+            tables.append(_LANG_TABLE)
         for table in tables:
             for i in range(0, len(keys), _KEYS_PER_QUERY):
                 chunk = keys[i : i + _KEYS_PER_QUERY]
@@ -85,6 +91,7 @@ class CachedEncoder:
         self._lock = threading.Lock()
         self.encoded = 0
         self.hits = 0
+        self._langs: dict[bytes, tuple[str, float]] = {}
         self._table = _table_name(self.identity)
         self._seed = _load_seed(seed_path(seed_dir, self.identity)) if seed_dir else {}
         if self.cache_dir is not None:
@@ -95,6 +102,10 @@ class CachedEncoder:
                 )
                 con.execute(
                     "CREATE TABLE IF NOT EXISTS models (tbl TEXT PRIMARY KEY, identity TEXT)"
+                )
+                con.execute(
+                    f"CREATE TABLE IF NOT EXISTS {_LANG_TABLE} "
+                    "(key BLOB PRIMARY KEY, code TEXT NOT NULL, prob REAL NOT NULL)"
                 )
                 con.execute(
                     "INSERT OR IGNORE INTO models VALUES (?, ?)", (self._table, self.identity)
@@ -119,6 +130,35 @@ class CachedEncoder:
     def similarity_range(self):
         """The wrapped encoder's calibrated cosine range, if it has one."""
         return getattr(self.encoder, "similarity_range", None)
+
+    def text_languages(self, texts: list[str]) -> list[tuple[str, float]]:
+        """Language and probability of each text (:func:`matcher.language.detect_language`),
+        detected once per text and kept beside the vectors, so a warm start detects nothing."""
+        from ..language import detect_language
+
+        keys = [text_key(t) for t in texts]
+        with self._lock:
+            missing = [k for k in dict.fromkeys(keys) if k not in self._langs]
+            if missing and self.cache_dir is not None:
+                with self._connect() as con:
+                    for i in range(0, len(missing), _KEYS_PER_QUERY):
+                        chunk = missing[i : i + _KEYS_PER_QUERY]
+                        q = f"SELECT key, code, prob FROM {_LANG_TABLE} WHERE key IN ({','.join('?' * len(chunk))})"
+                        for key, code, prob in con.execute(q, chunk):
+                            self._langs[bytes(key)] = (code, prob)
+            new = {
+                k: detect_language(t)
+                for k, t in zip(keys, texts, strict=True)
+                if k not in self._langs
+            }
+            self._langs.update(new)
+            if new and self.cache_dir is not None:
+                with self._connect() as con:
+                    con.executemany(
+                        f"INSERT OR REPLACE INTO {_LANG_TABLE} VALUES (?, ?, ?)",
+                        [(k, code, prob) for k, (code, prob) in new.items()],
+                    )
+            return [self._langs[k] for k in keys]
 
     def forget(self, texts) -> int:
         """Drop the vectors of ``texts``, in memory (the seed's too) and on disk for every model.

@@ -115,7 +115,9 @@ def _text_vectors(p_texts, h_texts, encoder, config) -> tuple[np.ndarray, np.nda
     """Profile and offer vectors with their language's centroid removed (when configured)."""
     own = encoder.encode([*p_texts, *h_texts])
     if config.language_centring:
-        langs = [detect_language(t) for t in [*p_texts, *h_texts]]
+        texts = [*p_texts, *h_texts]
+        cached = getattr(encoder, "text_languages", None)  # detected once, kept on disk
+        langs = cached(texts) if cached else [detect_language(t) for t in texts]
         langs = [code if prob >= MIN_CONFIDENCE else "" for code, prob in langs]
         reference = encoder.encode(list(esco_anchor_texts()[1])).mean(axis=0)
         own = own - language_centroids(own, langs, reference, config.centroid_prior)
