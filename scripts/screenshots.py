@@ -14,6 +14,24 @@ from app_driver import browser_page, login, running_app, wait_for_ranking  # noq
 OUT = ROOT / "docs" / "screenshots"
 
 
+def typed_profile(page) -> None:
+    """A profile typed in German: the language read, and hosts of the trade first."""
+    page.get_by_text("New profile").click()
+    page.get_by_label("Occupation or programme").fill("Koch")
+    page.get_by_label("Goals, skills, interests").fill(
+        "Ich mache eine Ausbildung zum Koch im zweiten Lehrjahr und möchte Erfahrung in einer "
+        "Restaurantküche sammeln."
+    )
+    page.get_by_label("Languages (code:level; ...)").fill("de:native; en:B1")
+    page.get_by_role("button", name="Find hosts").click()
+    page.get_by_text("read as German").wait_for(timeout=120_000)
+    page.get_by_text("Top match").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(OUT / "find_hosts_typed.png"))
+    page.get_by_text("From the dataset").click()
+    page.wait_for_timeout(1500)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     import tempfile
@@ -28,6 +46,7 @@ def main() -> None:
         wait_for_ranking(page)
         page.wait_for_timeout(1500)
         page.screenshot(path=str(OUT / "find_hosts.png"))
+        typed_profile(page)
         for title, name, ready in [
             ("Browse candidates", "candidates", "[data-testid='stDataFrame']"),
             ("Insights", "insights", "[data-testid='stVegaLiteChart']"),
