@@ -11,7 +11,8 @@ def run(args) -> int:
     ws, admin = open_as_admin(args)
     removed = ws.forget(args.participant, admin)
     print(
-        f"deleted participant {args.participant} and {removed['decisions']} decision(s); the audit log keeps a hash only"
+        f"deleted participant {args.participant}, {removed['decisions']} decision(s), the notes "
+        "about them and their cached vectors; the audit log keeps a keyed hash only"
     )
     return ExitCode.OK
 
@@ -21,7 +22,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "forget",
         help="delete a participant's data",
-        description="Delete a participant and every decision about them; the audit log keeps a hash only.",
+        description="Delete a participant, every decision and note about them and their cached "
+        "vectors; the audit log keeps a keyed hash only.",
     )
     p.add_argument("--participant", required=True, metavar="ID")
     add_db_arg(p)
