@@ -1,14 +1,15 @@
 """Tune the sector criterion on the development parts only (never on a test part).
 
-For each encoder: a grid over how strongly profiles are expanded with their ESCO occupation
-(``esco_expansion``), offers with their NACE class (``nace_expansion``), and the crosswalk's
-largest weight (``taxonomy_weight``); mean NDCG@10 over the dev parts of the three sets. Then,
+For each encoder: a grid over settings of the sector criterion (how strongly profiles and
+offers are expanded with ESCO and NACE texts, the crosswalk's weight, language centring, ESCO
+placement); mean NDCG@10 over the dev parts of the three sets. Then,
 for the chosen setting, the cosine quantiles of relevant and irrelevant pairs, from which the
 encoder's ``similarity_range`` and the sector gate are set.
 
 Run: ``python bench/tune.py [e5|MiniLM]``; writes bench/results/tune-<model>.md. The grid
-below is the last round; earlier rounds (expansions, crosswalk weight, centroid prior) are
-kept in bench/results/tune-*-round1.md.
+below is the last round (offers expanded with ESCO); earlier rounds are kept as
+bench/results/tune-*-round<N>.md (1: expansions, crosswalk weight, centroid prior;
+2: ESCO placement of profiles). Each round kept the best setting of the rounds before.
 """
 
 from __future__ import annotations
@@ -28,9 +29,8 @@ from matcher import Config, Matcher  # noqa: E402
 from matcher.encode import make_encoder  # noqa: E402
 
 GRID = {
-    "anchor_label_share": (0.3, 0.5),
-    "anchor_z_low": (3.0, 4.0),
-    "anchor_z_high": (6.0, 8.0),
+    "host_esco_expansion": (0.0, 0.5, 1.0, 1.5),
+    "nace_expansion": (1.5,),
 }
 
 

@@ -107,6 +107,9 @@ class Config:
         Shrinks each language's centroid towards the reference (the mean ESCO occupation text)
         as if this many reference texts were in every language: a language with few texts
         in the data leans on the reference.
+    host_esco_expansion : float
+        How strongly an offer without a given NACE code is expanded with the text of its
+        nearest ESCO occupation (times that placement's confidence).
     anchor_label_share : float
         Share of the typed occupation's similarity to ESCO preferred labels in placing a
         profile on an ESCO occupation; the rest is the whole profile against ESCO's
@@ -166,6 +169,7 @@ class Config:
     nace_expansion: float = 1.5
     language_centring: bool = True
     centroid_prior: float = 5.0
+    host_esco_expansion: float = 0.5
     anchor_label_share: float = 0.5
     anchor_z_low: float = 3.0
     anchor_z_high: float = 6.0

@@ -18,6 +18,7 @@ from ._links import (
     link_occupations,
     nace_anchor_texts,
     taxonomy_relevance,
+    zscore_confidence,
 )
 from ._prepare import Vocab, prepare_hosts, prepare_participants
 from ._state import Fitted
@@ -108,7 +109,20 @@ def _host_vectors(own, links, encoder, config) -> np.ndarray:
         k = position.get(link.code)
         if k is not None:
             anchors[j], conf[j] = name_vectors[k], link.confidence
-    return _expanded(own, anchors, config.nace_expansion * conf)
+    vectors = own + (config.nace_expansion * conf)[:, None] * anchors
+    if config.host_esco_expansion:  # offers without a given NACE class borrow ESCO's words
+        given = np.array([link.source == "given" for link in links])
+        weight = config.host_esco_expansion * ~given
+        vectors = vectors + weight[:, None] * _host_occupations(own, encoder, config)
+    return l2_normalise(vectors)
+
+
+def _host_occupations(own, encoder, config) -> np.ndarray:
+    """Each offer's nearest ESCO occupation text (centred), times the placement's confidence:
+    ``(n_hosts, d)``. It puts offers in the same English anchor space as profiles."""
+    esco = _anchor_vectors(encoder, esco_anchor_texts()[1])
+    best, conf = zscore_confidence(own @ esco.T, config.anchor_z_low, config.anchor_z_high)
+    return conf[:, None] * esco[best]
 
 
 def _text_vectors(p_texts, h_texts, encoder, config) -> tuple[np.ndarray, np.ndarray]:
