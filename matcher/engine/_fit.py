@@ -110,19 +110,26 @@ def _host_vectors(own, links, encoder, config) -> np.ndarray:
         if k is not None:
             anchors[j], conf[j] = name_vectors[k], link.confidence
     vectors = own + (config.nace_expansion * conf)[:, None] * anchors
-    if config.host_esco_expansion:  # offers without a given NACE class borrow ESCO's words
-        given = np.array([link.source == "given" for link in links])
-        weight = config.host_esco_expansion * ~given
-        vectors = vectors + weight[:, None] * _host_occupations(own, encoder, config)
+    rows = np.flatnonzero([link.source != "given" for link in links])
+    if config.host_esco_expansion and len(rows):  # offers without a NACE code borrow ESCO's
+        vectors[rows] += config.host_esco_expansion * _host_occupations(own[rows], encoder, config)
     return l2_normalise(vectors)
+
+
+#: Offers placed on ESCO at a time (bounds the (block, 3,658) similarity matrix).
+_HOST_BLOCK = 4096
 
 
 def _host_occupations(own, encoder, config) -> np.ndarray:
     """Each offer's nearest ESCO occupation text (centred), times the placement's confidence:
-    ``(n_hosts, d)``. It puts offers in the same English anchor space as profiles."""
+    ``(n_offers, d)``. It puts offers in the same English anchor space as profiles."""
     esco = _anchor_vectors(encoder, esco_anchor_texts()[1])
-    best, conf = zscore_confidence(own @ esco.T, config.anchor_z_low, config.anchor_z_high)
-    return conf[:, None] * esco[best]
+    out = np.zeros_like(own)
+    for s in range(0, len(own), _HOST_BLOCK):
+        block = own[s : s + _HOST_BLOCK]
+        best, conf = zscore_confidence(block @ esco.T, config.anchor_z_low, config.anchor_z_high)
+        out[s : s + _HOST_BLOCK] = conf[:, None] * esco[best]
+    return out
 
 
 def _text_vectors(p_texts, h_texts, encoder, config) -> tuple[np.ndarray, np.ndarray]:
