@@ -79,7 +79,11 @@ def method_scores(s, encoders: dict, config_overrides: dict | None = None) -> di
         out[f"engine, {name}"] = engine_scores(s, enc, cfg)
     enc = encoders["e5"]
     ablation = Config.from_env(
-        model=MODELS["e5"], taxonomy_weight=0.0, esco_expansion=0.0, nace_expansion=0.0
+        model=MODELS["e5"],
+        taxonomy_weight=0.0,
+        esco_expansion=0.0,
+        nace_expansion=0.0,
+        host_esco_expansion=0.0,
     )
     out["engine, e5, without taxonomy (ablation)"] = engine_scores(s, enc, ablation)
     return out
