@@ -329,6 +329,7 @@ class Matcher:
         host-side score gives every candidate the same value on the private criteria
         (inclusion), so two candidates who differ only in special-category data get the same
         score and rank; it may therefore differ from the coordinator's score for the pair.
+        Candidates whose sector fit clears ``config.sector_gate`` come first.
         """
         j = self.host_index([host_id])[0]
         pi = np.arange(len(self.participants_))
