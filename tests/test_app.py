@@ -88,7 +88,9 @@ def test_find_hosts_ranks_k_hosts(sample_matcher):
     )
     home = sample_matcher.participants_.set_index("participant_id").at["P0007", "home_country"]
     same = sample_matcher.hosts_.loc[sample_matcher.hosts_["country"] == home, "host_id"]
-    at.selectbox(key="fh_host").set_value(same.iloc[0]).run()
+    # the host box follows the participant: it shows the new participant's top host
+    assert at.selectbox(key="fh_host_P0007").value == at.dataframe[0].value["host_id"].iloc[0]
+    at.selectbox(key="fh_host_P0007").set_value(same.iloc[0]).run()
     assert any("cross-border" in e.value for e in at.error)
 
 
@@ -144,10 +146,22 @@ def test_insights_renders_charts():
 
 def test_decisions_propose_then_host_declines():
     at = _app("views/decisions.py")
+    from views import resources
+
+    first = at.selectbox(key="dc_participant").value
+    other = at.selectbox(key=f"dc_host_{first}")
+    other.set_value(other.options[3].split(" - ")[0]).run()  # a host picked for another
     at.selectbox(key="dc_participant").set_value("P0009").run()
-    host = at.selectbox(key="dc_host").value
+    # what is shown is what is recorded: the host box shows P0009's best host, not the last pick
+    box = at.selectbox(key="dc_host_P0009")
+    host = box.value
+    assert box.options[0].startswith(f"{host} - ")
+    at.text_input(key="dc_reason_P0009_0").set_value("strong kitchen")
     at.button(key="dc_propose").click().run()
     assert any("Recorded: propose" in s.value for s in at.success)
+    last = resources.workspace().history().iloc[-1]
+    assert (last["participant_id"], last["host_id"], last["action"]) == ("P0009", host, "propose")
+    assert at.text_input(key="dc_reason_P0009_1").value == ""  # the note does not carry over
     hat = _app("views/decisions.py", user=_signed_in(f"h-{host}", "host", host))
     assert hat.selectbox(key="dh_pick").options
     hat.text_input(key="dh_reason").set_value("no supervisor that month")

@@ -23,6 +23,9 @@ if user.role in ("coordinator", "admin"):
     if mine.empty:
         st.info("No participants of your organisation in the workspace yet.")
     else:
+        message = st.session_state.pop("dc_message", None)
+        if message:
+            st.success(message)
         labels = {r.participant_id: widgets.participant_label(r) for r in mine.itertuples()}
         c1, c2 = st.columns(2)
         pid = c1.selectbox(
@@ -33,14 +36,20 @@ if user.role in ("coordinator", "admin"):
             r.host_id: f"{r.host_id} - {r.name} ({r.country}) score {r.score:.2f}"
             for r in ranked.itertuples()
         }
+        # widget keys carry their context: a host or note chosen for one participant never
+        # stays on screen (or is recorded) for the next one, and the note empties once recorded
+        done = st.session_state.get("dc_recorded", 0)
         hid = (
             c2.selectbox(
-                "Host (best feasible first)", list(hosts), format_func=hosts.get, key="dc_host"
+                "Host (best feasible first)",
+                list(hosts),
+                format_func=hosts.get,
+                key=f"dc_host_{pid}",
             )
             if hosts
             else None
         )
-        reason = st.text_input("Note (optional)", key="dc_reason")
+        reason = st.text_input("Note (optional)", key=f"dc_reason_{pid}_{done}")
         b = st.columns(5)
         action = None
         for col, name in zip(b, ["shortlist", "propose", "withdraw", "complete"], strict=False):
@@ -52,7 +61,11 @@ if user.role in ("coordinator", "admin"):
         if action:
             try:
                 ws.record(user, pid, hid, action, reason, rating if action == "complete" else None)
-                st.success(f"Recorded: {action} {widgets.plain(f'{pid} -> {hid}')}")
+                st.session_state["dc_recorded"] = done + 1
+                st.session_state["dc_message"] = (
+                    f"Recorded: {action} {widgets.plain(f'{pid} -> {hid}')}"
+                )
+                st.rerun()
             except (AccessDenied, ValueError, KeyError) as exc:
                 st.error(widgets.plain(exc))
 

@@ -137,7 +137,11 @@ if pid is not None:
     st.subheader("Why this host?")
     labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
     default = list(labels).index(ranked["host_id"].iloc[0]) if not ranked.empty else 0
-    hid = st.selectbox("Host", list(labels), index=default, format_func=labels.get, key="fh_host")
+    # keyed by the participant (or typed profile): a host chosen for one never stays for another
+    context = pid if pid != "NEW" else session.frame_key(st.session_state["fh_profile"])
+    hid = st.selectbox(
+        "Host", list(labels), index=default, format_func=labels.get, key=f"fh_host_{context}"
+    )
     e = m.explain(pid, hid)
     c1, c2 = st.columns([1, 2])
     c1.metric(
