@@ -292,7 +292,9 @@ def _default_text(f) -> str:
     value = f.default_factory() if f.default is dataclasses.MISSING else f.default
     if isinstance(value, tuple):
         value = ",".join(str(v) for v in value)
-    return "none" if value is None else f"`{value}`"
+    if value is None or value == "":
+        return "none" if value is None else "empty"
+    return f"`{value}`"
 
 
 def config_table() -> str:
