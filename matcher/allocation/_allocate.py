@@ -116,26 +116,28 @@ def allocate(
     pi = _rows(participant_ids, m.participant_index, len(m.participant_ids_))
     hj = _rows(host_ids, m.host_index, len(m.host_ids_))
     scores, mask = m.score_matrix(m.participant_ids_[pi], m.host_ids_[hj])
-    if capacity is None:
-        cap = m.hosts_["capacity"].to_numpy(np.int64)[hj]
-    else:
-        cap = np.asarray(capacity, dtype=np.int64)
+    places = m.hosts_["capacity"].to_numpy(np.int64)[hj] if capacity is None else capacity
+    cap = np.asarray(places, dtype=np.int64)
     fewer = m.participants_["fewer_opportunities"].to_numpy(bool)[pi]
     prio = fewer if priority == "fewer_opportunities" else None
-    t0 = time.perf_counter()
-    if method == "optimal":
-        assign = optimal_assignment(scores, mask, cap, prio)
-        blocking = []
-    else:
-        assign = deferred_acceptance(scores, mask, cap, prio)
-        blocking = blocking_pairs(assign, scores, mask, cap, prio)
-    seconds = time.perf_counter() - t0
+    assign, blocking, seconds = _solve(method, scores, mask, cap, prio)
     used = np.bincount(assign[assign >= 0], minlength=len(hj))
     assignments = _assignments(m, pi, hj, scores, mask, assign, used >= cap)
     hosts = _host_table(m.hosts_.iloc[hj].reset_index(drop=True), cap, used)
     summary = _summary(scores, mask, cap, used, assign, fewer, method, priority)
     summary.update({"blocking_pairs": len(blocking), "solve_seconds": round(seconds, 3)})
     return Allocation(assignments, hosts, summary, blocking)
+
+
+def _solve(method, scores, mask, cap, prio) -> tuple[np.ndarray, list, float]:
+    """The assignment ``(n_participants,)``, its blocking pairs (stable only) and the seconds."""
+    t0 = time.perf_counter()
+    if method == "optimal":
+        assign, blocking = optimal_assignment(scores, mask, cap, prio), []
+    else:
+        assign = deferred_acceptance(scores, mask, cap, prio)
+        blocking = blocking_pairs(assign, scores, mask, cap, prio)
+    return assign, blocking, time.perf_counter() - t0
 
 
 def _rows(ids, lookup, n: int) -> np.ndarray:
