@@ -6,7 +6,7 @@ from builders import hosts, participants
 
 from matcher import Config, Matcher
 from matcher._config import MULTILINGUAL_MODEL
-from matcher.encode import E5Encoder, HashingEncoder, make_encoder
+from matcher.encode import E5Encoder, make_encoder
 from matcher.language import read_language
 
 pytestmark = pytest.mark.model
@@ -160,7 +160,3 @@ def test_typed_profile_language_is_read_and_coverage_warned():
     assert "not trained on German" in english_only.note
     assert read_language(german, E5Encoder.languages).covered is True
     assert read_language("Koch", ("en",)).code == ""  # too short to tell, no false alarm
-
-
-def test_hashing_encoder_declares_no_languages():
-    assert getattr(HashingEncoder(), "languages", None) is None
