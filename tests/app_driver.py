@@ -124,3 +124,19 @@ def wait_for_ranking(page, timeout_ms: int = 120_000):
     page.get_by_text("Top match").first.wait_for(timeout=timeout_ms)
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=timeout_ms)
     return page.get_by_text("Top match").first.inner_text()
+
+
+def run_page(user, page: str | None = None):
+    """The app under Streamlit's AppTest, run once signed in as ``user`` (a handle issued by
+    the app's workspace, or None for the sign-in page), then switched to ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    if user is not None:
+        at.session_state["user"] = user
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from app_driver import run_page
 from streamlit.testing.v1 import AppTest
 
 from matcher.store import DEMO_PASSWORD, User
@@ -37,15 +38,7 @@ def _signed_in(username: str, role: str = "", acts_for: str = "") -> User:
 
 
 def _app(page: str | None = None, user: User | str | None = ADMIN) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    if user is not None:
-        at.session_state["user"] = _signed_in(user) if isinstance(user, str) else user
-    at.run()
-    assert not at.exception, at.exception
-    if page:
-        at.switch_page(page).run()
-        assert not at.exception, at.exception
-    return at
+    return run_page(_signed_in(user) if isinstance(user, str) else user, page)
 
 
 def test_login_with_a_demo_account():

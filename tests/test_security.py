@@ -752,21 +752,13 @@ ADMIN = "demo-admin"
 
 
 def _app(page=None, user=ADMIN):
-    """The app run once, signed in as the demo account ``user`` (a handle of the app's
-    workspace) unless None, then switched to ``page``."""
-    from streamlit.testing.v1 import AppTest
+    """The app run once, signed in as the demo account ``user`` unless None, then ``page``."""
+    from app_driver import run_page
 
     from views import resources
 
-    at = AppTest.from_file(APP, default_timeout=180)
-    if user is not None:
-        at.session_state["user"] = resources.workspace().authenticate(user, DEMO_PASSWORD)
-    at.run()
-    assert not at.exception, at.exception
-    if page:
-        at.switch_page(page).run()
-        assert not at.exception, at.exception
-    return at
+    handle = None if user is None else resources.workspace().authenticate(user, DEMO_PASSWORD)
+    return run_page(handle, page)
 
 
 @pytest.fixture
