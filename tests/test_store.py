@@ -404,3 +404,18 @@ def test_a_host_never_sees_more_than_it_may(tmp_path_factory, participants, host
             ws.candidates(host, other)
     assert ws.decisions(host).empty
     ws.engine.dispose()
+
+
+def test_a_workspace_gains_new_optional_contract_columns(ws, sample_frames):
+    """A column added to a data contract after a workspace was made is added to its table,
+    empty, without a numbered migration; the rows read back as if the column were blank."""
+    url = ws.engine.url.render_as_string(hide_password=False)
+    with ws.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE hosts DROP COLUMN city"))
+    ws.engine.dispose()
+    again = Workspace(url)
+    assert "city" in {c["name"] for c in sa.inspect(again.engine).get_columns("hosts")}
+    hosts = again.hosts()
+    assert len(hosts) == len(sample_frames[1])
+    assert hosts["city"].fillna("").eq("").all()
+    again.engine.dispose()

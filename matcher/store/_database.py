@@ -209,7 +209,25 @@ def upgrade(engine: sa.Engine) -> None:
             conn.execute(
                 T.meta.update().where(T.meta.c.key == _VERSION_KEY).values(value=str(version))
             )
+        _add_contract_columns(conn)
         _secrets.ensure(conn)
+
+
+def _add_contract_columns(conn) -> None:
+    """Add the optional data-contract columns a workspace made by an older matcher lacks.
+
+    The data tables follow the io contracts (:mod:`matcher.io`); a column added to a
+    contract is optional by rule, so an older table gains it empty (NULL) with no numbered
+    migration. Safe to re-run.
+    """
+    inspector = sa.inspect(conn)
+    for table in T.DATA_TABLES:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
 
 
 def _v2_models(conn) -> None:

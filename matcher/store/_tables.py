@@ -132,6 +132,10 @@ organisations = sa.Table(
 )
 
 # version 5: the workspace's random secrets (pseudonym and audit keys), hex, never exported
+#: The tables whose columns follow an io data contract (new optional columns are added to
+#: an older workspace by :func:`matcher.store._database.upgrade`).
+DATA_TABLES = (participants, hosts, organisations)
+
 secrets = sa.Table(
     "secrets",
     metadata,
