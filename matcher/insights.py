@@ -13,21 +13,31 @@ from .io import parse_languages, parse_list
 __all__ = ["best_matches", "coverage", "supply_demand", "language_gaps", "host_fields"]
 
 
+def _placed_rows(matcher) -> np.ndarray:
+    """Rows of participants who take a place: accompanying persons go with their learners and
+    are counted neither in coverage nor in demand."""
+    return np.flatnonzero((matcher.participants_["role"] != "accompanying").to_numpy())
+
+
 def best_matches(matcher) -> pd.DataFrame:
-    """Per participant: feasible hosts, the best one, its score and components."""
-    scores, mask = matcher.score_matrix()
-    comps, _ = matcher.components_matrix()
+    """Per participant taking a place (accompanying persons left out): feasible hosts, the
+    best one, its score and components."""
+    rows = _placed_rows(matcher)
+    ids = matcher.participant_ids_[rows]
+    scores, mask = matcher.score_matrix(ids)
+    comps, _ = matcher.components_matrix(ids)
     masked = np.where(mask, scores, -np.inf)
     best = masked.argmax(axis=1)
     has = mask.any(axis=1)
+    p = matcher.participants_.iloc[rows].reset_index(drop=True)
+    links = [matcher.occupation_links_[i] for i in rows]
     rows = np.arange(len(best))
-    p = matcher.participants_
     out = pd.DataFrame(
         {
             "participant_id": p["participant_id"],
             "role": p["role"],
             "home_country": p["home_country"],
-            "field": [_broad_name(link.field) for link in matcher.occupation_links_],
+            "field": [_broad_name(link.field) for link in links],
             "feasible_hosts": mask.sum(axis=1),
             "best_host": np.where(has, matcher.host_ids_[best], ""),
             "best_score": np.where(has, scores[rows, best], np.nan),
@@ -74,7 +84,8 @@ def supply_demand(matcher) -> pd.DataFrame:
     """Places offered and participants seeking them, by broad field and country.
 
     Demand counts each participant once, spread evenly over the preferred destinations
-    (or over all host countries but the home country when there is no preference).
+    (or over all host countries but the home country when there is no preference);
+    accompanying persons take no place and are not counted.
     """
     h = matcher.hosts_
     supply = pd.DataFrame(
@@ -87,10 +98,12 @@ def supply_demand(matcher) -> pd.DataFrame:
     supply = supply.groupby(["field", "country"], as_index=False)["places"].sum()
     host_countries = sorted(set(h["country"]))
     rows = []
+    placed = _placed_rows(matcher)
+    p = matcher.participants_.iloc[placed]
     for link, home, prefs in zip(
-        matcher.occupation_links_,
-        matcher.participants_["home_country"],
-        matcher.participants_["preferred_countries"],
+        [matcher.occupation_links_[i] for i in placed],
+        p["home_country"],
+        p["preferred_countries"],
         strict=True,
     ):
         dest = parse_list(prefs) or [c for c in host_countries if c != home]
@@ -113,9 +126,10 @@ def language_gaps(matcher) -> pd.DataFrame:
     participant holds best, against the level held (``none`` when no working language is held)."""
     bm = best_matches(matcher)
     hosts = matcher.hosts_.set_index("host_id")
+    languages = matcher.participants_.set_index("participant_id")["languages"]
     rows = []
     for pid, hid, langs in zip(
-        bm["participant_id"], bm["best_host"], matcher.participants_["languages"], strict=True
+        bm["participant_id"], bm["best_host"], languages[bm["participant_id"]], strict=True
     ):
         if not hid:
             continue

@@ -20,7 +20,7 @@ from ._links import (
     taxonomy_relevance,
     zscore_confidence,
 )
-from ._prepare import Vocab, prepare_hosts, prepare_participants
+from ._prepare import Vocab, prepare_groups, prepare_hosts, prepare_participants
 from ._state import Fitted
 
 __all__ = ["fit_state", "participant_texts", "host_texts", "language_centroids"]
@@ -180,4 +180,5 @@ def fit_state(
         tax_by_field=taxonomy_relevance(fields, nace),
         history=build_history(history, participants, hosts),
         text_range=config.text_range(encoder, centred=config.language_centring),
+        G=prepare_groups(participants, P),
     )

@@ -12,6 +12,7 @@ from ..privacy import CANDIDATE_COLUMNS, PRIVATE_CRITERIA
 from ..privacy import pseudonym as _pseudonym
 from ._criteria import CRITERION
 from ._fit import fit_state
+from ._groups import group_label
 from ._rules import RULES, feasibility
 
 __all__ = ["Matcher", "Explanation", "CANDIDATE_COLUMNS", "top_k"]
@@ -161,7 +162,27 @@ class Matcher:
     # --- scoring -------------------------------------------------------------------------
 
     def _components(self, pi, hj) -> dict[str, np.ndarray]:
-        return {name: c.score(self._S, pi, hj) for name, c in CRITERION.items()}
+        comps = {name: c.score(self._S, pi, hj) for name, c in CRITERION.items()}
+        return self._follow_groups(comps, pi, hj)
+
+    def _follow_groups(self, comps: dict, pi, hj) -> dict[str, np.ndarray]:
+        """An accompanying person's scores are their group's: the mean over its learners."""
+        S = self._S
+        pi = np.asarray(pi)
+        group = S.P.group[pi]
+        rows = np.flatnonzero(S.P.accompanying[pi] & (group >= 0))
+        if not len(rows):
+            return comps
+        comps = {name: np.array(values) for name, values in comps.items()}
+        for g in np.unique(group[rows]):
+            learners = S.G.learners[g]
+            if not len(learners):
+                continue
+            theirs = {name: c.score(S, learners, hj) for name, c in CRITERION.items()}
+            target = rows[group[rows] == g]
+            for name, values in theirs.items():
+                comps[name][target] = values.mean(axis=0)
+        return comps
 
     def _combine(self, comps: dict[str, np.ndarray]) -> np.ndarray:
         if self.scorer_ is not None:
@@ -295,6 +316,9 @@ class Matcher:
     def _gate_notice(self, i: int, n_match: int, n_shown: int, k: int) -> str:
         if n_match >= min(k, n_shown) and n_shown:
             return ""
+        S, g = self._S, int(self._S.P.group[i])
+        if S.P.accompanying[i] and g >= 0 and len(S.G.learners[g]):
+            i = int(S.G.learners[g][0])  # the trade of the learners they go with
         trade = self.participants_.at[i, "occupation"]
         if n_shown == 0:
             return f"No host meets the programme's rules and the filters for '{trade}'."
@@ -359,6 +383,7 @@ class Matcher:
 
     def _participant_filter(self, consenting_only, role, home_country) -> np.ndarray:
         p, ok = self.participants_, np.ones(len(self.participants_), dtype=bool)
+        ok &= ~self._S.P.accompanying  # they go with their learners, not to a place of their own
         if consenting_only:
             ok &= self._S.P.consent
         if role is not None:
@@ -389,7 +414,13 @@ class Matcher:
     # --- explanations --------------------------------------------------------------------
 
     def _reasons(self, i: int, j: int) -> dict[str, str]:
-        return {name: c.reason(self._S, i, j) for name, c in CRITERION.items()}
+        S = self._S
+        g = int(S.P.group[i])
+        if not S.P.accompanying[i] or g < 0 or not len(S.G.learners[g]):
+            return {name: c.reason(S, i, j) for name, c in CRITERION.items()}
+        first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's
+        head = f"{group_label(S, g)}, mean of the learners' scores; e.g. {S.P.ids[first]}: "
+        return {name: head + c.reason(S, first, j) for name, c in CRITERION.items()}
 
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""

@@ -10,7 +10,7 @@ import pandas as pd
 from .._config import Config
 from ._history import History
 from ._links import NaceLink, OccupationLink
-from ._prepare import HostArrays, ParticipantArrays, Vocab
+from ._prepare import GroupArrays, HostArrays, ParticipantArrays, Vocab
 
 __all__ = ["Fitted", "column"]
 
@@ -24,7 +24,8 @@ class Fitted:
 
     ``tax_by_field`` is the crosswalk relevance ``(n_fields, n_hosts)`` (NaN for hosts whose
     NACE class is unknown); ``text_range`` the (floor, ceiling) of cosines that the sector
-    criterion maps onto [0, 1] for the encoder in use. ``p`` and ``h`` hold the text
+    criterion maps onto [0, 1] for the encoder in use; ``G`` the groups of learners with
+    their accompanying persons. ``p`` and ``h`` hold the text
     columns the reasons read, as lists (``S.p["occupation"][i]``).
     """
 
@@ -39,6 +40,7 @@ class Fitted:
     tax_by_field: np.ndarray
     history: History
     text_range: tuple[float, float]
+    G: GroupArrays
 
     def __post_init__(self):
         # plain lists of the text columns the reasons read: pandas' per-cell access costs
