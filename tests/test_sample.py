@@ -103,6 +103,8 @@ def test_sample_keeps_the_first_rows_as_drawn():
     from matcher.sample._programme import PROTECTED_ROWS
 
     p, h = generate_sample(60, 60, seed=3)
-    assert (p["group_id"].iloc[:PROTECTED_ROWS] == "").all()
-    assert (p["role"].iloc[:PROTECTED_ROWS] != "accompanying").all()
+    first = p.iloc[:PROTECTED_ROWS]
+    # only a learner drawn on a group mobility gains its group
+    assert ((first["group_id"] == "") | (first["activity"] == "group")).all()
+    assert (first["role"] != "accompanying").all()
     assert (h["org_type"].iloc[:PROTECTED_ROWS] != tx.EVENT).all()

@@ -250,10 +250,6 @@ class PartnerFinder:
     ) -> list[Consortium]:
         """The ``n`` best consortia led by ``org_id`` that satisfy the action's rules.
 
-        Partners from third countries not associated to the Programme join KA220 consortia
-        only and never count towards the minimum; such an organisation cannot lead
-        (``ValueError``).
-
         Objective (documented in the README): the sum of the partners' `rank` scores plus
         ``Config.partner_diversity_bonus`` (0.5) per distinct organisation type and per
         distinct country, so that fit and diversity both count. Up to ``pool`` candidates,
@@ -266,7 +262,8 @@ class PartnerFinder:
         org_id, idea, priorities, newcomer_weight
             As in `rank`.
         action : {"KA210", "KA220"}
-            The partnership action whose composition rules apply.
+            The action whose rules apply (partners from non-associated third countries: KA220
+            only, not counted towards the minimum, never the lead: ``ValueError``).
         size : int, optional
             Organisations per consortium, the lead included (default: the minimum + 1).
         n : int

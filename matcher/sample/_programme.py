@@ -4,7 +4,8 @@ employment, projects, other staff activities, hosts that take groups, and skills
 
 It runs after the main draw with a generator of its own, so the drawn rows keep their ids and,
 apart from the rows it converts, their content. The first rows of both tables are never
-converted: the worked examples and tests refer to them.
+converted (a learner drawn there on a group mobility only gains its group): the worked
+examples and tests refer to them.
 """
 
 from __future__ import annotations
@@ -86,7 +87,11 @@ def _accompany(p, k: int, leader: int, gid: str, what: str) -> None:
 
 def _form_groups(rng, p: pd.DataFrame, taken: set) -> None:
     """Each learner drawn on a group mobility leads a group of classmates and a teacher."""
-    leaders = _free(p, taken, role="learner", activity="group")
+    # every learner drawn on a group mobility leads one, a protected row too (it only gains
+    # the group_id); classmates and teachers come from the rows that may be converted
+    leaders = list(
+        np.flatnonzero(((p["role"] == "learner") & (p["activity"] == "group")).to_numpy())
+    )
     taken.update(leaders)
     for n, leader in enumerate(leaders, start=1):
         gid = f"G{n:02d}"
