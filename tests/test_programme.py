@@ -431,3 +431,46 @@ def test_property_a_group_is_recommended_only_hosts_that_take_it_whole(cohort):
         host_lo, host_hi = m.hosts_["duration_min_days"], m.hosts_["duration_max_days"]
         fits = (np.maximum(lo, host_lo) <= np.minimum(hi, host_hi)).to_numpy()
         assert not (allowed[0] & ~fits).any(), gid
+
+
+# --- rules over a set of placements --------------------------------------------------------
+
+
+def test_ka122_cap_counts_learners_and_staff_not_accompanying_or_visits():
+    from matcher.programme import project_cap_warnings, project_caps
+
+    cap = tx.project_types()["KA122"]["max_participants"]
+    rows = [
+        {"participant_id": f"P{k}", "role": "learner", "activity": "short_term"} for k in range(cap)
+    ]
+    rows += [
+        {"participant_id": "V", "role": "staff", "activity": "preparatory_visit"},
+        {"participant_id": "A", "role": "accompanying", "activity": "short_term"},
+    ]
+    p = pd.DataFrame(rows).assign(project_type="KA122", project_id="X", home_country="IT")
+    ((found_cap, counted),) = project_caps(p).values()
+    assert found_cap == cap and len(counted) == cap
+    everyone = np.zeros(len(p), dtype=int)
+    assert project_cap_warnings(p, everyone) == []  # the visit and the accompanying person are free
+    extra = pd.concat([p, p.iloc[[0]].assign(participant_id="P_extra")], ignore_index=True)
+    warning = project_cap_warnings(extra, np.zeros(len(extra), dtype=int))
+    assert warning and f"places {cap + 1} participants" in warning[0]
+    assert project_cap_warnings(extra, np.r_[np.zeros(len(p)), -1]) == []  # one left unplaced
+    assert project_caps(p.assign(project_type="KA121")) == {}  # accredited projects: no cap
+
+
+def test_course_participants_from_two_countries():
+    from matcher.programme import course_country_warnings
+
+    p = pd.DataFrame(
+        {
+            "participant_id": ["P1", "P2", "P3", "P4"],
+            "role": "staff",
+            "activity": ["training_course", "training_course", "training_course", "job_shadowing"],
+            "home_country": ["IT", "IT", "ES", "IT"],
+        }
+    )
+    h = pd.DataFrame({"host_id": ["H1", "H2"], "name": ["Course A", "Course B"]})
+    warnings = course_country_warnings(p, h, np.array([0, 0, 1, 1]))
+    assert len(warnings) == 2 and "all come from IT" in warnings[0] and "from ES" in warnings[1]
+    assert course_country_warnings(p, h, np.array([0, 0, 0, 1])) == []  # IT and ES at H1
