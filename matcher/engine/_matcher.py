@@ -174,14 +174,18 @@ class Matcher:
         if not len(rows):
             return comps
         comps = {name: np.array(values) for name, values in comps.items()}
-        for g in np.unique(group[rows]):
-            learners = S.G.learners[g]
-            if not len(learners):
-                continue
-            theirs = {name: c.score(S, learners, hj) for name, c in CRITERION.items()}
+        groups = [g for g in np.unique(group[rows]) if len(S.G.learners[g])]
+        if not groups:
+            return comps
+        learners = np.concatenate([S.G.learners[g] for g in groups])  # one call for all
+        theirs = {name: c.score(S, learners, hj) for name, c in CRITERION.items()}
+        start = 0
+        for g in groups:
+            size = len(S.G.learners[g])
             target = rows[group[rows] == g]
             for name, values in theirs.items():
-                comps[name][target] = values.mean(axis=0)
+                comps[name][target] = values[start : start + size].mean(axis=0)
+            start += size
         return comps
 
     def _combine(self, comps: dict[str, np.ndarray]) -> np.ndarray:

@@ -42,10 +42,11 @@ class Rule:
     applies: Callable = field(default=_always)
 
 
-def _goes_alone(S: Fitted, pi) -> np.ndarray:
-    """``(len(pi), 1)``: True for participants the rule is about, False for accompanying
-    persons (the group's rules decide where they go)."""
-    return ~S.P.accompanying[pi][:, None]
+def _unless_accompanying(S: Fitted, pi, ok: np.ndarray) -> np.ndarray:
+    """``ok`` with the rows of accompanying persons set True: the group's rules decide where
+    they go (left as it is when the block has none)."""
+    accompanying = S.P.accompanying[pi]
+    return ok | accompanying[:, None] if accompanying.any() else ok
 
 
 def _cross_border(S: Fitted, pi, hj) -> np.ndarray:
@@ -62,8 +63,10 @@ def _cross_border_why(S: Fitted, i: int, j: int) -> str:
 def programme_start(S: Fitted, pi, hj) -> np.ndarray:
     """Earliest day a stay can start, ``(len(pi), m)``: both available and both countries in
     the programme (Switzerland and the United Kingdom from 2027)."""
-    joins = np.maximum(S.P.joins[pi][:, None], column(S.H.joins, hj))
-    return np.maximum(np.maximum(S.P.start[pi][:, None], column(S.H.start, hj)), joins)
+    start = np.maximum(S.P.start[pi][:, None], column(S.H.start, hj))
+    if not _late_joiners(S):
+        return np.maximum(start, S.P.joins[pi][:, None])  # every country from the same day
+    return np.maximum(start, np.maximum(S.P.joins[pi][:, None], column(S.H.joins, hj)))
 
 
 def _programme_year(S: Fitted, pi, hj) -> np.ndarray:
@@ -95,7 +98,7 @@ def _role_activity(S: Fitted, pi, hj) -> np.ndarray:
     role_ok = np.where(
         P.is_staff[pi][:, None], column(H.accepts_staff, hj), column(H.accepts_learner, hj)
     )
-    return (role_ok & H.activities[hj][:, P.activity[pi]].T) | ~_goes_alone(S, pi)
+    return _unless_accompanying(S, pi, role_ok & H.activities[hj][:, P.activity[pi]].T)
 
 
 def _role_activity_why(S: Fitted, i: int, j: int) -> str:
@@ -119,7 +122,7 @@ def _at_event_why(S: Fitted, i: int, j: int) -> str:
 
 def _duration(S: Fitted, pi, hj) -> np.ndarray:
     lo, hi = duration_overlap(S, pi, hj)
-    return (lo <= hi) | ~_goes_alone(S, pi)
+    return _unless_accompanying(S, pi, lo <= hi)
 
 
 def _duration_why(S: Fitted, i: int, j: int) -> str:
@@ -132,7 +135,7 @@ def _duration_why(S: Fitted, i: int, j: int) -> str:
 
 def _dates(S: Fitted, pi, hj) -> np.ndarray:
     lo, _ = duration_overlap(S, pi, hj)
-    return (date_overlap_days(S, pi, hj) >= lo) | ~_goes_alone(S, pi)
+    return _unless_accompanying(S, pi, date_overlap_days(S, pi, hj) >= lo)
 
 
 def _dates_why(S: Fitted, i: int, j: int) -> str:
@@ -146,7 +149,12 @@ def _dates_why(S: Fitted, i: int, j: int) -> str:
 
 
 def _recent_graduate(S: Fitted, pi, hj) -> np.ndarray:
-    return programme_start(S, pi, hj) <= S.P.grad_deadline[pi][:, None]
+    deadline = S.P.grad_deadline[pi]
+    rows = np.flatnonzero(deadline < OPEN_END)
+    ok = np.ones((len(pi), _width(S, hj)), dtype=bool)
+    if len(rows):
+        ok[rows] = programme_start(S, np.asarray(pi)[rows], hj) <= deadline[rows][:, None]
+    return ok
 
 
 def _recent_graduate_why(S: Fitted, i: int, j: int) -> str:
@@ -171,7 +179,7 @@ def _width(S: Fitted, hj) -> int:
 
 
 def _capacity(S: Fitted, pi, hj) -> np.ndarray:
-    return (column(S.H.capacity, hj) > 0) | ~_goes_alone(S, pi)
+    return _unless_accompanying(S, pi, column(S.H.capacity, hj) > 0)
 
 
 def _accessibility(S: Fitted, pi, hj) -> np.ndarray:
@@ -181,11 +189,12 @@ def _accessibility(S: Fitted, pi, hj) -> np.ndarray:
 def _group(S: Fitted, pi, hj, parts=("stay", "window", "takes", "activity", "access", "declined")):
     """Members of a group (learners and accompanying persons): the host takes the whole group."""
     g = S.P.group[pi]
-    ok = np.ones((len(pi), _width(S, hj)), dtype=bool)
     rows = np.flatnonzero(g >= 0)
-    if len(rows):
-        found = group_parts(S, g[rows], hj)
-        ok[rows] = np.logical_and.reduce([found[p] for p in parts])
+    if not len(rows):
+        return np.ones((len(pi), 1), dtype=bool)  # broadcast over the hosts by the caller
+    ok = np.ones((len(pi), _width(S, hj)), dtype=bool)
+    found = group_parts(S, g[rows], hj, parts)
+    ok[rows] = np.logical_and.reduce([found[p] for p in parts])
     return ok
 
 
