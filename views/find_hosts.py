@@ -7,9 +7,13 @@ import streamlit as st
 
 from matcher import plots
 from matcher import taxonomy as tx
+from matcher.engine import RULES
 from matcher.io import DataValidationError, validate_table
 from matcher.language import read_language
 from views import session, widgets
+
+#: Hard rules in plain words, by the name an explanation records them under.
+RULE_LABELS = {rule.name: rule.label for rule in RULES}
 
 st.title("Find hosts")
 st.caption(
@@ -153,7 +157,7 @@ if pid is not None:
     if e.broken_rules:
         c2.error(
             "Excluded by the programme's rules:\n\n"
-            + "\n".join(f"- **{r}**: {t}" for r, t in e.broken_rules.items())
+            + "\n".join(f"- **{RULE_LABELS.get(r, r)}**: {t}" for r, t in e.broken_rules.items())
         )
     c2.altair_chart(plots.components_chart(e.components), width="stretch")
     st.table(widgets.reasons_table(e.reasons))

@@ -51,7 +51,8 @@ class Explanation:
     def __str__(self) -> str:
         head = f"{self.participant_id} x {self.host_id}: score {self.score:.3f}"
         lines = [head + ("" if self.feasible else "  (excluded)")]
-        lines += [f"  x {rule}: {text}" for rule, text in self.broken_rules.items()]
+        labels = {rule.name: rule.label for rule in RULES}
+        lines += [f"  x {labels.get(r, r)}: {text}" for r, text in self.broken_rules.items()]
         for name, value in self.components.items():
             lines.append(f"  {name:<12}{value:5.2f}  {self.reasons.get(name, '')}")
         return "\n".join(lines)
