@@ -45,7 +45,8 @@ def _done(message: str, slot: str) -> None:
 
 
 def _host_options(m, pid, pair_states, ranked) -> dict:
-    """Host ids to labels: hosts already decided on or interested first, then the best."""
+    """Host ids to labels: hosts already decided on or interested first (latest change
+    first), then the best feasible."""
     names = m.hosts_.set_index("host_id")
     scores = dict(zip(ranked["host_id"], ranked["score"], strict=True))
     ordered = list(dict.fromkeys([*pair_states.index, *ranked["host_id"]]))
@@ -118,7 +119,7 @@ def _record_step(ws, user, pid, hid, state) -> None:
         rating = st.select_slider(
             "Rating (to complete)", RATINGS, value=DEFAULT_RATING, key=f"dc_rating_{pid}_{hid}"
         )
-    cols = st.columns(len(steps) + 1)
+    cols = st.columns(len(steps) + 4)  # the buttons side by side, on the left
     for col, step in zip(cols, steps, strict=False):
         if col.button(STEP_LABELS[step], key=f"dc_{step}"):
             try:
@@ -171,7 +172,11 @@ def sending_side(ws, user) -> None:
     c1, c2 = st.columns(2)
     pid = c1.selectbox("Participant", list(labels), format_func=labels.get, key="dc_participant")
     ranked = m.recommend_hosts(pid, k=HOSTS_OFFERED, explain=False)
-    pair_states = states[states["participant_id"] == pid].set_index("host_id")
+    pair_states = (
+        states[states["participant_id"] == pid]
+        .sort_values("since", ascending=False, na_position="last")
+        .set_index("host_id")
+    )
     hosts = _host_options(m, pid, pair_states, ranked)
     # keyed by the participant: a host chosen for one never stays (or is recorded) for another
     hid = c2.selectbox(
@@ -212,7 +217,7 @@ def host_side(ws, user) -> None:
         st.table(widgets.profile_table(profile))
         done = st.session_state.get("dh_recorded", 0)
         reason = st.text_input("Note (why, for a decline)", key=f"dh_reason_{pick}_{done}")
-        c1, c2 = st.columns(2)
+        c1, c2, _ = st.columns([1, 1, 6])
         choice = (
             "accept"
             if c1.button("Accept", type="primary", key="dh_accept")

@@ -180,8 +180,8 @@ if pid is not None:
         done = st.session_state.get("fh_recorded", 0)
         picked = widgets.show_ranking(
             ranked,
-            ["rank", "trade", "host_id", "name", "country", "sector"]
-            + (["decision"] if states is not None else []),
+            ["rank", *(["decision"] if states is not None else []), "trade"]
+            + ["host_id", "name", "country", "sector"],
             key=f"fh_table_{pid}_{done}",
             select=states is not None,
         )

@@ -16,6 +16,8 @@ from views import resources, session
 
 #: Characters with a meaning in Streamlit's Markdown (links, images, emphasis, HTML, math,
 #: emoji and colour directives); each is shown as itself once escaped with a backslash.
+#: Width (pixels) of the short decision and interest columns of a ranking.
+DECISION_WIDTH = 100
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 
 
@@ -82,9 +84,12 @@ def show_ranking(
     With ``select``, rows can be ticked; returns the positions of the ticked rows.
     """
     table, crit = component_columns(ranked)
+    config = progress_config(crit)
+    for name in {"decision", "interest"} & set(columns):  # short words, never cut
+        config[name] = st.column_config.TextColumn(name, width=DECISION_WIDTH)
     event = st.dataframe(
         table[[columns[0], "score", *columns[1:], *crit]],
-        column_config=progress_config(crit),
+        column_config=config,
         hide_index=True,
         width="stretch",
         key=key,
@@ -109,10 +114,17 @@ def profile_table(profile: dict) -> dict:
     field = profile.get("isced_f") or ""
     with contextlib.suppress(KeyError):
         field = f"{field} {tx.isced_name(field)}" if field else ""
+    activities, countries = tx.programme_activities(), tx.countries()
+    activity = profile["activity"]
+    if activity in activities.index:
+        activity = activities.at[activity, "label"]
+    home = profile["home_country"]
+    if home in countries.index:
+        home = f"{countries.at[home, 'name']} ({home})"
     rows = {
         "Candidate": profile["candidate"],
-        "Role and activity": f"{profile['role']}, {profile['activity']}",
-        "Home country": profile["home_country"],
+        "Role and activity": f"{profile['role']}: {activity}",
+        "Home country": home,
         "Occupation": profile["occupation"],
         "Field of education": field,
         "Goals": profile["description"],
