@@ -11,8 +11,10 @@ from app_driver import (
     browser_page,
     chromium_path,
     login,
+    pick,
     running_app,
     settle,
+    tick_row,
     wait_for_ranking,
 )
 
@@ -93,24 +95,6 @@ def _host_account(ws, host_id):
     return ws.authenticate(name, PASSWORD)
 
 
-def _pick(page, label_index: int, text: str) -> None:
-    """Choose ``text`` in the ``label_index``-th select box (typed, then Enter)."""
-    settle(page)
-    page.get_by_test_id("stSelectbox").nth(label_index).click()
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
-    settle(page)
-
-
-def _tick(page, row: int) -> None:
-    """Tick a row of the first table (its selection box, left of the row)."""
-    settle(page)
-    grid = page.locator("[data-testid='stDataFrame']").first
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)
-    settle(page)
-
-
 def _state(ws, pid, hid) -> str:
     now = ws.states(ws.admin_context())
     row = now[(now["participant_id"] == pid) & (now["host_id"] == hid)]
@@ -131,11 +115,11 @@ def test_coordinator_workflow_search_shortlist_propose_accepted_document(app, sa
         pid = mine["participant_id"].iloc[1]
         hosts = list(sample_matcher.recommend_hosts(pid, k=10)["host_id"])
         # search
-        _pick(page, 0, pid)
+        pick(page, 0, pid)
         page.get_by_text(re.compile(rf"^Top match {hosts[0]}:")).wait_for(timeout=60_000)
         # shortlist two ticked hosts, with a note
-        _tick(page, 0)
-        _tick(page, 1)
+        tick_row(page, 0)
+        tick_row(page, 1)
         page.get_by_role("textbox", name="Note for the ticked hosts").fill("both near the sea")
         page.get_by_role("button", name="Shortlist", exact=True).click()
         page.get_by_text(f"Shortlisted for {pid}").wait_for(timeout=60_000)
@@ -143,7 +127,7 @@ def test_coordinator_workflow_search_shortlist_propose_accepted_document(app, sa
         assert [_state(ws, pid, h) for h in hosts[:2]] == ["shortlisted", "shortlisted"]
         assert set(ws.decisions(ws.admin_context())["reason"]) >= {"both near the sea"}
         # propose the first
-        _tick(page, 0)
+        tick_row(page, 0)
         page.get_by_role("button", name="Propose", exact=True).click()
         page.get_by_text(f"Proposed for {pid}").wait_for(timeout=60_000)
         settle(page)
@@ -154,7 +138,7 @@ def test_coordinator_workflow_search_shortlist_propose_accepted_document(app, sa
         # the document, from the accepted placement
         page.get_by_role("link", name="Decisions").click()
         page.get_by_role("heading", name="Decisions").wait_for(timeout=60_000)
-        _pick(page, 0, pid)
+        pick(page, 0, pid)
         page.get_by_text("Now: accepted").wait_for(timeout=60_000)
         assert page.get_by_role("button", name="Complete").is_visible()
         assert page.get_by_role("button", name="Propose").count() == 0
@@ -207,7 +191,7 @@ def test_host_workflow_browse_interest_accept_decline(app, sample_matcher):
         page.get_by_role("link", name="Decisions").click()
         page.get_by_role("heading", name="Decisions").wait_for(timeout=60_000)
         page.get_by_text("The candidate's profile").wait_for(timeout=60_000)
-        _pick(page, 0, ws.pseudonym(first))
+        pick(page, 0, ws.pseudonym(first))
         page.get_by_text(ws.pseudonym(first)).first.wait_for(timeout=60_000)
         body = page.locator("[data-testid='stMain']").inner_text()
         assert "Goals" in body and "Languages and levels" in body

@@ -34,6 +34,7 @@ else:
     columns = [
         "rank",
         "candidate",
+        "interest",
         "role",
         "activity",
         "home_country",
@@ -44,7 +45,7 @@ else:
     ]
     marked = set(ws.interests(user).get("candidate", [])) if user.role == "host" else set()
     ranked["interest"] = ranked["candidate"].map(lambda c: "marked" if c in marked else "")
-    widgets.show_ranking(ranked, [*columns, "interest"], key="bc_table")
+    widgets.show_ranking(ranked, columns, key="bc_table")
     pick = st.selectbox("Candidate", list(ranked["candidate"]), key=f"bc_pick_{hid}")
     row = ranked.set_index("candidate").loc[pick]
     message = st.session_state.pop("bc_message", None)
