@@ -93,7 +93,7 @@ def _agreement(m, pid: str, hid: str) -> None:
         )
         st.download_button(
             "Download the draft (DOCX)",
-            agreement_bytes(draft),
+            lambda: agreement_bytes(draft),  # written when clicked, not on every run
             file_name=f"learning-agreement-{pid}-{hid}.docx",
             mime=DOCX_MIME,
             key=f"{key}_download",
@@ -136,14 +136,16 @@ def _downloads(ws, user, m, states) -> None:
     c1, c2 = st.columns(2)
     c1.download_button(
         "Shortlist (XLSX)",
-        workbook_bytes({"shortlist": shortlist_table(states, mine, m.hosts_)}),
+        lambda: workbook_bytes({"shortlist": shortlist_table(states, mine, m.hosts_)}),
         file_name="shortlist.xlsx",
+        mime=widgets.XLSX_MIME,
         key="dc_shortlist_xlsx",
     )
     c2.download_button(
         "Agreed placements (XLSX)",
-        workbook_bytes({"placements": placements_table(states, mine, m.hosts_)}),
+        lambda: workbook_bytes({"placements": placements_table(states, mine, m.hosts_)}),
         file_name="placements.xlsx",
+        mime=widgets.XLSX_MIME,
         key="dc_placements_xlsx",
     )
 

@@ -31,12 +31,14 @@ def act_on_ranking(pid: str, picked: list[str], states, done: int) -> None:
     steps = {"shortlist": c2.button("Shortlist", key="fh_shortlist", disabled=not picked)}
     steps["propose"] = c3.button("Propose", key="fh_propose", disabled=not picked)
     ws, m = resources.workspace(), session.matcher()
+    mine = session.my_participants(m)
     c4.download_button(
         "Shortlist (XLSX)",
-        workbook_bytes(
-            {"shortlist": shortlist_table(states, session.my_participants(m), m.hosts_)}
+        lambda: workbook_bytes(  # written when clicked, not on every run
+            {"shortlist": shortlist_table(states, mine, m.hosts_)}
         ),
         file_name="shortlist.xlsx",
+        mime=widgets.XLSX_MIME,
         key="fh_shortlist_xlsx",
     )
     step = next((s for s, clicked in steps.items() if clicked), None)

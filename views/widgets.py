@@ -16,6 +16,8 @@ from views import resources, session
 
 #: Characters with a meaning in Streamlit's Markdown (links, images, emphasis, HTML, math,
 #: emoji and colour directives); each is shown as itself once escaped with a backslash.
+#: MIME type of an XLSX download (so that browsers hand it to Excel).
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Width (pixels) of the short decision and interest columns of a ranking.
 DECISION_WIDTH = 100
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
