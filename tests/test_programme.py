@@ -474,3 +474,24 @@ def test_course_participants_from_two_countries():
     warnings = course_country_warnings(p, h, np.array([0, 0, 1, 1]))
     assert len(warnings) == 2 and "all come from IT" in warnings[0] and "from ES" in warnings[1]
     assert course_country_warnings(p, h, np.array([0, 0, 0, 1])) == []  # IT and ES at H1
+
+
+def test_invited_experts_and_teachers_in_training_are_not_staff_of_the_sender():
+    rows = [
+        {
+            "participant_id": act,
+            "role": "staff",
+            "activity": act,
+            "employed_by_sender": "false",
+            "duration_min_days": 3,
+            "duration_max_days": 5,
+        }
+        for act in tx.EXTERNAL_STAFF_ACTIVITIES
+    ]
+    m = _fit(participants(*rows), hosts({"duration_min_days": 1, "accepts": "staff"}))
+    _, mask = m.score_matrix()
+    assert mask.all()
+    unasked = validate_table(
+        participants({**rows[0], "employed_by_sender": ""}), "participants"
+    ).attrs["notes"]
+    assert not any("employed_by_sender" in n for n in unasked)

@@ -214,10 +214,15 @@ def prepare_participants(
         group=_group_index(_column(df, "group_id", "")),
         joins=_joins(df["home_country"]),
         grad_deadline=_grad_deadline(df),
-        not_employed=(
-            (df["role"] == "staff") & (_column(df, "employed_by_sender", "") == "false")
-        ).to_numpy(bool),
+        not_employed=_not_employed(df),
     )
+
+
+def _not_employed(df: pd.DataFrame) -> np.ndarray:
+    """Staff the file says the sending organisation does not employ (experts invited from
+    abroad and teachers in training hosted are not asked)."""
+    staff = (df["role"] == "staff") & ~df["activity"].isin(tx.EXTERNAL_STAFF_ACTIVITIES)
+    return (staff & (_column(df, "employed_by_sender", "") == "false")).to_numpy(bool)
 
 
 def _group_index(col: pd.Series) -> np.ndarray:

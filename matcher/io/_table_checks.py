@@ -209,11 +209,14 @@ def project_over_cap(rows: Rows) -> Blame:
 
 
 def staff_employment_unknown(rows: Rows) -> Blame:
-    """Staff rows that do not say whether they work for the sending organisation (a note)."""
+    """Staff rows that do not say whether they work for the sending organisation (a note;
+    invited experts and hosted teachers in training come from elsewhere and are not asked)."""
     unknown = [
         k
         for k, row in enumerate(rows)
-        if row["role"] == "staff" and row.get("employed_by_sender") == ""
+        if row["role"] == "staff"
+        and row.get("employed_by_sender") == ""
+        and row["activity"] not in tx.EXTERNAL_STAFF_ACTIVITIES
     ]
     if not unknown:
         return []

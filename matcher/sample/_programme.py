@@ -167,7 +167,8 @@ def _other_staff_activities(rng, p: pd.DataFrame, taken: set) -> None:
 
 def _staff_and_projects(rng, p: pd.DataFrame) -> None:
     """Staff employment (a few not checked yet) and each sending organisation's project."""
-    staff = (p["role"] == "staff").to_numpy()
+    # invited experts and hosted teachers in training are not the sender's staff: not asked
+    staff = ((p["role"] == "staff") & ~p["activity"].isin(tx.EXTERNAL_STAFF_ACTIVITIES)).to_numpy()
     unknown = rng.random(len(p)) < P_EMPLOYMENT_UNKNOWN
     p.loc[staff, "employed_by_sender"] = np.where(unknown[staff], "", "true")
     for n, rows in enumerate(p.groupby("sending_org", sort=True).groups.values(), start=1):

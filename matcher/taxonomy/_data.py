@@ -24,6 +24,7 @@ __all__ = [
     "third_country_partners",
     "ACTIVITIES",
     "LEARNER_ACTIVITIES",
+    "EXTERNAL_STAFF_ACTIVITIES",
     "ROLES",
     "PLACE_ROLES",
     "ORG_TYPES",
@@ -232,6 +233,9 @@ ACTIVITIES = (
 )
 #: Activities of learners; an accompanying person goes with learners on one of them.
 LEARNER_ACTIVITIES = ("short_term", "long_term", "skills_competition", "group")
+#: Staff activities of people from outside the sending organisation (an expert invited from
+#: abroad, a teacher in training hosted): the sending organisation does not employ them.
+EXTERNAL_STAFF_ACTIVITIES = ("invited_expert", "hosting_teacher")
 
 
 # --- countries ------------------------------------------------------------------------------
