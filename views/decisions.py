@@ -100,4 +100,4 @@ if user.role in ("host", "admin"):
 
 st.subheader("History")
 history = ws.decisions(user).drop(columns=["id"], errors="ignore")
-st.dataframe(history.iloc[::-1], hide_index=True, width="stretch")
+widgets.plain_table(history.iloc[::-1])

@@ -5,9 +5,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from matcher import plots
 from matcher import taxonomy as tx
 from matcher.io import DataValidationError, validate_table
+from matcher.labels import label
 from matcher.language import read_language
 from views import session, widgets
 
@@ -79,9 +79,9 @@ else:
             }
             try:
                 one = validate_table(pd.DataFrame([row]), "participants", name="profile")
-                st.session_state["fh_profile"] = one
+                session.remember("fh_profile", one)
             except DataValidationError as exc:
-                st.session_state.pop("fh_profile", None)
+                session.forget("fh_profile")
                 st.error(
                     "The profile has problems:\n\n"
                     + "\n".join(f"- {p.column}: {widgets.plain(p.message)}" for p in exc.problems)
@@ -104,7 +104,7 @@ if pid is not None:
     with st.expander("Filters", expanded=False):
         c1, c2, c3, c4 = st.columns(4)
         countries = c1.multiselect("Country", sorted(hosts["country"].unique()))
-        org_types = c2.multiselect("Organisation type", tx.ORG_TYPES)
+        org_types = c2.multiselect("Organisation type", tx.ORG_TYPES, format_func=label)
         sector = c3.text_input("Sector or NACE code contains")
         min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05)
     k = st.slider("How many hosts", 5, 50, 10, 5)
@@ -144,16 +144,4 @@ if pid is not None:
     )
     e = m.explain(pid, hid)
     c1, c2 = st.columns([1, 2])
-    c1.metric(
-        "Score",
-        f"{e.score:.2f}",
-        "feasible" if e.feasible else "excluded",
-        delta_color="normal" if e.feasible else "inverse",
-    )
-    if e.broken_rules:
-        c2.error(
-            "Excluded by the programme's rules:\n\n"
-            + "\n".join(f"- **{r}**: {t}" for r, t in e.broken_rules.items())
-        )
-    c2.altair_chart(plots.components_chart(e.components), width="stretch")
-    st.table(widgets.reasons_table(e.reasons))
+    widgets.explanation(e, c1, c2)

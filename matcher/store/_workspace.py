@@ -15,8 +15,9 @@ import pandas as pd
 from .._config import Config
 from ..privacy import MIN_GROUP, pseudonym
 from . import _accounts, _audit, _data, _database, _decisions, _secrets
-from ._access import Handles, User
+from ._access import AccessDenied, Handles, User
 from ._data import ImportReport
+from ._sessions import Sessions
 from ._throttle import SECONDS_PER_MINUTE, LoginThrottle
 
 __all__ = ["Workspace", "pseudonym_key"]
@@ -92,6 +93,7 @@ class Workspace:
             config.login_window_minutes * SECONDS_PER_MINUTE,
             config.login_lockout_minutes * SECONDS_PER_MINUTE,
         )
+        self._sessions = Sessions(config.session_idle_minutes * SECONDS_PER_MINUTE)
         self.upgrade()
 
     def _acting(self, user: User) -> User:
@@ -131,9 +133,47 @@ class Workspace:
         """
         return self._handles.issue(User(username, "admin"))
 
+    def sign_in_identity(self, username: str) -> User | None:
+        """A handle for the account named ``username``, for a caller that verified the
+        person's identity with an identity provider (the dashboard's OpenID Connect
+        sign-in, where the user name is the e-mail address the provider vouches for).
+
+        None when no such account exists; demo accounts cannot sign in this way.
+        """
+        user = _accounts.account(self.engine, username)
+        return None if user is None else self._handles.issue(user)
+
     def sign_out(self, user: User) -> None:
-        """Revoke a handle: later calls with it are refused."""
+        """Revoke a handle and end its sessions: later calls with it are refused."""
+        self._sessions.close_user(user)
         self._handles.revoke(user)
+
+    # --- sessions (a dashboard session that survives a reload) ---------------------------
+
+    def open_session(self, user: User) -> str:
+        """A signed token for a session of ``user`` (a handle of this workspace), to keep in
+        a browser cookie; it expires after ``Config.session_idle_minutes`` unless renewed."""
+        return self._sessions.open(self._acting(user))
+
+    def resume_session(self, token: str) -> User | None:
+        """The handle behind a session token, or None if the token is forged, expired, or
+        its session was closed or left idle (counts as activity)."""
+        user = self._sessions.resume(token)
+        if user is None:
+            return None
+        try:
+            return self._acting(user)
+        except AccessDenied:  # the handle was revoked meanwhile
+            self._sessions.close(token)
+            return None
+
+    def renew_session(self, token: str) -> str | None:
+        """A freshly signed token for the same session (None if ``token`` is not valid)."""
+        return self._sessions.renew(token)
+
+    def end_session(self, token: str) -> None:
+        """End the session behind ``token`` (the handle stays valid)."""
+        self._sessions.close(token)
 
     # --- pseudonyms ----------------------------------------------------------------------
 
@@ -171,10 +211,12 @@ class Workspace:
         user: User,
         participants: pd.DataFrame | None = None,
         hosts: pd.DataFrame | None = None,
+        dry_run: bool = False,
     ) -> ImportReport:
-        """Import what the user may import of an upload: a coordinator the rows naming
-        their own organisation, an admin everything; the rest is left out."""
-        return _data.import_upload(self.engine, self._acting(user), participants, hosts)
+        """Import what the user may import of an upload: a coordinator the rows of their own
+        organisation, an admin everything; the report's ``refused`` says what was left out
+        and why. ``dry_run``: write nothing, report what the import would do."""
+        return _data.import_upload(self.engine, self._acting(user), participants, hosts, dry_run)
 
     def participants(self, user: User) -> pd.DataFrame:
         """Participants the user may see in full: a coordinator their own, an admin all."""
