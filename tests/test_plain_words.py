@@ -2,10 +2,13 @@
 renders: titles, captions, messages, options, table headers and cells, chart titles, axes
 and legends, "why not" and the allocation's reasons."""
 
+import math
+
 import pytest
 from app_driver import run_page
 from rendered import codes, texts
 
+from matcher.engine import CRITERIA
 from matcher.labels import is_code, label, rule_phrase
 from matcher.store import DEMO_PASSWORD
 
@@ -64,8 +67,13 @@ def test_a_typed_profile_shows_inclusion_as_not_applicable():
     at.radio[0].set_value("New profile").run()
     at.button[0].click().run()
     _check(at)
-    table = at.dataframe[0].value
-    assert (table["inclusion fit"] == "n/a").all()  # not a full bar
+    inclusion = list(CRITERIA).index("inclusion")
+    bars = at.dataframe[0].value["criteria"]
+    assert all(math.isnan(row[inclusion]) for row in bars)  # no bar, not a full one
+    assert all(not math.isnan(row[0]) for row in bars)
+    at.toggle[0].set_value(True).run()  # one column per criterion
+    _check(at)
+    assert (at.dataframe[0].value["inclusion fit"] == "n/a").all()
 
 
 def test_allocation_reasons_read_as_words():

@@ -23,7 +23,11 @@ method = c1.radio(
         "no participant and host would both rather switch",
     ],
 )
-priority = c2.toggle("Place participants with fewer opportunities first", value=True)
+priority = c2.toggle(
+    "Fewer opportunities first",
+    value=True,
+    help="place participants with fewer opportunities before the others",
+)
 if user.role == "coordinator":
     c3.write(f"Cohort: the {len(p)} participants of **{user.organisation}**")
     ids = list(p["participant_id"])
@@ -47,7 +51,7 @@ if result is None:
 else:
     s = result.summary
     c = st.columns(4)
-    c[0].metric("Placed", f"{s['placed']} / {s['participants']}", f"{s['placed_pct']}%")
+    c[0].metric("Placed", f"{s['placed']} / {s['participants']} ({s['placed_pct']:.0f}%)")
     c[1].metric("Mean score", f"{s['mean_score']:.2f}")
     c[2].metric("Fewer opportunities placed", f"{s['fewer_opportunities_placed_pct']}%")
     c[3].metric("Places used", f"{s['places_used']} / {s['places_offered']}")

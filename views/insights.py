@@ -31,7 +31,9 @@ c[1].metric(
 )
 c[2].metric("Median best score", f"{best['best_score'].median():.2f}")
 c[3].metric(
-    "Hosts meeting the rules per participant (median)", int(best["feasible_hosts"].median())
+    "Hosts per participant",
+    int(best["feasible_hosts"].median()),
+    help="median number of hosts that meet the programme's rules, per participant",
 )
 headline = {
     "participants": len(best),

@@ -17,7 +17,7 @@ from views import resources, session
 
 #: Widths of the score and criterion bars in ranked tables (pixels): with the other columns
 #: the table fits a 1400 px window beside the sidebar.
-SCORE_WIDTH, CRITERION_WIDTH = 90, 72
+SCORE_WIDTH, CRITERION_WIDTH, CRITERIA_WIDTH = 90, 72, 140
 
 #: Characters with a meaning in Streamlit's Markdown (links, images, emphasis, HTML, math,
 #: emoji and colour directives); each is shown as itself once escaped with a backslash.
@@ -99,18 +99,28 @@ def progress_config(columns, table: pd.DataFrame | None = None) -> dict:
 
 
 def show_ranking(ranked: pd.DataFrame, columns: list[str], key: str | None = None) -> None:
-    """A ranked result as a table: the rank, the score, the other given columns, then each
-    criterion as a bar (the score first, so that it is never scrolled out of view); codes
-    read as words, and the table fits a 1400 px window without scrolling sideways."""
+    """A ranked result as a table that fits a 1400 px window: the rank, the score, the other
+    given columns, then the criteria as one small bar chart per row (in the order of
+    :data:`CRITERIA`; a criterion that does not apply has no bar), or, on request, one bar
+    column per criterion. Codes read as words."""
     table, crit = component_columns(labels.plain_values(ranked))
-    table = table[[columns[0], "score", *columns[1:], *crit]]
-    st.dataframe(
-        table,
-        column_config=progress_config(crit, table),
-        hide_index=True,
-        width="stretch",
-        key=key,
-    )
+    each = st.toggle("One column per criterion", key=f"{key}_each" if key else None)
+    if each:
+        table = table[[columns[0], "score", *columns[1:], *crit]]
+        config = progress_config(crit, table)
+    else:
+        bars = table[crit].apply(pd.to_numeric, errors="coerce")
+        table = table[[columns[0], "score", *columns[1:]]].assign(criteria=bars.values.tolist())
+        config = progress_config([], table)
+        names = ", ".join(c.removesuffix(" fit") for c in crit)
+        config["criteria"] = st.column_config.BarChartColumn(
+            "fit by criterion",
+            y_min=0.0,
+            y_max=1.0,
+            width=CRITERIA_WIDTH,
+            help=f"one bar per criterion, in this order: {names}; no bar: does not apply",
+        )
+    st.dataframe(table, column_config=config, hide_index=True, width="stretch", key=key)
 
 
 def plain_table(frame: pd.DataFrame, **kwargs) -> None:

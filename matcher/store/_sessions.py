@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from ._access import User
 
@@ -58,9 +58,12 @@ class Sessions:
     def __init__(self, idle_seconds: float, clock=time.time):
         self.idle_seconds = float(idle_seconds)
         self._clock = clock
+        # the signature's time comes from the same clock as the checks (tests move it)
+        signer = type("ClockSigner", (TimestampSigner,), {"get_timestamp": lambda _: int(clock())})
         self._signer = URLSafeTimedSerializer(
             secrets.token_bytes(KEY_BYTES),
             salt=SESSION_SALT,
+            signer=signer,
             signer_kwargs={"digest_method": hashlib.sha256},
         )
         self._open: dict[str, _Open] = {}
@@ -74,7 +77,6 @@ class Sessions:
         return self._sign(sid)
 
     def _sign(self, sid: str) -> str:
-        # itsdangerous takes the time from time.time(); tests move the clock instead
         return self._signer.dumps(sid)
 
     def _session_id(self, token) -> str | None:
