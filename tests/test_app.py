@@ -308,3 +308,47 @@ def test_import_says_what_it_adds_and_leaves_out_before_and_after(sample_paths):
     import pandas as pd
 
     pd.testing.assert_frame_equal(after, before)  # nothing of another school was written
+
+
+def _by_label(widgets, text):
+    return next(w for w in widgets if w.label.startswith(text))
+
+
+def test_a_typed_profile_is_saved_as_a_participant_with_consent():
+    from views import resources
+
+    org = "Berufliche Schule Berlin 2"
+    at = _app(user=_signed_in("demo-coordinator"))
+    at.radio[0].set_value("New profile").run()
+    at.button[0].click().run()
+    _by_label(at.text_input, "Participant id").set_value("P-SAVED-1")
+    _by_label(at.button, "Save participant").click().run()
+    assert any("consent" in e.value for e in at.error)  # nothing saved without consent
+    ws = resources.workspace()
+    assert "P-SAVED-1" not in set(ws.participants(ws.admin_context())["participant_id"])
+    _by_label(at.checkbox, "The participant (or their guardian) agreed").check()
+    _by_label(at.checkbox, "The participant agrees to be shown").check()
+    _by_label(at.button, "Save participant").click().run()
+    assert not at.exception, at.exception
+    saved = ws.participants(ws.admin_context()).set_index("participant_id").loc["P-SAVED-1"]
+    assert saved["sending_org"] == org and saved["occupation"] == "cook"
+    assert bool(saved["consent_share"]) and not bool(saved["fewer_opportunities"])
+    _by_label(at.button, "Save participant").click().run()  # the same id again: refused
+    assert any("already a participant" in e.value for e in at.error)
+
+
+def test_filters_are_saved_per_user(sample_matcher):
+    at = _app(user=_signed_in("demo-coordinator"))
+    at.multiselect(key="fh_country").set_value(["DE", "AT"]).run()
+    at.text_input(key="find_hosts_saved_name").set_value("German-speaking").run()
+    at.button(key="find_hosts_saved_save").click().run()
+    assert any("Filters saved" in s.value for s in at.success)
+
+    later = _app(user=_signed_in("demo-coordinator"))
+    assert later.multiselect(key="fh_country").value == []
+    later.selectbox(key="find_hosts_saved_pick").set_value("German-speaking").run()
+    later.button(key="find_hosts_saved_apply").click().run()
+    assert later.multiselect(key="fh_country").value == ["DE", "AT"]
+    assert set(later.dataframe[0].value["country"]) <= {"DE", "AT"}
+    other = _app(user=_signed_in("demo-admin"))  # another user does not see them
+    assert other.selectbox(key="find_hosts_saved_pick").options == [""]

@@ -9,7 +9,10 @@ from matcher import taxonomy as tx
 from matcher.io import DataValidationError, validate_table
 from matcher.labels import label
 from matcher.language import read_language
-from views import session, widgets
+from views import saving, session, widgets
+
+#: The filter widgets a saved filter holds (``views/saving.py``).
+FILTER_KEYS = ("fh_country", "fh_org_type", "fh_sector", "fh_min_score")
 
 st.title("Find hosts")
 st.caption(
@@ -98,15 +101,19 @@ else:
                 st.caption(f"Profile {reading.note}.")
             m = session.profile_matcher(st.session_state["fh_profile"], m)
             pid = "NEW"
+            saving.profile_form(session.require_user(), st.session_state["fh_profile"])
 
 if pid is not None:
     hosts = m.hosts_
     with st.expander("Filters", expanded=False):
+        saving.filters_bar(session.require_user(), "find_hosts", FILTER_KEYS)
         c1, c2, c3, c4 = st.columns(4)
-        countries = c1.multiselect("Country", sorted(hosts["country"].unique()))
-        org_types = c2.multiselect("Organisation type", tx.ORG_TYPES, format_func=label)
-        sector = c3.text_input("Sector or NACE code contains")
-        min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05)
+        countries = c1.multiselect("Country", sorted(hosts["country"].unique()), key="fh_country")
+        org_types = c2.multiselect(
+            "Organisation type", tx.ORG_TYPES, format_func=label, key="fh_org_type"
+        )
+        sector = c3.text_input("Sector or NACE code contains", key="fh_sector")
+        min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05, key="fh_min_score")
     k = st.slider("How many hosts", 5, 50, 10, 5)
     ranked = m.recommend_hosts(
         pid,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._config import Config
 from ..privacy import MIN_GROUP, pseudonym
-from . import _accounts, _audit, _data, _database, _decisions, _secrets
+from . import _accounts, _audit, _data, _database, _decisions, _preferences, _secrets
 from ._access import AccessDenied, Handles, User
 from ._data import ImportReport
 from ._sessions import Sessions
@@ -340,6 +340,39 @@ class Workspace:
     def load_scorer(self, name: str = "default"):
         """The saved scorer, or None."""
         return _decisions.load_scorer(self.engine, name)
+
+    # --- the user's own settings ---------------------------------------------------------
+
+    def save_filter(self, user: User, page: str, name: str, values: dict) -> None:
+        """Keep a named filter (JSON-able ``values``) of ``user`` on a dashboard ``page``."""
+        _preferences.save_filter(self.engine, self._acting(user), page, name, values)
+
+    def saved_filters(self, user: User, page: str) -> dict[str, dict]:
+        """``user``'s own saved filters on ``page``: ``{name: values}``."""
+        return _preferences.saved_filters(self.engine, self._acting(user), page)
+
+    def delete_filter(self, user: User, page: str, name: str) -> None:
+        """Forget one of ``user``'s saved filters."""
+        _preferences.delete_filter(self.engine, self._acting(user), page, name)
+
+    def add_participant(self, user: User, participant: pd.DataFrame) -> ImportReport:
+        """Add one validated participant row (e.g. a profile typed in the dashboard) to the
+        user's organisation: a coordinator's own, an admin's as the row names it.
+
+        Refuses (``ValueError``) an id that the user's organisation already uses, so that a
+        typed profile never overwrites a participant; an id another organisation holds is
+        refused like any import (:class:`ImportRefused`).
+        """
+        user = self._acting(user)
+        if len(participant) != 1:
+            raise ValueError("add one participant at a time")
+        pid = str(participant["participant_id"].iloc[0])
+        known = _data.read(self.engine, "participants")
+        if user.role == "coordinator":  # another organisation's id: refused as any import
+            known = known[known["sending_org"] == user.organisation]
+        if pid in set(known["participant_id"]):
+            raise ValueError(f"{pid} is already a participant: choose another id")
+        return self.import_tables(participant, user=user)
 
     # --- audit ---------------------------------------------------------------------------
 
