@@ -185,11 +185,11 @@ def fill_rate_chart(hosts: pd.DataFrame, top: int = 40) -> alt.Chart:
 
 def components_chart(components: dict) -> alt.Chart:
     """One horizontal bar per criterion of a pair's explanation; a criterion whose value is
-    None does not apply and reads "(n/a)" with no bar."""
+    None does not apply: it reads "(n/a)", with no bar."""
     data = pd.DataFrame(
         {
             "criterion": [c if v is not None else f"{c} (n/a)" for c, v in components.items()],
-            "score": [v for v in components.values()],
+            "score": [0.0 if v is None else v for v in components.values()],
         }
     )
     return (

@@ -110,15 +110,18 @@ def show_ranking(ranked: pd.DataFrame, columns: list[str], key: str | None = Non
         config = progress_config(crit, table)
     else:
         bars = table[crit].apply(pd.to_numeric, errors="coerce")
+        na = [c.removesuffix(" fit") for c in crit if bars[c].isna().all()]
+        bars = bars.dropna(axis=1, how="all").fillna(0.0)
         table = table[[columns[0], "score", *columns[1:]]].assign(criteria=bars.values.tolist())
         config = progress_config([], table)
-        names = ", ".join(c.removesuffix(" fit") for c in crit)
+        names = ", ".join(c.removesuffix(" fit") for c in bars.columns)
         config["criteria"] = st.column_config.BarChartColumn(
             "fit by criterion",
             y_min=0.0,
             y_max=1.0,
             width=CRITERIA_WIDTH,
-            help=f"one bar per criterion, in this order: {names}; no bar: does not apply",
+            help=f"one bar per criterion, in this order: {names}"
+            + (f" ({', '.join(na)}: n/a, not applicable)" if na else ""),
         )
     st.dataframe(table, column_config=config, hide_index=True, width="stretch", key=key)
 

@@ -134,6 +134,8 @@ class ImportReport:
 
 #: Refused ids named in an :class:`ImportRefused` message (the attribute holds all).
 _REFUSED_SHOWN = 10
+#: Other sending organisations named in the reason rows of an upload are left out.
+_ORGS_SHOWN = 3
 
 
 class ImportRefused(AccessDenied):
@@ -285,8 +287,8 @@ def _own_rows(user: User, participants: pd.DataFrame | None):
     if others.empty:
         return participants, []
     counts = others["sending_org"].value_counts()
-    named = ", ".join(f"{org} ({n})" for org, n in counts.head(_REFUSED_SHOWN).items())
-    more = f" and {len(counts) - _REFUSED_SHOWN} more" if len(counts) > _REFUSED_SHOWN else ""
+    named = ", ".join(f"{org} ({n})" for org, n in counts.head(_ORGS_SHOWN).items())
+    more = f" and {len(counts) - _ORGS_SHOWN} more" if len(counts) > _ORGS_SHOWN else ""
     reason = (
         f"they name another sending organisation: {named}{more}; you import the participants "
         f"of {user.organisation} only (an administrator imports the others)"
