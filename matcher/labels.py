@@ -55,7 +55,7 @@ LABELS: dict[str, str] = {
     "skills_competition": "skills competition",
     "group": "group mobility",
     "job_shadowing": "job shadowing",
-    "teaching": "teaching or training assignment",
+    "teaching": "teaching assignment",
     "training_course": "course or training",
     # organisation types
     "public_body": "public body",
@@ -69,6 +69,7 @@ LABELS: dict[str, str] = {
     "org_id": "organisation",
     "sending_org": "sending organisation",
     "home_country": "home country",
+    "stay": "stay (days)",
     "host_country": "host country",
     "host_name": "host name",
     "isced_f": "field (ISCED-F)",

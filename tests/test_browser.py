@@ -36,6 +36,7 @@ def test_find_hosts_in_a_real_browser(app_url, sample_matcher):
         assert "sector fit" in caption
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "find_hosts.png"), full_page=True)
+        assert _fits_without_sideways_scrolling(page)  # at 1400 px
         # pick another participant: the ranking follows
         page.get_by_test_id("stSelectbox").first.click()
         page.keyboard.type("P0002")
@@ -43,6 +44,13 @@ def test_find_hosts_in_a_real_browser(app_url, sample_matcher):
         other = sample_matcher.recommend_hosts("P0002", k=10)["host_id"].iloc[0]
         page.get_by_text(re.compile(rf"^Top match {other}:")).wait_for(timeout=60_000)
     assert (SHOTS / "find_hosts.png").stat().st_size > 10_000
+
+
+def _fits_without_sideways_scrolling(page) -> bool:
+    """Whether the first table's columns fit its width (no horizontal scroll bar)."""
+    scroller = page.locator("[data-testid='stDataFrame'] .dvn-scroller").first
+    scroller.wait_for(timeout=60_000)
+    return scroller.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
 
 
 def test_host_account_sees_only_its_candidates(app_url):
@@ -53,6 +61,8 @@ def test_host_account_sees_only_its_candidates(app_url):
         body = page.content()
         assert "fewer_opportunities" not in body and "needs_accessibility" not in body
         assert "Find hosts" not in page.locator("[data-testid='stSidebarNav']").inner_text()
+        page.get_by_text("Why this candidate?").wait_for(timeout=120_000)
+        assert _fits_without_sideways_scrolling(page)
         page.screenshot(path=str(SHOTS / "candidates.png"), full_page=True)
 
 

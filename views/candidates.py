@@ -30,18 +30,13 @@ if ranked.empty:
         "No consenting candidate fits this host's rules (role, activities, durations, dates, country)."
     )
 else:
-    columns = [
-        "rank",
-        "candidate",
-        "role",
-        "activity",
-        "home_country",
-        "occupation",
-        "languages",
-        "duration_min_days",
-        "duration_max_days",
-    ]
-    widgets.show_ranking(ranked, columns, key="bc_table")
+    # one "stay" column, no role (the activity says it), the criteria below or on request:
+    # the table fits 1400 px
+    ranked["stay"] = (
+        ranked["duration_min_days"].astype(str) + "-" + ranked["duration_max_days"].astype(str)
+    )
+    columns = ["rank", "candidate", "activity", "home_country", "occupation", "languages", "stay"]
+    widgets.show_ranking(ranked, columns, key="bc_table", criteria=False)
     pick = st.selectbox("Why this candidate?", list(ranked["candidate"]))
     row = ranked.set_index("candidate").loc[pick]
     st.table(widgets.reasons_table(row["reasons"]))

@@ -18,6 +18,18 @@ from views import resources, session
 #: Widths of the score and criterion bars in ranked tables (pixels): with the other columns
 #: the table fits a 1400 px window beside the sidebar.
 SCORE_WIDTH, CRITERION_WIDTH, CRITERIA_WIDTH = 90, 72, 140
+#: Widths (pixels) of short columns of ranked tables, so that the longer ones get the room.
+COLUMN_WIDTHS = {
+    "rank": 45,
+    "country": 60,
+    "home_country": 95,
+    "host_id": 60,
+    "stay": 80,
+    "candidate": 115,
+    "activity": 170,
+    "occupation": 200,
+    "languages": 130,
+}
 
 #: Characters with a meaning in Streamlit's Markdown (links, images, emphasis, HTML, math,
 #: emoji and colour directives); each is shown as itself once escaped with a backslash.
@@ -93,16 +105,19 @@ def progress_config(columns, table: pd.DataFrame | None = None) -> dict:
             c, min_value=0.0, max_value=1.0, format="%.2f", width=CRITERION_WIDTH
         )
     if table is not None:
-        for c, text in labels.column_labels(table.columns).items():
-            cfg.setdefault(c, st.column_config.Column(text))
+        for c in table.columns:
+            if c not in cfg and (c in COLUMN_WIDTHS or labels.label(c) != c):
+                cfg[c] = st.column_config.Column(labels.label(c), width=COLUMN_WIDTHS.get(c))
     return cfg
 
 
-def show_ranking(ranked: pd.DataFrame, columns: list[str], key: str | None = None) -> None:
+def show_ranking(
+    ranked: pd.DataFrame, columns: list[str], key: str | None = None, criteria: bool = True
+) -> None:
     """A ranked result as a table that fits a 1400 px window: the rank, the score, the other
     given columns, then the criteria as one small bar chart per row (in the order of
     :data:`CRITERIA`; a criterion that does not apply has no bar), or, on request, one bar
-    column per criterion. Codes read as words."""
+    column per criterion (``criteria=False``: only on request). Codes read as words."""
     table, crit = component_columns(labels.plain_values(ranked))
     each = st.toggle("One column per criterion", key=f"{key}_each" if key else None)
     if each:
@@ -110,19 +125,21 @@ def show_ranking(ranked: pd.DataFrame, columns: list[str], key: str | None = Non
         config = progress_config(crit, table)
     else:
         bars = table[crit].apply(pd.to_numeric, errors="coerce")
-        na = [c.removesuffix(" fit") for c in crit if bars[c].isna().all()]
-        bars = bars.dropna(axis=1, how="all").fillna(0.0)
-        table = table[[columns[0], "score", *columns[1:]]].assign(criteria=bars.values.tolist())
+        table = table[[columns[0], "score", *columns[1:]]]
         config = progress_config([], table)
-        names = ", ".join(c.removesuffix(" fit") for c in bars.columns)
-        config["criteria"] = st.column_config.BarChartColumn(
-            "fit by criterion",
-            y_min=0.0,
-            y_max=1.0,
-            width=CRITERIA_WIDTH,
-            help=f"one bar per criterion, in this order: {names}"
-            + (f" ({', '.join(na)}: n/a, not applicable)" if na else ""),
-        )
+        if criteria:
+            na = [c.removesuffix(" fit") for c in crit if bars[c].isna().all()]
+            bars = bars.dropna(axis=1, how="all").fillna(0.0)
+            table = table.assign(criteria=bars.values.tolist())
+            names = ", ".join(c.removesuffix(" fit") for c in bars.columns)
+            config["criteria"] = st.column_config.BarChartColumn(
+                "fit by criterion",
+                y_min=0.0,
+                y_max=1.0,
+                width=CRITERIA_WIDTH,
+                help=f"one bar per criterion, in this order: {names}"
+                + (f" ({', '.join(na)}: n/a, not applicable)" if na else ""),
+            )
     st.dataframe(table, column_config=config, hide_index=True, width="stretch", key=key)
 
 
