@@ -21,6 +21,9 @@ __all__ = [
 ]
 
 LEVELS = ["none", *tx.CEFR_LEVELS]
+#: The colour scale of the shortage heatmap spans this quantile of the gaps' sizes (larger
+#: gaps take the end colours).
+HEATMAP_QUANTILE = 0.95
 
 
 def score_distribution(best: pd.DataFrame, bins: int = 20) -> alt.Chart:
@@ -102,8 +105,9 @@ def supply_demand_heatmap(sd: pd.DataFrame) -> alt.Chart:
     """Demand minus places by field and host country, on a diverging scale centred on zero:
     red where places are short, blue where places are left over, white where they balance."""
     data = sd.assign(gap=(sd["demand"] - sd["places"]).round(2))
-    extent = float(data["gap"].abs().max()) if len(data) else 1.0
-    extent = extent or 1.0
+    # symmetric around zero; a few large surpluses do not wash out the shortages (clamped)
+    extent = float(data["gap"].abs().quantile(HEATMAP_QUANTILE)) if len(data) else 1.0
+    extent = max(extent, 1.0)
     return (
         alt.Chart(data, title="Shortage of places by field and host country")
         .mark_rect()
@@ -113,7 +117,11 @@ def supply_demand_heatmap(sd: pd.DataFrame) -> alt.Chart:
             alt.Color(
                 "gap:Q",
                 scale=alt.Scale(
-                    scheme="redblue", domain=[-extent, extent], domainMid=0, reverse=True
+                    scheme="redblue",
+                    domain=[-extent, extent],
+                    domainMid=0,
+                    reverse=True,
+                    clamp=True,
                 ),
                 title="demand - places",
             ),

@@ -51,7 +51,13 @@ if result is None:
 else:
     s = result.summary
     c = st.columns(4)
-    c[0].metric("Placed", f"{s['placed']} / {s['participants']} ({s['placed_pct']:.0f}%)")
+    c[0].metric(
+        "Placed",
+        f"{s['placed']} / {s['participants']}",
+        f"{s['placed_pct']:.0f}% of the cohort",
+        delta_color="off",
+        delta_arrow="off",
+    )
     c[1].metric("Mean score", f"{s['mean_score']:.2f}")
     c[2].metric("Fewer opportunities placed", f"{s['fewer_opportunities_placed_pct']}%")
     c[3].metric("Places used", f"{s['places_used']} / {s['places_offered']}")
