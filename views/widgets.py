@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 from pathlib import Path
@@ -10,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from matcher import labels, plots, write_table
+from matcher import taxonomy as tx
+from matcher.io import parse_languages, write_workbook
 from matcher.io import template as io_template
-from matcher.io import write_workbook
 from matcher.labels import NOT_APPLICABLE
 from views import resources, session
 
@@ -24,13 +26,17 @@ COLUMN_WIDTHS = {
     "country": 60,
     "home_country": 95,
     "host_id": 60,
-    "stay": 80,
+    "stay": 75,
     "candidate": 115,
-    "activity": 170,
-    "occupation": 200,
-    "languages": 130,
+    "activity": 150,
+    "occupation": 150,
+    "languages": 110,
 }
 
+#: MIME type of an XLSX download (so that browsers hand it to Excel).
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Width (pixels) of the short decision and interest columns of a ranking.
+DECISION_WIDTH = 100
 #: Characters with a meaning in Streamlit's Markdown (links, images, emphasis, HTML, math,
 #: emoji and colour directives); each is shown as itself once escaped with a backslash.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
@@ -112,12 +118,19 @@ def progress_config(columns, table: pd.DataFrame | None = None) -> dict:
 
 
 def show_ranking(
-    ranked: pd.DataFrame, columns: list[str], key: str | None = None, criteria: bool = True
-) -> None:
+    ranked: pd.DataFrame,
+    columns: list[str],
+    key: str | None = None,
+    select: bool = False,
+    criteria: bool = True,
+) -> list[int]:
     """A ranked result as a table that fits a 1400 px window: the rank, the score, the other
     given columns, then the criteria as one small bar chart per row (in the order of
     :data:`CRITERIA`; a criterion that does not apply has no bar), or, on request, one bar
-    column per criterion (``criteria=False``: only on request). Codes read as words."""
+    column per criterion (``criteria=False``: only on request). Codes read as words.
+
+    With ``select``, rows can be ticked; returns the positions of the ticked rows.
+    """
     table, crit = component_columns(labels.plain_values(ranked))
     each = st.toggle("One column per criterion", key=f"{key}_each" if key else None)
     if each:
@@ -128,19 +141,104 @@ def show_ranking(
         table = table[[columns[0], "score", *columns[1:]]]
         config = progress_config([], table)
         if criteria:
-            na = [c.removesuffix(" fit") for c in crit if bars[c].isna().all()]
-            bars = bars.dropna(axis=1, how="all").fillna(0.0)
-            table = table.assign(criteria=bars.values.tolist())
-            names = ", ".join(c.removesuffix(" fit") for c in bars.columns)
-            config["criteria"] = st.column_config.BarChartColumn(
-                "fit by criterion",
-                y_min=0.0,
-                y_max=1.0,
-                width=CRITERIA_WIDTH,
-                help=f"one bar per criterion, in this order: {names}"
-                + (f" ({', '.join(na)}: n/a, not applicable)" if na else ""),
-            )
-    st.dataframe(table, column_config=config, hide_index=True, width="stretch", key=key)
+            table, config["criteria"] = _criteria_bars(table, bars)
+    for name in {"decision", "interest"} & set(columns):  # short words, never cut
+        config[name] = st.column_config.TextColumn(name, width=DECISION_WIDTH)
+    event = st.dataframe(
+        table,
+        column_config=config,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        **({"on_select": "rerun", "selection_mode": "multi-row"} if select else {}),
+    )
+    return list(event.selection.rows) if select else []
+
+
+def _criteria_bars(table: pd.DataFrame, bars: pd.DataFrame):
+    """``table`` with a ``criteria`` column (the criteria's values as a list per row, a
+    criterion that applies to no row left out) and that column's config."""
+    na = [c.removesuffix(" fit") for c in bars.columns if bars[c].isna().all()]
+    bars = bars.dropna(axis=1, how="all").fillna(0.0)
+    names = ", ".join(c.removesuffix(" fit") for c in bars.columns)
+    config = st.column_config.BarChartColumn(
+        "fit by criterion",
+        y_min=0.0,
+        y_max=1.0,
+        width=CRITERIA_WIDTH,
+        help=f"one bar per criterion, in this order: {names}"
+        + (f" ({', '.join(na)}: n/a, not applicable)" if na else ""),
+    )
+    return table.assign(criteria=bars.values.tolist()), config
+
+
+def languages_text(value: str) -> str:
+    """``"it:native; en:B1"`` as people read it: ``Italian native, English B1``."""
+    levels = parse_languages(value or "")
+    return ", ".join(f"{tx.language_name(c)} {lvl}" for c, lvl in levels.items())
+
+
+def _day(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def profile_table(profile: dict) -> dict:
+    """A candidate's pseudonymised profile (``Workspace.candidate_profile``) as the two
+    columns of ``st.table``, every value escaped."""
+    field = profile.get("isced_f") or ""
+    with contextlib.suppress(KeyError):
+        field = f"{field} {tx.isced_name(field)}" if field else ""
+    activities, countries = tx.programme_activities(), tx.countries()
+    activity = profile["activity"]
+    if activity in activities.index:
+        activity = activities.at[activity, "label"]
+    home = profile["home_country"]
+    if home in countries.index:
+        home = f"{countries.at[home, 'name']} ({home})"
+    rows = {
+        "Candidate": profile["candidate"],
+        "Role and activity": f"{profile['role']}: {activity}",
+        "Home country": home,
+        "Occupation": profile["occupation"],
+        "Field of education": field,
+        "Goals": profile["description"],
+        "Languages and levels": languages_text(profile["languages"]),
+        "Stay": f"{profile['duration_min_days']}-{profile['duration_max_days']} days",
+        "Available": " to ".join(
+            _day(profile[c]) or "open" for c in ("available_from", "available_to")
+        ),
+    }
+    return {"": list(rows), "profile": [plain(v) for v in rows.values()]}
+
+
+def interests_table(interests: pd.DataFrame, hosts: pd.DataFrame) -> pd.DataFrame:
+    """Hosts' marks of interest on the sending side, with the host's name and the state."""
+    names = hosts.set_index("host_id")["name"]
+    return pd.DataFrame(
+        {
+            "participant": interests["participant_id"],
+            "host": interests["host_id"],
+            "host name": interests["host_id"].map(names),
+            "marked": interests["at"],
+            "now": interests["state"].replace("", "not proposed yet"),
+        }
+    )
+
+
+def states_table(states: pd.DataFrame) -> pd.DataFrame:
+    """Where each pair stands (``Workspace.states``), latest change first, plain columns."""
+    out = states.sort_values("since", ascending=False, na_position="last")
+    return pd.DataFrame(
+        {
+            "participant": out["participant_id"],
+            "host": out["host_id"],
+            "state": out["state"].replace("", "host interested"),
+            "since": out["since"],
+            "note": out["reason"],
+            "rating": out["rating"],
+            "host interested": out["interested"],
+        }
+    )
 
 
 def plain_table(frame: pd.DataFrame, **kwargs) -> None:
