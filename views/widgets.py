@@ -19,7 +19,7 @@ from views import resources, session
 
 #: Widths of the score and criterion bars in ranked tables (pixels): with the other columns
 #: the table fits a 1400 px window beside the sidebar.
-SCORE_WIDTH, CRITERION_WIDTH, CRITERIA_WIDTH = 90, 72, 140
+SCORE_WIDTH, CRITERION_WIDTH, CRITERIA_WIDTH = 90, 72, 120
 #: Widths (pixels) of short columns of ranked tables, so that the longer ones get the room.
 COLUMN_WIDTHS = {
     "rank": 45,
@@ -31,6 +31,9 @@ COLUMN_WIDTHS = {
     "activity": 150,
     "occupation": 150,
     "languages": 110,
+    "name": 180,
+    "sector": 150,
+    "trade": 85,
 }
 
 #: MIME type of an XLSX download (so that browsers hand it to Excel).
