@@ -228,8 +228,8 @@ def test_a_group_goes_only_where_the_whole_group_fits():
         "has 2 places and group 'G1' (3 learners) needs 3"
         in m.explain("L1", "H_small").broken_rules["group_places"]
     )
-    assert "does not take groups" in m.explain("A1", "H_nogroups").broken_rules["group"]
-    assert "stays 10-14 days together" in m.explain("L2", "H_short").broken_rules["group"]
+    assert "does not take groups" in m.explain("A1", "H_nogroups").broken_rules["whole_group"]
+    assert "stays 10-14 days together" in m.explain("L2", "H_short").broken_rules["whole_group"]
     # recommendations of every member, the accompanying person included, follow the group
     for pid in ("L1", "L3", "A1"):
         assert set(m.recommend_hosts(pid, k=10)["host_id"]) == {"H_ok", "H_listed"}
@@ -241,7 +241,7 @@ def test_the_group_stay_is_what_all_learners_accept():
     m = _fit(participants(*rows), hosts({"accepts_groups": True, "duration_max_days": 15}))
     _, mask = m.score_matrix()
     assert not mask.any()  # L1 alone fits 10-15, but L2 needs 16: the group cannot go
-    assert "stays 16-20 days together" in m.explain("L1", "H1").broken_rules["group"]
+    assert "stays 16-20 days together" in m.explain("L1", "H1").broken_rules["whole_group"]
 
 
 def test_an_accompanying_person_scores_as_the_group_and_takes_no_place():
@@ -264,7 +264,7 @@ def test_a_decline_of_one_member_excludes_the_group():
     )
     m = _fit(p, h, history)
     assert set(m.recommend_hosts("L1")["host_id"]) == {"H2"}
-    assert "declined a member of group 'G1'" in m.explain("A1", "H1").broken_rules["group"]
+    assert "declined a member of group 'G1'" in m.explain("A1", "H1").broken_rules["whole_group"]
 
 
 def test_recent_graduate_rule_in_the_engine():

@@ -92,7 +92,7 @@ def _part_why(S: Fitted, g: int, j: int, part: str) -> str:
         f"accept), which does not overlap the host's {H.dmin[j]}-{H.dmax[j]} days",
         "window": f"the dates {what} and the host share are fewer than the stay of {lo} days "
         f"(group available {_span(G.start[g], G.end[g])})",
-        "takes": f"the host does not take groups (accepts_groups), and {what} travels together",
+        "takes": f"the host does not take groups, and {what} travels together",
         "activity": f"the host does not take learners on the group's activity ({activity})",
         "access": f"a member of {what} needs an accessible host and this host is not accessible",
         "declined": f"the host already declined a member of {what}",

@@ -3,7 +3,7 @@
 Figures (months, days, countries by programme year) come from ``programme.csv`` through the
 fitted arrays; a rule never holds a literal of its own. An accompanying person goes where
 their learners go: the rules about the stay, the activity and the places are the group's
-(``group`` and ``group_places``), not theirs.
+(``whole_group`` and ``group_places``), not theirs.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ RULES: tuple[Rule, ...] = (
         _employed,
         _fixed(
             "staff must be employed by or regularly work for the sending organisation, and the "
-            "file says this person does not (employed_by_sender false)"
+            "file says this person does not"
         ),
         lambda S: bool(S.P.not_employed.any()),
     ),
@@ -252,7 +252,7 @@ RULES: tuple[Rule, ...] = (
         _fixed("the participant needs an accessible host and this host is not accessible"),
     ),
     Rule(
-        "group",
+        "whole_group",
         "takes the whole group",
         _group,
         lambda S, i, j: group_why(S, i, j, places=False),

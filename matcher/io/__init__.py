@@ -35,7 +35,7 @@ from ._schema import (
     TableSchema,
 )
 from ._validate import format_languages, parse_languages, parse_list
-from ._write import neutralise_formula, to_cell_text, write_table, write_workbook
+from ._write import neutralise_formula, template, to_cell_text, write_table, write_workbook
 
 __all__ = [
     "DataValidationError",
@@ -68,6 +68,7 @@ __all__ = [
     "graduation_deadline",
     "write_table",
     "write_workbook",
+    "template",
     "neutralise_formula",
     "to_cell_text",
     "id_problem",
