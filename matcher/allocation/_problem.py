@@ -153,7 +153,9 @@ def _units(group, fixed, places, priority, project):
     size = np.add.reduceat(places[members], starts) if len(members) else starts
     prio = np.add.reduceat(places[members] * priority[members], starts) if len(members) else starts
     forced = np.full(len(starts), UNASSIGNED, dtype=np.int64)
-    where = {int(g): int(fixed[i]) for i, g in enumerate(group) if g >= 0 and fixed[i] >= 0}
+    where: dict[int, int] = {}  # a group's first kept member's host
+    for i in np.flatnonzero((group >= 0) & (fixed >= 0)):
+        where.setdefault(int(group[i]), int(fixed[i]))
     for u, i in enumerate(members[starts]) if where else ():
         forced[u] = where.get(int(group[i]), UNASSIGNED)
     return (

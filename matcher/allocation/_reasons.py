@@ -65,6 +65,8 @@ def _one(sol, frame, hids, u, k, starts, room) -> str | None:
     if p.size[u] == 0:
         return "an accompanying person goes with learners: give them the group_id of the learners they accompany"
     if g.n_feasible[u] == 0:
+        if p.forced[u] >= 0:
+            return f"{head}the group's kept members are at {hids[p.forced[u]]}, which has no room or no fit for the rest"
         if head:
             return (
                 head

@@ -22,7 +22,7 @@ import numpy as np
 from ._flow import Scale, duals, flow_assign, gains, scale
 from ._graph import CandidateGraph, build_graph, unit_blocks, unit_rows
 from ._mip import mip_assign
-from ._problem import Problem, make_problem, split_groups
+from ._problem import UNASSIGNED, Problem, make_problem, split_groups
 from ._stable import blocking_units, deferred_units
 
 __all__ = ["Solution", "solve", "SolverSettings"]
@@ -245,10 +245,29 @@ def solve(
         blocking = blocking_units(problem, source, graph, unit_host, settings.block_pairs)
         first = problem.members[problem.ptr[:-1]]
         sol.blocking_pairs = [(int(first[u]), j) for u, j in blocking]
+    _follow(problem, source, unit_host)
     sol.assign = problem.expand(unit_host)
     sol.total_cost = _total_cost(problem, sol.assign)
     sol.seconds = {"candidates": t1 - t0, "solve": t2 - t1, "check": time.perf_counter() - t2}
     return sol
+
+
+def _follow(problem: Problem, source, unit_host) -> None:
+    """Accompanying persons whose learners' placement was kept go with them (they take no
+    place), where the rules allow."""
+    followers = np.flatnonzero((problem.size == 0) & (problem.forced >= 0))
+    if len(followers) == 0:
+        return
+    saved = problem.size[followers].copy()
+    problem.size[followers] = 1  # scored as if taking a place, to read their feasibility
+    free = problem.free.copy()
+    problem.free[:] = np.maximum(free, 1)
+    try:
+        _, ok, _ = unit_rows(problem, source, followers)
+    finally:
+        problem.size[followers], problem.free[:] = saved, free
+    where = problem.forced[followers]
+    unit_host[followers] = np.where(ok[np.arange(len(followers)), where], where, UNASSIGNED)
 
 
 def _check_costs(problem: Problem, graph: CandidateGraph) -> None:

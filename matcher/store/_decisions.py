@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from .. import taxonomy as tx
 from ..privacy import pseudonym
-from . import _audit, _secrets
+from . import _audit, _locks, _secrets
 from . import _tables as T
 from ._access import AccessDenied, User, require
 from ._database import utc_now, write_transaction
@@ -295,6 +295,7 @@ def forget(engine: sa.Engine, participant_id: str, user: User, cache_dir=None) -
         n_dec = conn.execute(
             T.decisions.delete().where(T.decisions.c.participant_id == participant_id)
         ).rowcount
+        _locks.forget(conn, participant_id)
         conn.execute(
             T.participants.delete().where(T.participants.c.participant_id == participant_id)
         )
