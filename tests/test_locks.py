@@ -144,3 +144,30 @@ def test_allocation_places_groups_together_and_leaves_companions_out_of_the_coun
     assert len(hosts) == 1
     assert res.summary["groups"] == 1
     assert "group_id" in res.assignments.columns
+
+
+def test_each_ka122_project_places_at_most_its_ceiling(small, monkeypatch):
+    import matcher.taxonomy as tx
+    from matcher.allocation import project_ceilings
+
+    table = {
+        "KA121": {"label": "accredited", "max_participants": None, "checked": True},
+        "KA122": {"label": "short-term", "max_participants": 3, "checked": False},
+    }
+    monkeypatch.setattr(tx, "project_types", lambda: table, raising=False)
+    p, h, _ = small
+    p = p.copy()
+    p["project_type"] = np.where(np.arange(len(p)) % 3 == 0, "KA121", "KA122")
+    p["project_id"] = np.where(np.arange(len(p)) % 2 == 0, "IT-1", "IT-2")
+    project, ceiling = project_ceilings(p)
+    assert ceiling.tolist() == [3, 3]
+    assert (project[p["project_type"].to_numpy() == "KA121"] == -1).all()
+    m = Matcher(encoder=HashingEncoder()).fit(p, h)
+    for method in ("optimal", "stable"):
+        a = allocate(m, method).assignments.merge(
+            p[["participant_id", "project_type", "project_id"]]
+        )
+        placed = a[(a["status"] == "assigned") & (a["project_type"] == "KA122")]
+        assert placed.groupby("project_id").size().max() <= 3
+        assert (placed.groupby("project_id").size() == 3).all()  # the ceiling binds here
+        assert ((a["status"] == "assigned") & (a["project_type"] == "KA121")).sum() > 3

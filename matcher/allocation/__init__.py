@@ -16,6 +16,7 @@ from ._allocate import (
     MatcherScores,
     allocate,
     cohort_arrays,
+    project_ceilings,
 )
 from ._kept import KEPT_LABELS, kept_placements
 from ._problem import DenseScores
@@ -35,6 +36,7 @@ __all__ = [
     "PRIORITIES",
     "ACCOMPANYING_ROLE",
     "cohort_arrays",
+    "project_ceilings",
     "kept_placements",
     "KEPT_LABELS",
     "optimal_assignment",

@@ -15,7 +15,16 @@ from ._problem import UNASSIGNED
 from ._reasons import why_unassigned
 from ._solve import Solution, SolverSettings, solve
 
-__all__ = ["allocate", "Allocation", "METHODS", "PRIORITIES", "ACCOMPANYING_ROLE"]
+__all__ = [
+    "allocate",
+    "Allocation",
+    "METHODS",
+    "PRIORITIES",
+    "ACCOMPANYING_ROLE",
+    "cohort_arrays",
+    "project_ceilings",
+    "MatcherScores",
+]
 
 METHODS = ("optimal", "stable")
 PRIORITIES = (None, "fewer_opportunities")
@@ -127,6 +136,33 @@ def cohort_arrays(participants: pd.DataFrame) -> dict:
     return {"group": group, "places": places}
 
 
+def project_ceilings(participants: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Projects with a ceiling on the participants they place (a KA122 short-term project:
+    the programme table's maximum), from ``project_type`` and ``project_id``.
+
+    Returns
+    -------
+    project : ndarray (n,) int, the project of each participant, -1 for none with a ceiling
+    ceiling : ndarray (P,) int, each project's maximum
+    Both None when no participant is in a project with a ceiling.
+    """
+    from .. import taxonomy as tx
+
+    types = getattr(tx, "project_types", None)  # the programme table's project rows
+    if types is None or not {"project_type", "project_id"} <= set(participants.columns):
+        return None, None
+    caps = {t: v["max_participants"] for t, v in types().items() if v.get("max_participants")}
+    kind = participants["project_type"].fillna("").astype(str)
+    ident = participants["project_id"].fillna("").astype(str).str.strip()
+    capped = kind.isin(list(caps)) & (ident != "")
+    if not capped.any():
+        return None, None
+    codes, keys = pd.factorize(
+        pd.Series(list(zip(kind, ident, strict=True))).where(capped.to_numpy())
+    )
+    return np.asarray(codes, dtype=np.int64), np.array([caps[k[0]] for k in keys], dtype=np.int64)
+
+
 def _fixed(kept: pd.DataFrame, pids, hids) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Host index per participant for the kept placements, their labels, and notes on the
     ones that cannot be kept here."""
@@ -202,8 +238,10 @@ def allocate(
         Cost of each pair (cohort rows x hosts), reported as the total; with ``budget``
         a ceiling on the total cost of the placements (kept ones included).
     max_placed, project : optional
-        At most ``max_placed`` places per project (``project``: ``(n,)`` int, -1 for none;
-        default the whole cohort), e.g. 30 for a KA122 short-term project.
+        At most ``max_placed`` learners and staff placed per project (``project``: ``(n,)``
+        int, -1 for none; default the whole cohort), one ceiling or one per project. Default:
+        each KA122 short-term project of the cohort (``project_type``, ``project_id``) at
+        most the programme table's maximum (30).
     config : Config, optional
         ``allocation_*`` settings (candidate hosts, blocks, limits); default from the
         environment.
@@ -237,6 +275,8 @@ def allocate(
     places = m.hosts_["capacity"].to_numpy(np.int64)[hj] if capacity is None else capacity
     cap = np.asarray(places, dtype=np.int64)
     fewer = frame["fewer_opportunities"].to_numpy(bool)
+    if max_placed is None and project is None:
+        project, max_placed = project_ceilings(frame)
     kept = kept_placements(decisions, locks, keep_proposals)
     fixed, kept_label, notes = _fixed(kept, pids, hids)
     sol = solve(

@@ -119,20 +119,23 @@ def _array(x, n: int, default, dtype, name: str) -> np.ndarray:
 
 
 def _projects(project, max_placed, n: int, fixed_places) -> tuple[np.ndarray, np.ndarray]:
-    """Project index per participant and the places each project may still place."""
+    """Project index per participant and the places each project may still place.
+
+    ``max_placed`` is one ceiling for every project, or one per project index.
+    """
     if max_placed is None:
         return np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if int(max_placed) < 0:
-        raise ValueError("max_placed must be >= 0")
-    if project is None:
-        project = np.zeros(n, dtype=np.int64)
+    project = np.zeros(n, dtype=np.int64) if project is None else project
     project = _array(project, n, -1, np.int64, "project")
-    n_projects = int(project.max()) + 1 if n and project.max() >= 0 else 0
-    used = np.bincount(
-        project[project >= 0], weights=fixed_places[project >= 0], minlength=n_projects
-    )
-    free = np.maximum(int(max_placed) - used.astype(np.int64), 0)
-    return project, free
+    n_projects = int(project.max(initial=-1)) + 1
+    ceiling = np.asarray(max_placed, dtype=np.int64)
+    if ceiling.ndim == 0:
+        ceiling = np.full(n_projects, int(ceiling), dtype=np.int64)
+    if ceiling.shape != (n_projects,) or (ceiling < 0).any():
+        raise ValueError(f"max_placed must be one ceiling >= 0, or one per project ({n_projects})")
+    counted = project >= 0
+    used = np.bincount(project[counted], weights=fixed_places[counted], minlength=n_projects)
+    return project, np.maximum(ceiling - used.astype(np.int64), 0)
 
 
 def _units(group, fixed, places, priority, project):

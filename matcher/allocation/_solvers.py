@@ -12,8 +12,9 @@ the capacities and the priority flags, the same optional arguments:
 - ``fixed`` ``(n,)`` int, host index or -1: placements kept as they are (accepted or locked
   by hand), whose places are taken first;
 - ``cost`` ``(n, m)`` float and ``budget``: a ceiling on the total cost of the placements;
-- ``max_placed`` int (with ``project`` ``(n,)`` int, -1 for none; default one project):
-  at most this many places placed per project (KA122 short-term projects: 30).
+- ``max_placed`` int, or one per project (with ``project`` ``(n,)`` int, -1 for none;
+  default one project): at most this many places placed per project (KA122 short-term
+  projects: 30).
 
 They work on the whole matrix; :func:`matcher.allocation.solve` does the same from blocks
 of a score source on a sparse candidate graph, with a certificate of optimality.
