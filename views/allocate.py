@@ -92,7 +92,8 @@ if st.button("Run allocation", type="primary"):
             keep_proposals=keep,
             progress=lambda done, total: bar.progress(done / max(total, 1), "Scoring the pairs"),
         )
-        status.update(label=f"Done in {result.summary['solve_seconds']:.2f} s", state="complete")
+        took = result.summary["scoring_seconds"] + result.summary["solve_seconds"]
+        status.update(label=f"Done in {took:.2f} s", state="complete")
     st.session_state["allocation"] = result
 
 result = st.session_state.get("allocation")

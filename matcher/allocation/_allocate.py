@@ -212,81 +212,68 @@ def allocate(
 ) -> Allocation:
     """Place a cohort into hosts with limited places.
 
-    Parameters
-    ----------
-    matcher : Matcher
-        A fitted matcher; its scores and hard rules are used (never an infeasible pair).
-    method : {"optimal", "stable"}
-        ``optimal``: as many participants placed as possible, then the highest total score;
-        exact, and certified optimal for the whole instance (or the gap said). ``stable``:
-        participant-proposing deferred acceptance; no participant and host would both rather
-        be together (among each participant's candidate hosts; blocking pairs over all
-        feasible hosts are counted).
-    priority : {None, "fewer_opportunities"}
-        Place participants with fewer opportunities first: for ``optimal`` the number of
-        them placed comes first in the objective; for ``stable`` every host ranks them above
-        the others (then by score).
-    participant_ids, host_ids : list, optional
-        A sub-cohort and a subset of hosts (default: all).
-    capacity : array-like, optional
-        Places per host (default: the hosts' ``capacity``), e.g. what is still free.
-    decisions, locks : DataFrame, optional
-        The workspace's decisions and locks (``Workspace.decisions`` and ``Workspace.locks``):
-        placements accepted by a host and locked by hand are kept as they are, and take
-        their places first; so are open proposals when ``keep_proposals`` (else released).
-    cost : ndarray (n, m), optional
-        Cost of each pair (cohort rows x hosts), reported as the total; with ``budget``
-        a ceiling on the total cost of the placements (kept ones included).
-    max_placed, project : optional
-        At most ``max_placed`` learners and staff placed per project (``project``: ``(n,)``
-        int, -1 for none; default the whole cohort), one ceiling or one per project. Default:
-        each KA122 short-term project of the cohort (``project_type``, ``project_id``) at
-        most the programme table's maximum (30).
-    config : Config, optional
-        ``allocation_*`` settings (candidate hosts, blocks, limits); default from the
-        environment.
-    progress : callable, optional
-        ``progress(done, total)`` while the pairs are scored.
+    ``method``: ``optimal`` places as many as possible, then the highest total score, exact
+    and certified optimal for the whole instance (or the gap said); ``stable`` is
+    participant-proposing deferred acceptance (no participant and host would both rather be
+    together; blocking pairs over every feasible host are counted). ``priority``
+    ``"fewer_opportunities"`` places those participants first (in the objective, or first
+    in every host's ranking). ``participant_ids``, ``host_ids``: a sub-cohort and hosts
+    (default all); ``capacity``: places per host (default the hosts' ``capacity``).
+
+    Groups (``group_id``) go whole to one host or not at all; accompanying persons (role
+    ``accompanying``) go with them and take no place. ``decisions`` and ``locks`` (as
+    ``Workspace.decisions`` and ``Workspace.locks`` return them): placements accepted by a
+    host or locked by hand are kept and take their places first, and so are open proposals
+    when ``keep_proposals`` (else released). ``cost`` ``(n, m)`` is reported as the total
+    and, with ``budget``, capped. ``max_placed`` caps the learners and staff placed per
+    ``project`` (default: each KA122 project of the cohort, ``project_type`` and
+    ``project_id``, at the programme table's maximum). ``config``: the ``allocation_*``
+    settings; ``progress(done, total)`` follows the scoring. See :func:`optimal_assignment`.
 
     Examples
     --------
     >>> import warnings; warnings.simplefilter("ignore")
-    >>> from matcher import Matcher
-    >>> from matcher.encode import HashingEncoder
-    >>> from matcher.io import validate_table
-    >>> from matcher.sample import generate_sample
-    >>> p, h = generate_sample(30, 20, seed=1)
-    >>> m = Matcher(encoder=HashingEncoder()).fit(validate_table(p, "participants"), validate_table(h, "hosts"))
-    >>> result = allocate(m, "stable")
-    >>> result.summary["blocking_pairs"], len(result.assignments)
-    (0, 30)
-    >>> allocate(m).summary["optimality"]
-    'certified optimal'
+    >>> from matcher import Matcher, encode, io, sample
+    >>> p, h = (io.validate_table(t, k) for t, k in zip(sample.generate_sample(30, 20, seed=1), ["participants", "hosts"]))
+    >>> m = Matcher(encoder=encode.HashingEncoder()).fit(p, h)
+    >>> allocate(m, "stable").summary["blocking_pairs"], allocate(m).summary["optimality"]
+    (0, 'certified optimal')
     """
+    _check_choices(method, priority)
+    m, config = matcher, config or Config.from_env()
+    pi = _rows(participant_ids, m.participant_index, len(m.participant_ids_))
+    hj = _rows(host_ids, m.host_index, len(m.host_ids_))
+    places = m.hosts_["capacity"].to_numpy(np.int64)[hj] if capacity is None else capacity
+    kept = kept_placements(decisions, locks, keep_proposals)
+    released = open_proposals_released(decisions, kept) if not keep_proposals else None
+    limits = {"cost": cost, "budget": budget, "max_placed": max_placed, "project": project}
+    return _solve_cohort(
+        m, pi, hj, places, method, priority, kept, released, limits, config, progress
+    )
+
+
+def _check_choices(method: str, priority) -> None:
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if priority not in PRIORITIES:
         raise ValueError(f"priority must be one of {PRIORITIES[1:]} or None, got {priority!r}")
-    m, config = matcher, config or Config.from_env()
-    pi = _rows(participant_ids, m.participant_index, len(m.participant_ids_))
-    hj = _rows(host_ids, m.host_index, len(m.host_ids_))
+
+
+def _solve_cohort(m, pi, hj, places, method, priority, kept, released, limits, config, progress):
+    """Solve for the cohort's rows ``pi`` and host columns ``hj``; the :class:`Allocation`."""
     pids, hids = m.participant_ids_[pi], m.host_ids_[hj]
     frame = m.participants_.iloc[pi].reset_index(drop=True)
-    places = m.hosts_["capacity"].to_numpy(np.int64)[hj] if capacity is None else capacity
     cap = np.asarray(places, dtype=np.int64)
     fewer = frame["fewer_opportunities"].to_numpy(bool)
-    if max_placed is None and project is None:
-        project, max_placed = project_ceilings(frame)
-    kept = kept_placements(decisions, locks, keep_proposals)
+    if limits["max_placed"] is None and limits["project"] is None:
+        limits["project"], limits["max_placed"] = project_ceilings(frame)
     fixed, kept_label, notes = _fixed(kept, pids, hids)
     sol = solve(
         MatcherScores(m, pids, hids), cap, method,
-        priority=fewer if priority == "fewer_opportunities" else None,
-        fixed=fixed, cost=cost, budget=budget, max_placed=max_placed, project=project,
+        priority=fewer if priority == "fewer_opportunities" else None, fixed=fixed,
         settings=_settings(config, len(pi), len(hj)), progress=progress,
-        **cohort_arrays(frame),
+        **limits, **cohort_arrays(frame),
     )  # fmt: skip
-    released = open_proposals_released(decisions, kept) if not keep_proposals else None
     return _result(m, frame, hids, cap, sol, kept_label, notes, priority, released)
 
 
@@ -394,7 +381,8 @@ def _summary(sol: Solution, frame, assignments, cap, used, priority, extra) -> d
         out["total_cost"] = round(sol.total_cost, 2)
     if p.budget is not None:
         out["budget_left"] = round(p.budget + _fixed_cost(p) - (sol.total_cost or 0.0), 2)
-    out["solve_seconds"] = round(sum(sol.seconds.values()), 3)
+    out["scoring_seconds"] = round(sol.seconds["candidates"], 3)
+    out["solve_seconds"] = round(sol.seconds["solve"] + sol.seconds["check"], 3)
     return out
 
 
