@@ -107,11 +107,11 @@ class MatcherScores:
         self.host_ids = np.asarray(host_ids, dtype=object)
         self.n_participants, self.n_hosts = len(self.participant_ids), len(self.host_ids)
 
-    def rows(self, idx):
-        """Scores ``(len(idx), n_hosts)`` float32 and mask (every rule but capacity)."""
-        return self.matcher.score_matrix(
-            self.participant_ids[idx], self.host_ids, check_capacity=False
-        )
+    def rows(self, idx, hosts=None):
+        """Scores ``(len(idx), n_hosts)`` float32 and mask (every rule but capacity), against
+        ``hosts`` (column indices) only when given."""
+        cols = self.host_ids if hosts is None else self.host_ids[hosts]
+        return self.matcher.score_matrix(self.participant_ids[idx], cols, check_capacity=False)
 
 
 def _codes(values: pd.Series) -> np.ndarray:

@@ -32,6 +32,9 @@ class CandidateGraph:
     pruned_best : ndarray (U,) float64, best score among the feasible hosts left out
         (``-inf`` when none is left out)
     k : int, hosts kept per unit by score (``m``: every feasible host)
+    bits : ndarray (U, ceil(m / 8)) uint8 or None, every feasible pair packed in bits (None
+        when every feasible pair is kept), so the certificate finds the pairs to check again
+        without scoring every pair again
     """
 
     unit: np.ndarray
@@ -41,6 +44,12 @@ class CandidateGraph:
     n_feasible: np.ndarray
     pruned_best: np.ndarray
     k: int
+    bits: np.ndarray | None = None  # (U, ceil(m / 8)) uint8: every feasible pair, packed
+    aside: tuple | None = None  # left-out pairs scored again: (unit, host, score, cost)
+
+    def feasible(self, units: np.ndarray, m: int) -> np.ndarray:
+        """``(len(units), m)`` bool: the feasible pairs of ``units`` (kept or not)."""
+        return np.unpackbits(self.bits[units], axis=1, count=m).astype(bool)
 
     @property
     def n_edges(self) -> int:
@@ -55,6 +64,19 @@ class CandidateGraph:
     def starts(self, n_units: int) -> np.ndarray:
         """``(U + 1,)``: unit ``u``'s edges are ``starts[u]:starts[u + 1]``."""
         return np.searchsorted(self.unit, np.arange(n_units + 1))
+
+    def put_aside(self, unit, host, score, cost=None) -> None:
+        """Keep left-out pairs that were scored (not candidates), so they are not scored again."""
+        parts = [unit, host, score, cost if cost is not None else np.zeros(len(unit))]
+        if self.aside is not None:
+            parts = [np.concatenate([a, b]) for a, b in zip(self.aside, parts, strict=True)]
+        self.aside = tuple(parts)
+
+    def take_aside(self, keep: np.ndarray) -> tuple:
+        """Remove the pairs ``~keep`` from those put aside and return them."""
+        taken = tuple(a[~keep] for a in self.aside)
+        self.aside = tuple(a[keep] for a in self.aside)
+        return taken
 
     def add(self, unit, host, score, cost=None) -> None:
         """Add candidate pairs (not already in the graph) and keep the order."""
@@ -79,8 +101,8 @@ def unit_blocks(problem: Problem, units: np.ndarray, pairs: int) -> list[np.ndar
     return np.split(units, cuts)
 
 
-def unit_rows(problem: Problem, source, units: np.ndarray):
-    """Scores, feasibility and costs of ``units`` against every host.
+def unit_rows(problem: Problem, source, units: np.ndarray, hosts: np.ndarray | None = None):
+    """Scores, feasibility and costs of ``units`` against every host (or ``hosts`` only).
 
     Returns
     -------
@@ -91,26 +113,24 @@ def unit_rows(problem: Problem, source, units: np.ndarray):
     lens = np.diff(problem.ptr)[units]
     offsets = np.r_[0, np.cumsum(lens)[:-1]]
     rows = problem.members[np.repeat(problem.ptr[units] - offsets, lens) + np.arange(lens.sum())]
-    scores, mask = source.rows(rows)
-    takes = problem.places[rows] > 0
+    cols = np.arange(problem.m) if hosts is None else np.asarray(hosts, dtype=np.int64)
+    scores, mask = source.rows(rows) if hosts is None else source.rows(rows, cols)
+    weighted = np.where((problem.places[rows] > 0)[:, None], np.asarray(scores, np.float64), 0.0)
     if len(rows) == len(units):  # no group in the block: one member per unit
-        score = np.where(takes[:, None], np.asarray(scores, dtype=np.float64), 0.0)
-        ok = np.array(mask, dtype=bool)
+        score, ok = weighted, np.array(mask, dtype=bool)
     else:
-        weighted = np.where(takes[:, None], np.asarray(scores, dtype=np.float64), 0.0)
         score = np.add.reduceat(weighted, offsets, axis=0)
         ok = np.logical_and.reduceat(np.asarray(mask, dtype=bool), offsets, axis=0)
     size = problem.size[units]
-    ok &= (problem.free[None, :] >= size[:, None]) & (size[:, None] > 0)
+    ok &= (problem.free[cols][None, :] >= size[:, None]) & (size[:, None] > 0)
     forced = problem.forced[units]
     if (forced >= 0).any():
         r = np.flatnonzero(forced >= 0)
-        keep = ok[r, forced[r]]
-        ok[r] = False
-        ok[r, forced[r]] = keep
+        ok[r] &= cols[None, :] == forced[r][:, None]
     cost = None
     if problem.cost is not None:
-        cost = np.add.reduceat(np.asarray(problem.cost[rows], dtype=np.float64), offsets, axis=0)
+        c = np.asarray(problem.cost[rows], dtype=np.float64)[:, cols]
+        cost = np.add.reduceat(c, offsets, axis=0)
     return score, ok, cost
 
 
@@ -151,6 +171,7 @@ def build_graph(
     n_feasible = np.zeros(problem.n_units, dtype=np.int64)
     pruned = np.full(problem.n_units, -np.inf)
     parts: list[tuple] = []
+    bits = [] if k < problem.m else None
     done = 0
     for block in unit_blocks(problem, units, pairs):
         score, ok, cost = unit_rows(problem, source, block)
@@ -160,6 +181,8 @@ def build_graph(
         pruned[block] = np.where(
             left.any(axis=1), np.where(left, score, -np.inf).max(axis=1), -np.inf
         )
+        if bits is not None:
+            bits.append(np.packbits(ok, axis=1))
         r, c = np.nonzero(keep)
         parts.append((block[r], c, score[r, c], None if cost is None else cost[r, c]))
         done += len(block)
@@ -167,6 +190,10 @@ def build_graph(
             progress(done, problem.n_units)
     cat = lambda i, dt: np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dt)  # noqa: E731
     costs = cat(3, np.float64) if problem.cost is not None else None
+    packed = None
+    if bits is not None:
+        packed = np.concatenate(bits) if bits else np.zeros((0, (problem.m + 7) // 8), np.uint8)
     return CandidateGraph(
-        cat(0, np.int64), cat(1, np.int64), cat(2, np.float64), costs, n_feasible, pruned, k
-    )
+        cat(0, np.int64), cat(1, np.int64), cat(2, np.float64), costs, n_feasible, pruned, k,
+        packed,
+    )  # fmt: skip

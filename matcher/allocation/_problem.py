@@ -49,9 +49,12 @@ class DenseScores:
             raise ValueError(f"shapes differ: scores {self.scores.shape}, mask {self.mask.shape}")
         self.n_participants, self.n_hosts = self.scores.shape
 
-    def rows(self, idx):
-        """Scores ``(len(idx), m)`` and mask ``(len(idx), m)`` of participants ``idx``."""
-        return self.scores[idx], self.mask[idx]
+    def rows(self, idx, hosts=None):
+        """Scores ``(len(idx), m)`` and mask ``(len(idx), m)`` of participants ``idx``
+        (against ``hosts`` only, when given)."""
+        if hosts is None:
+            return self.scores[idx], self.mask[idx]
+        return self.scores[np.ix_(idx, hosts)], self.mask[np.ix_(idx, hosts)]
 
 
 @dataclass

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._flow import Scale, duals, flow_assign, gains, scale
-from ._graph import CandidateGraph, build_graph, unit_blocks, unit_rows
+from ._graph import CandidateGraph, build_graph, unit_rows
 from ._mip import mip_assign
 from ._problem import UNASSIGNED, Problem, make_problem, split_groups
 from ._stable import blocking_units, deferred_units
@@ -102,34 +102,75 @@ def _objective(problem: Problem, graph: CandidateGraph, unit_host) -> tuple[int,
     )
 
 
-def _left_out_check(problem, source, graph, sc: Scale, value, price, units, settings):
-    """Exact check of the left-out pairs of ``units``: the pairs to add (``k`` per unit, by
-    how much they violate the dual), new best left-out scores, and the dual's gap."""
+#: Units whose packed feasibility is unpacked at a time.
+_UNPACK_UNITS = 1024
+
+
+def _suspects(problem, graph: CandidateGraph, need, price, units) -> list:
+    """``[(unit, hosts)]``: the left-out feasible hosts of ``units`` whose price is below
+    what the unit needs there (``need[u]``: its best left-out gain minus its value); only
+    there can the dual fail. Pairs scored in an earlier round are not listed again."""
     starts = graph.starts(problem.n_units)
-    add_u, add_j, add_s, add_c = [], [], [], []
-    gap = 0
-    k = settings.candidates or problem.m
-    for block in unit_blocks(problem, units, settings.block_pairs):
-        score, ok, cost = unit_rows(problem, source, block)
+    aside = graph.aside
+    out = []
+    for s in range(0, len(units), _UNPACK_UNITS):
+        block = units[s : s + _UNPACK_UNITS]
+        ok = graph.feasible(block, problem.m)
         for r, u in enumerate(block):
             ok[r, graph.host[starts[u] : starts[u + 1]]] = False
-        g = sc.gain(problem.prio[block][:, None], problem.size[block][:, None], score)
-        slack = np.where(ok, g - value[block][:, None] - price[None, :], 0)
-        gap += int(np.maximum(slack.max(axis=1, initial=0), 0).sum())
-        viol = slack > 0
-        for r in np.flatnonzero(viol.any(axis=1)):
-            js = np.flatnonzero(viol[r])
-            js = js[np.argsort(-slack[r, js], kind="stable")[:k]]
-            ok[r, js] = False
-            add_u.append(np.full(len(js), block[r]))
-            add_j.append(js)
-            add_s.append(score[r, js])
-            add_c.append(None if cost is None else cost[r, js])
-        graph.pruned_best[block] = np.where(ok, score, -np.inf).max(axis=1, initial=-np.inf)
-    if not add_u:
-        return None, gap
-    costs = None if graph.cost is None else np.concatenate(add_c)
-    return (np.concatenate(add_u), np.concatenate(add_j), np.concatenate(add_s), costs), gap
+        if aside is not None:
+            at = np.isin(aside[0], block)
+            ok[np.searchsorted(block, aside[0][at]), aside[1][at]] = False
+        ok &= price[None, :] < need[block][:, None]
+        out += [(int(block[r]), np.flatnonzero(ok[r])) for r in np.flatnonzero(ok.any(axis=1))]
+    return out
+
+
+def _score_suspects(problem, source, suspects, settings) -> tuple:
+    """Scores (and costs) of the suspect pairs, in blocks of units: ``(unit, host, score,
+    cost)`` arrays, infeasible pairs left out."""
+    parts = []
+    per_block = max(1, settings.block_pairs // max(problem.m, 1))
+    for s in range(0, len(suspects), per_block):
+        chunk = suspects[s : s + per_block]
+        block = np.array([u for u, _ in chunk], dtype=np.int64)
+        cols = np.unique(np.concatenate([js for _, js in chunk]))
+        score, ok, cost = unit_rows(problem, source, block, cols)
+        for r, (u, js) in enumerate(chunk):
+            at = np.searchsorted(cols, js)
+            at = at[ok[r, at]]
+            c = cost[r, at] if cost is not None else np.zeros(len(at))
+            parts.append((np.full(len(at), u), cols[at], score[r, at], c))
+    if not parts:
+        return tuple(np.zeros(0, dt) for dt in (np.int64, np.int64, np.float64, np.float64))
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
+
+
+def _left_out_check(problem, source, graph, sc: Scale, value, price, units, settings):
+    """Exact check of the left-out pairs of ``units`` that could fail the dual (scored again
+    once, those only): the pairs to add (``k`` per unit, by how much they violate the dual)
+    and the dual's gap."""
+    units = np.sort(units)
+    best = np.where(np.isinf(graph.pruned_best), 0, graph.pruned_best)
+    need = sc.gain(problem.prio, problem.size, best) - value
+    graph.put_aside(
+        *_score_suspects(problem, source, _suspects(problem, graph, need, price, units), settings)
+    )
+    u, j, score, _ = graph.aside
+    slack = sc.gain(problem.prio[u], problem.size[u], score) - value[u] - price[j]
+    viol = (slack > 0) & np.isin(u, units)
+    if not viol.any():
+        return None, 0
+    worst = np.zeros(problem.n_units, dtype=np.int64)
+    np.maximum.at(worst, u[viol], slack[viol])
+    order = np.lexsort((-slack, u))
+    rank = np.empty(len(u), dtype=np.int64)
+    first = np.searchsorted(u[order], u[order])
+    rank[order] = np.arange(len(u)) - first
+    viol_ranked = viol & (rank < (settings.candidates or problem.m))
+    found = graph.take_aside(~viol_ranked)
+    costs = None if graph.cost is None else found[3]
+    return (found[0], found[1], found[2], costs), int(worst.sum())
 
 
 def _gap_words(gap: int, sc: Scale) -> tuple[dict, str]:
@@ -254,7 +295,7 @@ def solve(
 
 def _follow(problem: Problem, source, unit_host) -> None:
     """Accompanying persons whose learners' placement was kept go with them (they take no
-    place), where the rules allow."""
+    place), where the rules and what is left of the budget allow."""
     followers = np.flatnonzero((problem.size == 0) & (problem.forced >= 0))
     if len(followers) == 0:
         return
@@ -263,11 +304,18 @@ def _follow(problem: Problem, source, unit_host) -> None:
     free = problem.free.copy()
     problem.free[:] = np.maximum(free, 1)
     try:
-        _, ok, _ = unit_rows(problem, source, followers)
+        _, ok, cost = unit_rows(problem, source, followers)
     finally:
         problem.size[followers], problem.free[:] = saved, free
     where = problem.forced[followers]
-    unit_host[followers] = np.where(ok[np.arange(len(followers)), where], where, UNASSIGNED)
+    ok = ok[np.arange(len(followers)), where]
+    if problem.budget is not None:
+        placed = problem.expand(unit_host)
+        rows = np.flatnonzero((placed >= 0) & (problem.fixed < 0))
+        left = problem.budget - float(np.asarray(problem.cost[rows, placed[rows]]).sum())
+        price = cost[np.arange(len(followers)), where]
+        ok &= np.cumsum(np.where(ok, price, 0.0)) <= left + 1e-9
+    unit_host[followers] = np.where(ok, where, UNASSIGNED)
 
 
 def _check_costs(problem: Problem, graph: CandidateGraph) -> None:
