@@ -139,7 +139,11 @@ class Config:
     login_window_minutes, login_lockout_minutes : float
         How far back failed sign-ins count, and how long a locked user name stays locked.
     session_idle_minutes : float
-        A dashboard session without activity for this long is signed out.
+        A dashboard session without activity for this long is signed out; its signed
+        cookie expires after as long without activity.
+    good_fit_score, good_fit_hosts : float, int
+        Insights: a participant is well covered with at least ``good_fit_hosts`` hosts that
+        meet the rules and score at least ``good_fit_score``.
     partner_weights : dict
         KA2 partner search: weight of each partner criterion (``thematic``,
         ``complementarity``, ``country``, ``language``, ``newcomer``); the environment
@@ -152,6 +156,11 @@ class Config:
     partner_exact_pool : int
         KA2 consortia: candidates up to which every combination is enumerated; larger pools
         use greedy selection.
+    agreement_outcomes : int
+        Learning agreement drafts: ESCO skills proposed as learning outcomes.
+    agreement_min_confidence : float
+        Learning agreement drafts: an ESCO placement of the occupation less sure than this
+        proposes no learning outcomes (they are left to fill in).
     allocation_candidates : int
         Allocation: hosts kept per participant (or group) in the candidate graph of a large
         cohort, the best by score; the result is still checked against every feasible pair.
@@ -201,11 +210,16 @@ class Config:
     login_window_minutes: float = 15.0
     login_lockout_minutes: float = 15.0
     session_idle_minutes: float = 30.0
+    good_fit_score: float = 0.7
+    good_fit_hosts: int = 3
     # --- partners (KA2 partner search) ---
     partner_weights: dict = field(default_factory=lambda: dict(PARTNER_WEIGHTS))
     partner_newcomer_halving: float = 2.0
     partner_diversity_bonus: float = 0.5
     partner_exact_pool: int = 16
+    # --- documents (learning agreement drafts) ---
+    agreement_outcomes: int = 5
+    agreement_min_confidence: float = 0.34
     # --- allocation (matcher.allocation) ---
     allocation_candidates: int = 40
     allocation_full_pairs: int = 200_000

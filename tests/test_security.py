@@ -150,12 +150,62 @@ def test_a_host_sees_only_proposals_to_it_without_internal_notes(ws, sample_fram
 
     seen = ws.decisions(host)
     assert list(seen["candidate"]) == [ws.pseudonym(proposed)]
-    assert list(seen["state"]) == ["propose"]
+    assert list(seen["state"]) == ["proposed"]
     assert not {"participant_id", "sending_org", "username", "action"} & set(seen.columns)
     assert not seen.astype(str).apply(lambda c: c.str.contains("internal")).any().any()
     assert list(ws.open_proposals(host)["candidate"]) == [ws.pseudonym(proposed)]
     ws.respond(host, ws.pseudonym(proposed), "H0003", accept=False, reason="no supervisor")
-    assert ws.decisions(host).iloc[0][["state", "reason"]].tolist() == ["decline", "no supervisor"]
+    assert ws.decisions(host).iloc[0][["state", "reason"]].tolist() == ["declined", "no supervisor"]
+
+
+# issue 14 item 8: a proposal opens one candidate's profile to one host
+
+
+def test_a_host_sees_only_profiles_proposed_to_it_never_special_category(ws, sample_frames):
+    participants = sample_frames[0]
+    org = participants["sending_org"].value_counts().index[0]
+    mine = participants[(participants["sending_org"] == org) & participants["consent_share"]]
+    proposed, other = mine["participant_id"].iloc[:2]
+    refusing = participants.loc[~participants["consent_share"], "participant_id"].iloc[0]
+    coord = _sign_in(ws, "coord", "coordinator", org)
+    host, rival = _sign_in(ws, "host", "host", "H0003"), _sign_in(ws, "rival", "host", "H0004")
+    ws.record(coord, proposed, "H0003", "propose", "internal: our best welder")
+    ws.record(coord, other, "H0004", "propose")
+    ws.record(coord, other, "H0003", "shortlist", "internal: maybe")
+
+    profile = ws.candidate_profile(host, ws.pseudonym(proposed), "H0003")
+    assert set(profile) == {"candidate", *privacy.CANDIDATE_COLUMNS}
+    assert not set(privacy.SPECIAL_CATEGORY) & set(profile)
+    assert not {"participant_id", "sending_org", "consent_share"} & set(profile)
+    assert proposed not in " ".join(map(str, profile.values()))
+    # every other way to another candidate's profile is refused with one message
+    attempts = {
+        "shortlisted here, proposed to another host": (host, other, "H0003"),
+        "proposed to another host, asked for its own": (rival, proposed, "H0004"),
+        "never proposed, no consent": (host, refusing, "H0003"),
+    }
+    messages = set()
+    for who, pid, hid in attempts.values():
+        with pytest.raises(AccessDenied) as denied:
+            ws.candidate_profile(who, ws.pseudonym(pid), hid)
+        messages.add(str(denied.value).replace(ws.pseudonym(pid), "C").replace(hid, "H"))
+    with pytest.raises(AccessDenied):
+        ws.candidate_profile(rival, ws.pseudonym(proposed), "H0003")  # not its host
+    with pytest.raises(AccessDenied):
+        ws.candidate_profile(host, proposed, "H0003")  # the id itself is no way in
+    assert len(messages) == 1, messages
+    # interest never opens a profile, nor tells the host of a shortlist
+    ws.mark_interest(host, ws.pseudonym(other), "H0003")
+    with pytest.raises(AccessDenied):
+        ws.candidate_profile(host, ws.pseudonym(other), "H0003")
+    with pytest.raises(KeyError) as refused:  # as if the candidate did not exist
+        ws.mark_interest(host, ws.pseudonym(refusing), "H0003")
+    with pytest.raises(KeyError) as missing:
+        ws.mark_interest(host, "C-000000000000", "H0003")
+    assert str(refused.value).replace(ws.pseudonym(refusing), "C") == str(missing.value).replace(
+        "C-000000000000", "C"
+    )
+    assert list(ws.interests(host).columns) == ["candidate", "host_id", "at"]
 
 
 # finding 7: forged users
@@ -264,7 +314,7 @@ def test_a_host_cannot_accept_a_withdrawn_proposal(ws, sample_frames):
     with pytest.raises(ValueError, match="withdrawn"):
         ws.respond(host, ws.pseudonym(pid), "H0002", accept=True)
     assert ws.open_proposals(host).empty
-    assert list(ws.decisions(host)["state"]) == ["withdraw"]
+    assert list(ws.decisions(host)["state"]) == ["withdrawn"]
 
 
 def test_concurrent_identical_imports_count_consistently(tmp_path, sample_frames, monkeypatch):
@@ -821,3 +871,67 @@ def test_an_upload_and_its_matcher_stay_in_the_session(sample_workspace, tmp_pat
     at.switch_page("views/data.py").run()
     at.button(key="back_to_workspace").click().run()
     assert session.UPLOAD_MATCHER not in at.session_state
+
+
+# --- the session cookie (a dashboard session that survives a reload) ---
+
+
+def test_a_forged_or_expired_session_cookie_is_refused(ws, tmp_path):
+    from itsdangerous import URLSafeTimedSerializer
+
+    from matcher.store._sessions import SESSION_SALT, Sessions
+
+    anna = _sign_in(ws, "anna", "analyst")
+    token = ws.open_session(anna)
+    assert ws.resume_session(token) == anna
+    sid, signature = token.rsplit(".", 1)[0], token.rsplit(".", 1)[1]
+    other_key = URLSafeTimedSerializer(b"guessed key", salt=SESSION_SALT).dumps(sid)
+    forged = [
+        "",
+        None,
+        "not a token",
+        token[:-1] + ("A" if token[-1] != "A" else "B"),  # signature changed
+        sid + "." + signature[::-1],
+        other_key,  # signed with another key
+        Sessions(60).open(anna),  # a valid token of another process
+        ws.admin_context().token,  # a handle's secret is not a session token
+    ]
+    for bad in forged:
+        assert ws.resume_session(bad) is None, bad
+        assert ws.renew_session(bad) is None
+    # a restarted server (another Workspace object on the same database) refuses old tokens
+    assert Workspace(ws.url).resume_session(token) is None
+
+    now = [time.time()]
+    sessions = Sessions(idle_seconds=60, clock=lambda: now[0])
+    old = sessions.open(anna)
+    now[0] += 61  # the signature is older than the idle limit
+    assert sessions.resume(old) is None
+    idle = sessions.open(anna)
+    now[0] += 30
+    fresh = sessions.renew(idle)  # activity renews the signature ...
+    now[0] += 45
+    assert sessions.resume(fresh) == anna and sessions.resume(idle) is None
+    now[0] += 61  # ... but a session left idle ends
+    assert sessions.resume(fresh) is None
+
+
+def test_sign_out_ends_every_session_of_the_user(ws):
+    anna = _sign_in(ws, "anna", "analyst")
+    first, second = ws.open_session(anna), ws.open_session(anna)
+    bob = _sign_in(ws, "bob", "analyst")
+    bobs = ws.open_session(bob)
+    ws.sign_out(anna)
+    assert ws.resume_session(first) is None and ws.resume_session(second) is None
+    assert ws.resume_session(bobs) == bob
+    with pytest.raises(AccessDenied):
+        ws.open_session(anna)  # a revoked handle cannot open a session
+
+
+def test_an_identity_provider_sign_in_needs_an_existing_real_account(ws):
+    _sign_in(ws, "anna@school.example", "coordinator", "Some school")
+    seed_sample(ws)
+    assert ws.sign_in_identity("anna@school.example").organisation == "Some school"
+    assert ws.sign_in_identity("nobody@school.example") is None
+    assert ws.sign_in_identity("demo-admin") is None  # demo accounts need their password
+    assert ws.sign_in_identity("") is None

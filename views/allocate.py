@@ -3,7 +3,7 @@ locks kept, open proposals kept or released; locks set by hand; downloads for Ex
 
 import streamlit as st
 
-from matcher import allocate, plots
+from matcher import allocate, labels, plots
 from views import resources, session, widgets
 
 #: How the assignments table names its columns.
@@ -13,7 +13,6 @@ COLUMNS = {
     "host_id": "Host",
     "host_name": "Host name",
     "host_country": "Country",
-    "reason": "Why",
     "kept": "Kept as",
 }
 PROPOSAL_CHOICES = {
@@ -36,12 +35,17 @@ c1, c2, c3 = st.columns(3)
 method = c1.radio(
     "Method",
     ["optimal", "stable"],
+    format_func={"optimal": "Most placed", "stable": "Stable"}.get,
     captions=[
         "most placed, then highest total score",
         "no participant and host would both rather switch",
     ],
 )
-priority = c2.toggle("Place participants with fewer opportunities first", value=True)
+priority = c2.toggle(
+    "Fewer opportunities first",
+    value=True,
+    help="place participants with fewer opportunities before the others",
+)
 keep = c2.radio(
     "Open proposals (waiting for the host's answer)",
     list(PROPOSAL_CHOICES),
@@ -94,7 +98,7 @@ if st.button("Run allocation", type="primary"):
         )
         took = result.summary["scoring_seconds"] + result.summary["solve_seconds"]
         status.update(label=f"Done in {took:.2f} s", state="complete")
-    st.session_state["allocation"] = result
+    session.remember("allocation", result)
 
 result = st.session_state.get("allocation")
 if result is None:
@@ -102,7 +106,13 @@ if result is None:
 else:
     s = result.summary
     c = st.columns(4)
-    c[0].metric("Placed", f"{s['placed']} / {s['participants']}", f"{s['placed_pct']}%")
+    c[0].metric(
+        "Placed",
+        f"{s['placed']} / {s['participants']}",
+        f"{s['placed_pct']:.0f}% of the cohort",
+        delta_color="off",
+        delta_arrow="off",
+    )
     c[1].metric("Mean score", f"{s['mean_score']:.2f}")
     c[2].metric("Fewer opportunities placed", f"{s['fewer_opportunities_placed_pct']}%")
     c[3].metric("Places used", f"{s['places_used']} / {s['places_offered']}")
@@ -132,12 +142,14 @@ else:
     with tab1:
         shown = a[a["status"] == "assigned"].drop(columns=["components", "status"])
         picked = st.dataframe(
-            shown,
+            labels.plain_values(shown),
             column_config={
+                **labels.column_labels(shown.columns),
                 **COLUMNS,
                 "score": st.column_config.ProgressColumn(
-                    "Score", min_value=0.0, max_value=1.0, format="%.2f"
+                    "score", min_value=0.0, max_value=1.0, format="%.2f", width="small"
                 ),
+                "reason": st.column_config.TextColumn("why this host", width="large"),
             },
             hide_index=True,
             width="stretch",
@@ -157,6 +169,8 @@ else:
         if un.empty:
             st.success("Everyone is placed.")
         else:
-            st.dataframe(un, column_config=COLUMNS, hide_index=True, width="stretch")
+            widgets.plain_table(
+                un, column_config={"reason": st.column_config.TextColumn("why not placed")}
+            )
     with tab3:
         st.altair_chart(plots.fill_rate_chart(result.hosts), width="stretch")

@@ -5,17 +5,70 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from matcher import plots
+from matcher import lifecycle as lc
 from matcher import taxonomy as tx
+from matcher.documents import shortlist_table, workbook_bytes
 from matcher.io import DataValidationError, validate_table
+from matcher.labels import label
 from matcher.language import read_language
-from views import session, widgets
+from matcher.store import AccessDenied
+from views import resources, saving, session, widgets
+
+#: The filter widgets a saved filter holds (``views/saving.py``).
+FILTER_KEYS = ("fh_country", "fh_org_type", "fh_sector", "fh_min_score")
+
+
+def act_on_ranking(pid: str, picked: list[str], states, done: int) -> None:
+    """Shortlist or propose the hosts ticked in the ranking, with one note; the shortlist
+    as XLSX. Each host is recorded or refused on its own, with the reason."""
+    message = st.session_state.pop("fh_message", None)
+    if message:
+        kind, text = message
+        (st.warning if kind == "warning" else st.success)(text)
+    c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    note = c1.text_input(
+        "Note for the ticked hosts (optional)",
+        key=f"fh_note_{pid}_{done}",
+        help="Tick hosts in the first column of the table, then shortlist or propose them.",
+    )
+    steps = {"shortlist": c2.button("Shortlist", key="fh_shortlist", disabled=not picked)}
+    steps["propose"] = c3.button("Propose", key="fh_propose", disabled=not picked)
+    ws, m = resources.workspace(), session.matcher()
+    mine = session.my_participants(m)
+    c4.download_button(
+        "Shortlist (XLSX)",
+        lambda: workbook_bytes(  # written when clicked, not on every run
+            {"shortlist": shortlist_table(states, mine, m.hosts_)}
+        ),
+        file_name="shortlist.xlsx",
+        mime=widgets.XLSX_MIME,
+        key="fh_shortlist_xlsx",
+    )
+    step = next((s for s, clicked in steps.items() if clicked), None)
+    if step is None:
+        return
+    recorded, refused = [], []
+    for hid in picked:
+        try:
+            ws.record(user, pid, hid, step, note)
+            recorded.append(hid)
+        except (AccessDenied, ValueError, KeyError) as exc:
+            refused.append(f"{hid}: {exc}")
+    parts = [f"{lc.STATE_AFTER[step].capitalize()} for {pid}: {', '.join(recorded) or 'none'}."]
+    if refused:
+        parts.append("Some were not recorded: " + "; ".join(refused))
+    kind = "warning" if refused else "success"
+    st.session_state["fh_message"] = (kind, widgets.plain(" ".join(parts)))
+    st.session_state["fh_recorded"] = done + 1
+    st.rerun()
+
 
 st.title("Find hosts")
 st.caption(
     "Rank host organisations abroad for a learner or staff member, with the reasons behind every score."
 )
 
+user = session.require_user()
 m = session.matcher()
 participants = session.my_participants(m)
 
@@ -79,9 +132,9 @@ else:
             }
             try:
                 one = validate_table(pd.DataFrame([row]), "participants", name="profile")
-                st.session_state["fh_profile"] = one
+                session.remember("fh_profile", one)
             except DataValidationError as exc:
-                st.session_state.pop("fh_profile", None)
+                session.forget("fh_profile")
                 st.error(
                     "The profile has problems:\n\n"
                     + "\n".join(f"- {p.column}: {widgets.plain(p.message)}" for p in exc.problems)
@@ -98,15 +151,19 @@ else:
                 st.caption(f"Profile {reading.note}.")
             m = session.profile_matcher(st.session_state["fh_profile"], m)
             pid = "NEW"
+            saving.profile_form(user, st.session_state["fh_profile"])
 
 if pid is not None:
     hosts = m.hosts_
     with st.expander("Filters", expanded=False):
+        saving.filters_bar(user, "find_hosts", FILTER_KEYS)
         c1, c2, c3, c4 = st.columns(4)
-        countries = c1.multiselect("Country", sorted(hosts["country"].unique()))
-        org_types = c2.multiselect("Organisation type", tx.ORG_TYPES)
-        sector = c3.text_input("Sector or NACE code contains")
-        min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05)
+        countries = c1.multiselect("Country", sorted(hosts["country"].unique()), key="fh_country")
+        org_types = c2.multiselect(
+            "Organisation type", tx.ORG_TYPES, format_func=label, key="fh_org_type"
+        )
+        sector = c3.text_input("Sector or NACE code contains", key="fh_sector")
+        min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05, key="fh_min_score")
     k = st.slider("How many hosts", 5, 50, 10, 5)
     ranked = m.recommend_hosts(
         pid,
@@ -124,15 +181,29 @@ if pid is not None:
         if ranked.attrs.get("notice"):
             st.warning(widgets.plain(ranked.attrs["notice"]))
         ranked["trade"] = ranked["sector_match"].map({True: "in the trade", False: "alternative"})
-        widgets.show_ranking(
+        in_workspace = pid != "NEW" and not session.is_upload(session.frames()[3])
+        states = resources.workspace().states(user) if in_workspace else None
+        if states is not None:
+            mine = states[states["participant_id"] == pid].set_index("host_id")["state"]
+            ranked["decision"] = [mine.get(h, "") for h in ranked["host_id"]]
+        done = st.session_state.get("fh_recorded", 0)
+        picked = widgets.show_ranking(
             ranked,
-            ["rank", "trade", "host_id", "name", "country", "sector"],
-            key="fh_table",
+            ["rank", *(["decision"] if states is not None else []), "trade"]
+            + ["host_id", "name", "country", "sector"],
+            key=f"fh_table_{pid}_{done}",
+            select=states is not None,
         )
         top = ranked.iloc[0]
         st.caption(
             f"Top match {widgets.plain(top['host_id'])}: " + widgets.plain(top["reasons"]["sector"])
         )
+        if states is not None:
+            act_on_ranking(pid, list(ranked["host_id"].iloc[picked]), states, done)
+        elif pid == "NEW":
+            st.caption(
+                "A typed profile is not recorded: shortlist hosts for a participant of your organisation."
+            )
 
     st.subheader("Why this host?")
     labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
@@ -144,16 +215,4 @@ if pid is not None:
     )
     e = m.explain(pid, hid)
     c1, c2 = st.columns([1, 2])
-    c1.metric(
-        "Score",
-        f"{e.score:.2f}",
-        "feasible" if e.feasible else "excluded",
-        delta_color="normal" if e.feasible else "inverse",
-    )
-    if e.broken_rules:
-        c2.error(
-            "Excluded by the programme's rules:\n\n"
-            + "\n".join(f"- **{r}**: {t}" for r, t in e.broken_rules.items())
-        )
-    c2.altair_chart(plots.components_chart(e.components), width="stretch")
-    st.table(widgets.reasons_table(e.reasons))
+    widgets.explanation(e, c1, c2)

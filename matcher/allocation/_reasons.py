@@ -18,9 +18,8 @@ _RULE_BLOCK = 256
 
 def _rule_counts(m, pids, hids) -> list[str]:
     """For each participant, the rules that rule out most hosts, as one phrase."""
-    from ..engine import RULES
+    from ..labels import rule_phrase
 
-    label = {r.name: r.label for r in RULES}
     out = []
     for s in range(0, len(pids), _RULE_BLOCK):
         _, rules = m.components_matrix(list(pids[s : s + _RULE_BLOCK]), list(hids))
@@ -28,7 +27,7 @@ def _rule_counts(m, pids, hids) -> list[str]:
         for k in range(len(pids[s : s + _RULE_BLOCK])):
             top = sorted(((int(c[k]), r) for r, c in counts.items() if c[k]), reverse=True)
             top = top[:RULES_SHOWN]
-            out.append(", ".join(f"{c} fail '{label.get(r, r)}'" for c, r in top))
+            out.append(", ".join(rule_phrase(r, c) for c, r in top))
     return out
 
 
@@ -81,14 +80,14 @@ def _one(sol, frame, hids, u, k, starts, room) -> str | None:
     hosts = g.host[starts[u] : starts[u + 1]]
     if (room[hosts] < p.size[u]).all():
         which = (
-            f"all {g.n_feasible[u]} feasible hosts"
+            f"all {g.n_feasible[u]} hosts that meet the rules"
             if g.n_feasible[u] == len(hosts)
             else "its best hosts"
         )
         return f"{head}{which} are full; closest: {closest}"
     if p.budget is not None:
         return f"{head}not placed within the budget ceiling; closest: {closest}"
-    return f"{head}not placed: the places went to others the objective or the hosts preferred; closest: {closest}"
+    return f"{head}not placed: the places went to participants the method or the hosts preferred; closest: {closest}"
 
 
 def why_unassigned(m, frame, hids, sol: Solution, used) -> dict[int, str]:
@@ -115,8 +114,8 @@ def why_unassigned(m, frame, hids, sol: Solution, used) -> dict[int, str]:
     pids = frame["participant_id"].to_numpy()[count_rules]
     for k, words in zip(count_rules, _rule_counts(m, pids, hids), strict=True):
         out[k] = (
-            f"no feasible host: {words}"
+            f"no host meets the programme's rules: {words}"
             if words
-            else "no feasible host: every host that fits is full"
+            else "every host that meets the rules is full"
         )
     return out

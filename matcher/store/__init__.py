@@ -5,6 +5,7 @@ Every access rule lives here: the workspace applies them to its tables, and
 :func:`coverage_for` apply the same rules to data held elsewhere (e.g. an upload).
 """
 
+from ..lifecycle import InvalidStep
 from ._access import (
     ROLES,
     AccessDenied,
@@ -15,7 +16,7 @@ from ._access import (
     participants_for,
 )
 from ._accounts import SignInLocked
-from ._data import ImportRefused, ImportReport
+from ._data import ImportRefused, ImportReport, Refusal
 from ._database import WorkspaceUnavailable, redact_url
 from ._passwords import hash_password, verify_password
 from ._sample import DEMO_PASSWORD, seed_sample
@@ -28,7 +29,9 @@ __all__ = [
     "User",
     "ImportReport",
     "ImportRefused",
+    "Refusal",
     "AccessDenied",
+    "InvalidStep",
     "SignInLocked",
     "ROLES",
     "DECISION_ACTIONS",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..io import HOSTS, ORGANISATIONS, PARTICIPANTS
+from ..lifecycle import ACTIONS
 
 __all__ = [
     "metadata",
@@ -26,7 +27,8 @@ __all__ = [
 #: Bumped with every change to the tables; ``Workspace.upgrade`` brings older files up to it.
 SCHEMA_VERSION = 5
 
-DECISION_ACTIONS = ("shortlist", "propose", "accept", "decline", "complete", "withdraw")
+#: What a decision records: the lifecycle's steps and a host's interest.
+DECISION_ACTIONS = ACTIONS
 
 #: The ratings a completed placement may get (1 poor ... 5 excellent).
 RATINGS = (1, 2, 3, 4, 5)
@@ -142,6 +144,17 @@ secrets = sa.Table(
     metadata,
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+# saved filters of the dashboard, per user and page (JSON); created on open (create_all)
+saved_filters = sa.Table(
+    "saved_filters",
+    metadata,
+    sa.Column("username", sa.String(128), primary_key=True),
+    sa.Column("page", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # placements a coordinator locked by hand for the allocation (one per participant); created
