@@ -221,7 +221,7 @@ class Config:
     agreement_outcomes: int = 5
     agreement_min_confidence: float = 0.34
     # --- allocation (matcher.allocation) ---
-    allocation_candidates: int = 40
+    allocation_candidates: int = 80
     allocation_full_pairs: int = 200_000
     allocation_block_pairs: int = 2_000_000
     allocation_rounds: int = 20
