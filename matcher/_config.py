@@ -166,7 +166,9 @@ class Config:
         cohort, the best by score; the result is still checked against every feasible pair.
     allocation_full_pairs : int
         Allocation: cohorts with up to this many participant-host pairs use every feasible
-        pair (no candidate graph).
+        pair (no candidate graph), and groups up to this many candidate pairs are placed by
+        the exact mixed-integer programme (beyond, by the flow guided by the optimum with
+        groups split, certified when it reaches it).
     allocation_block_pairs : int
         Allocation: pairs scored at a time (bounds the memory of a large allocation).
     allocation_rounds : int

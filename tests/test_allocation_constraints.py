@@ -339,3 +339,23 @@ def test_kept_placements_accepted_first_then_locks_then_open_proposals():
         ]
     )
     assert "P4" not in set(kept_placements(withdrawn)["participant_id"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grouped(), st.sampled_from([None, 1]))
+def test_groups_by_the_guided_flow_keep_every_rule_and_are_exact_when_certified(inst, k):
+    scores, mask, capacity, priority, kw = inst
+    kw = {**kw, "budget": None}  # the guided flow is the path without a budget
+    flow_path = SolverSettings(candidates=k, mip_pairs=0)
+    sol = solve(DenseScores(scores, mask), capacity, priority=priority, settings=flow_path, **kw)
+    _check_constraints(sol.assign, scores, mask, capacity, kw)
+    best = brute_force(scores, mask, capacity, priority, **kw)
+    fixed = kw.get("fixed")
+    free = sol.assign if fixed is None else np.where(fixed >= 0, -1, sol.assign)
+    got = _objective(free, scores, priority, kw["places"])
+    assert got[:2] == sol.objective()[:2]
+    assert got <= (best[0], best[1], best[2] + 1e-6)  # never better than the optimum
+    if sol.certified:
+        assert got[:2] == best[:2] and got[2] == pytest.approx(best[2], abs=1e-6)
+    else:
+        assert sol.gap["places"] >= 0 and sol.optimality.startswith("not certified")

@@ -189,6 +189,7 @@ def _settings(config: Config, n: int, m: int) -> SolverSettings:
         block_pairs=config.allocation_block_pairs,
         rounds=config.allocation_rounds,
         time_limit=config.allocation_time_limit,
+        mip_pairs=config.allocation_full_pairs,
     )
 
 

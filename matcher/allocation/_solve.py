@@ -21,6 +21,7 @@ import numpy as np
 
 from ._flow import Scale, duals, flow_assign, gains, scale
 from ._graph import CandidateGraph, build_graph, unit_rows
+from ._groups import place_groups
 from ._mip import mip_assign
 from ._problem import UNASSIGNED, Problem, make_problem, split_groups
 from ._stable import blocking_units, deferred_units
@@ -34,7 +35,9 @@ class SolverSettings:
 
     ``candidates``: hosts kept per unit (None: every feasible host); ``block_pairs``: pairs
     scored per block; ``rounds``: certification rounds; ``time_limit``: seconds for the
-    mixed-integer programme; ``precision``: score resolution of the flow's integer costs.
+    mixed-integer programme; ``precision``: score resolution of the flow's integer costs;
+    ``mip_pairs``: candidate pairs up to which groups are solved by the programme (beyond,
+    without a budget, by the flow guided by the optimum with groups split).
     """
 
     candidates: int | None = None
@@ -42,6 +45,7 @@ class SolverSettings:
     rounds: int = 20
     time_limit: float = 300.0
     precision: float = 1e-6
+    mip_pairs: int = 200_000
 
 
 @dataclass
@@ -77,6 +81,7 @@ class Solution:
     total_cost: float | None = None
     notes: list = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    value: tuple | None = None  # the objective, when the graph alone does not tell it
 
     def feasible_hosts(self) -> np.ndarray:
         """``(n,)``: feasible hosts of each participant's unit (-1 for a fixed placement)."""
@@ -85,6 +90,8 @@ class Solution:
 
     def objective(self) -> tuple[int, int, float]:
         """``(priority places placed, places placed, total score)`` of the solver's units."""
+        if self.value is not None:
+            return self.value
         return _objective(self.problem, self.graph, _unit_host(self.problem, self.assign))
 
 
@@ -214,8 +221,31 @@ def _flow_certified(problem, source, graph, settings, sol: Solution):
     return unit_host
 
 
-def _mip_certified(problem, source, graph, settings, sol: Solution):
-    """MIP on the graph; exact on a complete graph, else checked against the relaxation."""
+def _against_bound(problem, sol: Solution, ours, relaxed, settings, name: str) -> None:
+    """Certified when ``ours`` reaches the split optimum, else the gap; fills ``sol``."""
+    bound = relaxed.objective()
+    tol = 1e-6 * max(1, ours[1]) + (relaxed.problem.n / max(1, round(1 / settings.precision)))
+    sol.value = ours
+    if ours[:2] == bound[:2] and ours[2] >= bound[2] - tol and relaxed.certified:
+        sol.certified, sol.optimality = True, "certified optimal"
+        return
+    sol.certified = False
+    sol.gap = {"places": bound[1] - ours[1], "score": round(max(bound[2] - ours[2], 0.0), 6)}
+    sol.optimality = (
+        f"not certified: at most {sol.gap['places']} more placed and "
+        f"{sol.gap['score']:.4f} more score than found (bound: {name})"
+    )
+
+
+def _grouped_certified(problem, source, graph, settings, sol: Solution):
+    """Groups or a budget: the MIP on the graph (exact on a complete graph, else checked
+    against the relaxation), or on a large graph without a budget the flow guided by the
+    split optimum (``_groups``); returns the host per unit."""
+    if problem.budget is None and graph.n_edges > settings.mip_pairs:
+        assign, ours, relaxed = place_groups(problem, source, graph, settings, solve)
+        _against_bound(problem, sol, ours, relaxed, settings, "groups split")
+        sol.notes.append("groups placed where the optimum with groups split put most learners")
+        return _unit_host(problem, assign)
     result = mip_assign(problem, graph, settings.time_limit)
     sol.notes += result.notes
     if graph.complete and result.optimal:
@@ -225,17 +255,7 @@ def _mip_certified(problem, source, graph, settings, sol: Solution):
     relaxed = solve(
         source, problem.capacity, "optimal", _problem=split_groups(problem), settings=settings
     )
-    bound = relaxed.objective()
-    tol = 1e-6 * max(1, ours[1]) + (relaxed.problem.n / max(1, round(1 / settings.precision)))
-    if ours[:2] == bound[:2] and ours[2] >= bound[2] - tol and relaxed.certified:
-        sol.certified, sol.optimality = True, "certified optimal"
-        return result.unit_host
-    sol.certified = False
-    sol.gap = {"places": bound[1] - ours[1], "score": round(max(bound[2] - ours[2], 0.0), 6)}
-    sol.optimality = (
-        f"not certified: at most {sol.gap['places']} more placed and "
-        f"{sol.gap['score']:.4f} more score than found (bound: groups split, no budget)"
-    )
+    _against_bound(problem, sol, ours, relaxed, settings, "groups split, no budget")
     return result.unit_host
 
 
@@ -276,7 +296,7 @@ def solve(
     sol.complete = graph.complete
     t1 = time.perf_counter()
     if method == "optimal" and (problem.grouped or problem.budget is not None):
-        unit_host = _mip_certified(problem, source, graph, settings, sol)
+        unit_host = _grouped_certified(problem, source, graph, settings, sol)
     elif method == "optimal":
         unit_host = _flow_certified(problem, source, graph, settings, sol)
     else:
