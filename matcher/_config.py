@@ -161,6 +161,22 @@ class Config:
     agreement_min_confidence : float
         Learning agreement drafts: an ESCO placement of the occupation less sure than this
         proposes no learning outcomes (they are left to fill in).
+    allocation_candidates : int
+        Allocation: hosts kept per participant (or group) in the candidate graph of a large
+        cohort, the best by score; the result is still checked against every feasible pair.
+    allocation_full_pairs : int
+        Allocation: cohorts with up to this many participant-host pairs use every feasible
+        pair (no candidate graph), and groups up to this many candidate pairs are placed by
+        the exact mixed-integer programme (beyond, by the flow guided by the optimum with
+        groups split, certified when it reaches it).
+    allocation_block_pairs : int
+        Allocation: pairs scored at a time (bounds the memory of a large allocation).
+    allocation_rounds : int
+        Allocation: rounds of the optimality check (pairs that could improve the result are
+        added and it is solved again); the gap is reported when they run out.
+    allocation_time_limit : float
+        Allocation: seconds the mixed-integer programme (groups, budget) may take; past it
+        the best solution found is kept and the gap reported.
     """
 
     model: str = MULTILINGUAL_MODEL
@@ -206,6 +222,12 @@ class Config:
     # --- documents (learning agreement drafts) ---
     agreement_outcomes: int = 5
     agreement_min_confidence: float = 0.34
+    # --- allocation (matcher.allocation) ---
+    allocation_candidates: int = 80
+    allocation_full_pairs: int = 200_000
+    allocation_block_pairs: int = 2_000_000
+    allocation_rounds: int = 20
+    allocation_time_limit: float = 300.0
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -250,6 +272,7 @@ class Config:
 
 
 _FLOATS = {f.name for f in dataclasses.fields(Config) if f.type in ("float", "float | None")}
+_INTS = {f.name for f in dataclasses.fields(Config) if f.type == "int"}
 
 
 def _json_object(name: str, raw: str) -> dict:
@@ -275,7 +298,7 @@ def _parse(name: str, raw: str):
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)
-    if name in ("batch_size", "login_max_failures", "partner_exact_pool", "agreement_outcomes"):
+    if name in _INTS:
         return int(raw)
     if name in ("show_progress", "language_centring"):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
