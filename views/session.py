@@ -20,7 +20,8 @@ from matcher.io import DataValidationError, load_table
 from matcher.store import User, participants_for
 from views import resources
 
-#: Session keys holding the matchers fitted on this session's upload (one each).
+#: Session keys holding this session's matchers (one each): the upload's, and the typed-in
+#: profile's (against the working hosts).
 UPLOAD_MATCHER, UPLOAD_PROFILE_MATCHER = "_upload_matcher", "_upload_profile_matcher"
 #: Session keys cleared when the user signs out.
 SIGN_OUT_KEYS = (
@@ -172,21 +173,17 @@ def matcher() -> Matcher:
 
 
 def prepare_in_background() -> None:
-    """Build the matcher while the user signs in (with its progress on a first start)."""
+    """Build the matcher while the user signs in (with its progress on a first start), then
+    load what a typed profile needs in a background thread."""
     matcher()
+    resources.warm_up()
 
 
 def profile_matcher(profile: pd.DataFrame, m: Matcher) -> Matcher:
-    """A matcher for a typed-in profile against the working hosts, fitted once per profile."""
-    hosts = m.hosts_.reset_index(drop=True)
-    key = frame_key(profile, m.hosts_)
-    if "dataset" in st.session_state:  # an upload's hosts: held by this session only
-        return _session_held(
-            UPLOAD_PROFILE_MATCHER,
-            key,
-            lambda: Matcher(encoder=resources.encoder()).fit(profile, hosts),
-        )
-    return resources.profile_fitted(key, profile, hosts)
+    """A matcher for a typed-in profile against the working hosts as fitted in ``m`` (no
+    refit), held by this session once per profile and dataset."""
+    key = frame_key(profile) + "|" + frames()[3]
+    return _session_held(UPLOAD_PROFILE_MATCHER, key, lambda: m.with_participants(profile))
 
 
 def my_participants(m: Matcher) -> pd.DataFrame:
