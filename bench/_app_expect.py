@@ -106,7 +106,10 @@ def main() -> None:
         one = validate_table(
             pd.DataFrame([profile_row(occupation, description)]), "participants", name="profile"
         )
-        pm = Matcher().fit(one, m.hosts_.reset_index(drop=True))
+        if hasattr(m, "with_participants"):  # the page scores it against the fitted hosts
+            pm = m.with_participants(one)
+        else:  # older trees fit the profile with the hosts again
+            pm = Matcher().fit(one, m.hosts_.reset_index(drop=True))
         typed.append([occupation, description, top(pm, "NEW")])
     switched = switches(m, first)
     out = {
