@@ -65,7 +65,8 @@ def running_app(env: dict | None = None, timeout: float = 120.0, root: Path = RO
         "--server.fileWatcherType",
         "none",
     ]
-    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
+    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}  # None: unset
+    full_env = {k: v for k, v in full_env.items() if v is not None}
     # that tree's package first (not an installed copy from another checkout)
     full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), full_env.get("PYTHONPATH")]))
     url = f"http://127.0.0.1:{port}"
