@@ -156,6 +156,11 @@ class Config:
     partner_exact_pool : int
         KA2 consortia: candidates up to which every combination is enumerated; larger pools
         use greedy selection.
+    agreement_outcomes : int
+        Learning agreement drafts: ESCO skills proposed as learning outcomes.
+    agreement_min_confidence : float
+        Learning agreement drafts: an ESCO placement of the occupation less sure than this
+        proposes no learning outcomes (they are left to fill in).
     """
 
     model: str = MULTILINGUAL_MODEL
@@ -197,6 +202,9 @@ class Config:
     partner_newcomer_halving: float = 2.0
     partner_diversity_bonus: float = 0.5
     partner_exact_pool: int = 16
+    # --- documents (learning agreement drafts) ---
+    agreement_outcomes: int = 5
+    agreement_min_confidence: float = 0.34
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -266,7 +274,7 @@ def _parse(name: str, raw: str):
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)
-    if name in ("batch_size", "login_max_failures", "partner_exact_pool"):
+    if name in ("batch_size", "login_max_failures", "partner_exact_pool", "agreement_outcomes"):
         return int(raw)
     if name in ("show_progress", "language_centring"):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
