@@ -101,15 +101,15 @@ def _top_match(page, host: str):
 
 
 def _pick(box, page, text: str, option: bool = False):
-    """Choose ``text`` in a select box: type it, then Enter (or click the option named so)."""
+    """Choose ``text`` in a select box: type it, then Enter (``option``: once the list shows
+    only the option named so)."""
 
     def act():
         box.click()
         page.keyboard.type(text)
-        if option:
-            page.get_by_role("option", name=text, exact=True).click()
-        else:
-            page.keyboard.press("Enter")
+        if option:  # Enter picks the highlighted option: wait until the list is filtered
+            page.get_by_role("option", name=text, exact=True).wait_for(timeout=WAIT)
+        page.keyboard.press("Enter")
 
     return act
 
