@@ -139,16 +139,12 @@ def fitted(
 
 @st.cache_resource(show_spinner=False)
 def warm_up() -> threading.Thread:
-    """Load, in a background thread once per process, what the first typed profile would
-    wait for (the model, the language identifier, the taxonomy texts' vectors) and the
-    charting library."""
+    """Load, in a background thread once per process, what the first typed profile or
+    upload would wait for: the model, the language identifier, the taxonomy texts' vectors."""
     enc = encoder()  # here: the thread has no script context for Streamlit's caches
-
-    def work():
-        warm_profiles(enc)
-        import matcher.plots  # noqa: F401  (Altair: the first chart's import)
-
-    thread = threading.Thread(target=work, name="matcher-warm-up", daemon=True)
+    thread = threading.Thread(
+        target=warm_profiles, args=(enc,), name="matcher-warm-up", daemon=True
+    )
     thread.start()
     return thread
 

@@ -173,10 +173,8 @@ def matcher() -> Matcher:
 
 
 def prepare_in_background() -> None:
-    """Build the matcher while the user signs in (with its progress on a first start), then
-    load what a typed profile needs in a background thread."""
+    """Build the matcher while the user signs in (with its progress on a first start)."""
     matcher()
-    resources.warm_up()
 
 
 def profile_matcher(profile: pd.DataFrame, m: Matcher) -> Matcher:
