@@ -131,6 +131,10 @@ class Config:
         Texts per encoder batch.
     show_progress : bool
         Progress bars on long encodes.
+    fit_cache : bool
+        Keep what a fit computes from the texts (taxonomy placements, vectors) beside the
+        embedding cache, so that fitting the same data again with the same model, settings
+        and release reads it back instead (a warm start of the sample: about 1 s less).
     scorer : {"weights", "learned"}
         ``weights``: the weighted sum above; ``learned``: a model fitted on recorded outcomes
         (``matcher learn``), saved with the workspace.
@@ -206,6 +210,7 @@ class Config:
     travel_far_km: float = 2500.0
     batch_size: int = 64
     show_progress: bool = True
+    fit_cache: bool = True
     scorer: str = "weights"
     # --- access control and authentication (matcher.store, views/session.py) ---
     login_max_failures: int = 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,7 +12,7 @@ from .._config import Config
 from ..privacy import CANDIDATE_COLUMNS, PRIVATE_CRITERIA
 from ..privacy import pseudonym as _pseudonym
 from ._criteria import CRITERION
-from ._fit import fit_state
+from ._fit import fit_state, profile_state
 from ._groups import group_label
 from ._rules import RULES, feasibility
 
@@ -119,18 +120,34 @@ class Matcher:
             self.encoder_ = make_encoder(self.config_)
         else:
             self.encoder_ = self.encoder
-        S = fit_state(participants, hosts, history, self.encoder_, self.config_)
+        return self._adopt(fit_state(participants, hosts, history, self.encoder_, self.config_))
+
+    def with_participants(self, participants: pd.DataFrame) -> Matcher:
+        """A matcher of other participants (e.g. a profile typed in) against this matcher's
+        hosts as fitted, without fitting the hosts again.
+
+        Each new profile is placed in ESCO, encoded (cached) and centred on its language as
+        if it had been one more participant of this fit; it has no decision history.
+        This matcher is left as it was. :func:`matcher.engine.warm_profiles` loads ahead
+        what the first call would wait for.
+        """
+        other = copy.copy(self)
+        return other._adopt(profile_state(self._S, participants, self.encoder_), hosts=False)
+
+    def _adopt(self, S, hosts: bool = True) -> Matcher:
+        """Take ``S`` (a fitted state) as this matcher's (``hosts``: its host side is new)."""
         self._S = S
-        self.participants_, self.hosts_ = S.participants, S.hosts
-        self.participant_ids_, self.host_ids_ = S.P.ids, S.H.ids
-        self.occupation_links_, self.nace_links_ = S.occupations, S.nace
-        self.participant_vectors_, self.host_vectors_ = S.P.emb, S.H.emb
+        self.participants_, self.participant_ids_ = S.participants, S.P.ids
+        self.occupation_links_, self.participant_vectors_ = S.occupations, S.P.emb
         self._p_index = {pid: i for i, pid in enumerate(S.P.ids)}
-        self._h_index = {hid: j for j, hid in enumerate(S.H.ids)}
-        self._sector_text = [
-            f"{s} | {link.code} {_nace_name(link.code)}".lower()
-            for s, link in zip(S.hosts["sector"], S.nace, strict=True)
-        ]
+        if hosts:
+            self.hosts_, self.host_ids_ = S.hosts, S.H.ids
+            self.nace_links_, self.host_vectors_ = S.nace, S.H.emb
+            self._h_index = {hid: j for j, hid in enumerate(S.H.ids)}
+            self._sector_text = [
+                f"{s} | {link.code} {_nace_name(link.code)}".lower()
+                for s, link in zip(S.hosts["sector"], S.nace, strict=True)
+            ]
         return self
 
     def _resolve_scorer(self):

@@ -493,14 +493,11 @@ def _split_esco(text: str) -> tuple[str, str, str]:
     # the preferred label is the longest run of label words that the description repeats,
     # usually in the plural ("metal drawing machine operator ... Metal drawing machine
     # operators set up ..."); else the old prefix rule
-    n = next(
-        (
-            k
-            for k in range(min(len(label_words), len(desc_words), _LABEL_MAX_WORDS), 0, -1)
-            if all(_same_word(label_words[i], desc_words[i]) for i in range(k))
-        ),
-        0,
-    )
+    n = 0
+    for a, b in zip(label_words[:_LABEL_MAX_WORDS], desc_words, strict=False):
+        if not _same_word(a, b):
+            break
+        n += 1
     if not n:
         for a, b in zip(label_words, (w.lower() for w in desc_words), strict=False):
             if not b.startswith(a.lower()[:-1] if len(a) > 3 else a.lower()):
