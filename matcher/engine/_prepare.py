@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -89,9 +89,19 @@ class HostArrays:
     nace: np.ndarray  # (m,) object: given or inferred NACE code, "" unknown
     nace_conf: np.ndarray  # (m,) float32 how sure the NACE class is, 1 when given
     emb: np.ndarray  # (m, d) float32 unit rows: offer text, expanded with its NACE class
+    _emb64: np.ndarray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def emb64(self) -> np.ndarray:
+        """``emb`` in float64 ``(m, d)``, made once: cosines computed in float64 round to the
+        same float32 whether one participant or a block of them is scored (BLAS sums a
+        matrix-vector and a matrix-matrix product in different orders)."""
+        if self._emb64 is None:
+            self._emb64 = self.emb.astype(np.float64)
+        return self._emb64
 
 
 def _days(col: pd.Series, open_value: float) -> np.ndarray:

@@ -17,6 +17,7 @@ The score and its sentence sit side by side and read the same constants.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -63,7 +64,8 @@ def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarr
     weight : ndarray, same shape, the share of the score the crosswalk takes
     """
     P, H = S.P, S.H
-    text = calibrate(P.emb[pi] @ H.emb[hj].T, S.text_range)
+    # float64: the same float32 cosine for a pair whatever the block it is scored in
+    text = calibrate(P.emb[pi].astype(np.float64) @ H.emb64[hj].T, S.text_range)
     fields = P.field[pi]
     rows = np.maximum(fields, 0)
     if isinstance(hj, slice):
@@ -77,7 +79,11 @@ def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 def sector_score(S: Fitted, pi, hj) -> np.ndarray:
     """Sector fit ``(len(pi), n_hosts_in_block)`` in [0, 1]: text, moved by the crosswalk."""
-    text, tax, weight = sector_evidence(S, pi, hj)
+    return _sector_fit(*sector_evidence(S, pi, hj))
+
+
+def _sector_fit(text: np.ndarray, tax: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The sector score from its evidence (:func:`sector_evidence`)."""
     known = ~np.isnan(tax)
     score = np.where(known, (1.0 - weight) * text + weight * np.nan_to_num(tax), text)
     return score.astype(np.float32)
@@ -143,9 +149,14 @@ def shared_words(a: str, b: str, limit: int = 3) -> list[str]:
     >>> shared_words("Apprentice cook, pastry and kitchen work", "Busy kitchen, pastry shop")
     ['kitchen', 'pastry']
     """
-    wa = {w.lower() for w in _WORD.findall(a)} - _COMMON
-    wb = {w.lower() for w in _WORD.findall(b)} - _COMMON
-    return sorted(wa & wb)[:limit]
+    return sorted(_content_words(a) & _content_words(b))[:limit]
+
+
+@lru_cache(maxsize=65536)
+def _content_words(text: str) -> frozenset:
+    """Lower-cased words of four letters or more, without the common ones (cached: a
+    profile or an offer is explained against many others in batch recommendations)."""
+    return frozenset(w.lower() for w in _WORD.findall(text)) - _COMMON
 
 
 def _sure(conf: float) -> str:
@@ -180,9 +191,9 @@ def _crosswalk_phrase(S: Fitted, i: int, j: int) -> str:
 
 def sector_reason(S: Fitted, i: int, j: int) -> str:
     """The sentence for the sector score of pair ``(i, j)``, showing its evidence."""
-    pair = (np.array([i]), np.array([j]))
-    text = float(sector_evidence(S, *pair)[0][0, 0])
-    value = float(sector_score(S, *pair)[0, 0])
+    evidence_arrays = sector_evidence(S, np.array([i]), np.array([j]))
+    text = float(evidence_arrays[0][0, 0])
+    value = float(_sector_fit(*evidence_arrays)[0, 0])
     occupation = S.p["occupation"][i]
     occ = S.occupations[i]
     evidence = []
