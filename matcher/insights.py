@@ -10,24 +10,47 @@ from . import taxonomy as tx
 from .engine import field_nace_codes
 from .io import parse_languages, parse_list
 
-__all__ = ["best_matches", "coverage", "supply_demand", "language_gaps", "host_fields"]
+__all__ = [
+    "best_matches",
+    "best_match_block",
+    "coverage",
+    "coverage_of",
+    "supply_demand",
+    "supply_part",
+    "demand_part",
+    "balance",
+    "language_gaps",
+    "host_fields",
+]
 
 
-def best_matches(matcher) -> pd.DataFrame:
-    """Per participant: feasible hosts, the best one, its score and components."""
-    scores, mask = matcher.score_matrix()
-    comps, _ = matcher.components_matrix()
+def best_matches(matcher, participant_ids=None) -> pd.DataFrame:
+    """Per participant (default: all): feasible hosts, the best one, its score and components.
+
+    Computed in blocks of ``config.block_pairs`` pairs (:func:`best_match_block`), so that
+    memory stays bounded; ``matcher.cluster.best_matches`` runs the same blocks on Dask.
+    """
+    ids = matcher.participant_ids_ if participant_ids is None else np.asarray(participant_ids)
+    rows = max(1, matcher.config_.block_pairs // max(len(matcher.host_ids_), 1))
+    parts = [best_match_block(matcher, ids[s : s + rows]) for s in range(0, len(ids), rows)]
+    return pd.concat(parts, ignore_index=True) if parts else best_match_block(matcher, ids)
+
+
+def best_match_block(matcher, participant_ids) -> pd.DataFrame:
+    """:func:`best_matches` for some participants (one block of the score matrix)."""
+    scores, mask, comps = matcher.score_details(participant_ids)
     masked = np.where(mask, scores, -np.inf)
     best = masked.argmax(axis=1)
     has = mask.any(axis=1)
     rows = np.arange(len(best))
-    p = matcher.participants_
+    pi = matcher.participant_index(participant_ids)
+    p = matcher.participants_.iloc[pi]
     out = pd.DataFrame(
         {
-            "participant_id": p["participant_id"],
-            "role": p["role"],
-            "home_country": p["home_country"],
-            "field": [_broad_name(link.field) for link in matcher.occupation_links_],
+            "participant_id": p["participant_id"].to_numpy(),
+            "role": p["role"].to_numpy(),
+            "home_country": p["home_country"].to_numpy(),
+            "field": [_broad_name(matcher.occupation_links_[i].field) for i in pi],
             "feasible_hosts": mask.sum(axis=1),
             "best_host": np.where(has, matcher.host_ids_[best], ""),
             "best_score": np.where(has, scores[rows, best], np.nan),
@@ -40,8 +63,12 @@ def best_matches(matcher) -> pd.DataFrame:
 
 def coverage(matcher, by: str | None = None) -> pd.DataFrame | float:
     """Share of participants with at least one feasible host (overall, or per ``by`` column)."""
-    bm = best_matches(matcher)
-    bm["covered"] = bm["feasible_hosts"] > 0
+    return coverage_of(best_matches(matcher), by)
+
+
+def coverage_of(bm: pd.DataFrame, by: str | None = None) -> pd.DataFrame | float:
+    """:func:`coverage` from a :func:`best_matches` table."""
+    bm = bm.assign(covered=bm["feasible_hosts"] > 0)
     if by is None:
         return float(bm["covered"].mean())
     return bm.groupby(by, as_index=False).agg(
@@ -75,32 +102,49 @@ def supply_demand(matcher) -> pd.DataFrame:
 
     Demand counts each participant once, spread evenly over the preferred destinations
     (or over all host countries but the home country when there is no preference).
+    ``matcher.cluster.supply_demand`` sums the same parts over partitions on Dask.
     """
-    h = matcher.hosts_
+    return balance(
+        supply_part(matcher, np.arange(len(matcher.host_ids_))),
+        demand_part(matcher, np.arange(len(matcher.participant_ids_))),
+    )
+
+
+def supply_part(matcher, host_rows) -> pd.DataFrame:
+    """Places by ``field`` and ``country`` of the hosts at positions ``host_rows``."""
+    h = matcher.hosts_.iloc[host_rows]
     supply = pd.DataFrame(
         {
-            "field": host_fields([link.code for link in matcher.nace_links_]),
-            "country": h["country"],
-            "places": h["capacity"],
+            "field": host_fields([matcher.nace_links_[j].code for j in host_rows]),
+            "country": h["country"].to_numpy(),
+            "places": h["capacity"].to_numpy(),
         }
     )
-    supply = supply.groupby(["field", "country"], as_index=False)["places"].sum()
-    host_countries = sorted(set(h["country"]))
+    return supply.groupby(["field", "country"], as_index=False)["places"].sum()
+
+
+def demand_part(matcher, participant_rows) -> pd.DataFrame:
+    """Demand by ``field`` and ``country`` of the participants at ``participant_rows``."""
+    host_countries = sorted(set(matcher.hosts_["country"]))
+    p = matcher.participants_.iloc[participant_rows]
     rows = []
-    for link, home, prefs in zip(
-        matcher.occupation_links_,
-        matcher.participants_["home_country"],
-        matcher.participants_["preferred_countries"],
-        strict=True,
+    for i, home, prefs in zip(
+        participant_rows, p["home_country"], p["preferred_countries"], strict=True
     ):
         dest = parse_list(prefs) or [c for c in host_countries if c != home]
-        for c in dest:
-            rows.append((_broad_name(link.field), c, 1.0 / len(dest)))
-    demand = (
+        field = _broad_name(matcher.occupation_links_[i].field)
+        rows += [(field, c, 1.0 / len(dest)) for c in dest]
+    return (
         pd.DataFrame(rows, columns=["field", "country", "demand"])
         .groupby(["field", "country"], as_index=False)["demand"]
         .sum()
     )
+
+
+def balance(supply: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
+    """Supply and demand parts (summed again by field and country) side by side."""
+    supply = supply.groupby(["field", "country"], as_index=False)["places"].sum()
+    demand = demand.groupby(["field", "country"], as_index=False)["demand"].sum()
     out = supply.merge(demand, on=["field", "country"], how="outer").fillna(
         {"places": 0, "demand": 0.0}
     )

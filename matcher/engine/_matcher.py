@@ -212,6 +212,19 @@ class Matcher:
             scores[s : s + block], mask[s : s + block] = sc, m
         return scores, mask
 
+    def score_details(self, participant_ids=None, host_ids=None, check_capacity=True):
+        """Scores, feasibility and per-criterion scores of all pairs of the given ids, at once.
+
+        Returns
+        -------
+        scores : ndarray (n_participants, n_hosts) float32
+        mask : ndarray (n_participants, n_hosts) bool
+        components : dict of name -> ndarray (n_participants, n_hosts) float32
+        """
+        pi, hj = self._rows(participant_ids, "p"), self._rows(host_ids, "h")
+        scores, mask, comps, _ = self._block(pi, hj, check_capacity)
+        return scores, mask, comps
+
     def score_pairs(self, participant_ids, host_ids, check_capacity=True):
         """Scores of aligned pairs: participant ``k`` with host ``k``.
 
