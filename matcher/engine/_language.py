@@ -48,10 +48,14 @@ def language_score(S: Fitted, pi, hj) -> np.ndarray:
     wanted_t = H.wanted_t[:, hj]  # (L, m)
     table = language_table(tuple(S.config.language_gap_scores))
     best = np.zeros((held.shape[0], wanted_t.shape[1]), dtype=np.float32)
-    # only languages both wanted by some host and held by some participant can score
+    # only pairs where the host wants the language and the participant holds it can score:
+    # a national language is one of a few dozen, so most pairs are skipped
     for lang in np.flatnonzero(H.wanted_any & held.any(axis=0)):
-        s = table[wanted_t[lang][None, :], held[:, lang][:, None]]
-        np.maximum(best, s, out=best)
+        rows, cols = np.flatnonzero(held[:, lang]), np.flatnonzero(wanted_t[lang])
+        if len(rows) and len(cols):
+            s = table[wanted_t[lang][cols][None, :], held[rows, lang][:, None]]
+            sub = np.ix_(rows, cols)
+            best[sub] = np.maximum(best[sub], s)
     best[:, ~H.has_wanted[hj]] = 1.0
     return best
 

@@ -123,6 +123,10 @@ def zscore_confidence(sims: np.ndarray, z_low: float, z_high: float) -> tuple[np
     return best, conf.astype(np.float32)
 
 
+#: Profiles placed on ESCO at a time (bounds the (block, 3,658) similarity matrices).
+_PLACE_BLOCK = 4096
+
+
 def link_occupations(
     participants: pd.DataFrame, profiles: list[str], encoder, config
 ) -> list[OccupationLink]:
@@ -134,28 +138,30 @@ def link_occupations(
     occupation's field.
     """
     labels, texts = esco_anchor_texts()
-    occ = participants["occupation"].tolist()
+    occ_vectors = encoder.encode(participants["occupation"].tolist())
+    profile_vectors = encoder.encode(profiles)
+    label_vectors, text_vectors = encoder.encode(list(labels)), encoder.encode(list(texts))
     share = config.anchor_label_share
-    sims = share * (encoder.encode(occ) @ encoder.encode(list(labels)).T)
-    sims += (1.0 - share) * (encoder.encode(profiles) @ encoder.encode(list(texts)).T)
-    best, conf = zscore_confidence(sims, config.anchor_z_low, config.anchor_z_high)
+    best = np.zeros(len(profiles), dtype=np.int64)
+    conf = np.zeros(len(profiles), dtype=np.float32)
+    for s in range(0, len(profiles), _PLACE_BLOCK):  # bounds the (block, 3,658) similarities
+        rows = slice(s, s + _PLACE_BLOCK)
+        sims = share * (occ_vectors[rows] @ label_vectors.T)
+        sims += (1.0 - share) * (profile_vectors[rows] @ text_vectors.T)
+        best[rows], conf[rows] = zscore_confidence(sims, config.anchor_z_low, config.anchor_z_high)
     esco = tx.esco_occupations()
-    fields = _esco_isced()
+    esco_labels = esco["preferred_label"].tolist()
+    esco_fields = esco["uri"].map(_esco_isced()["isced_f"]).fillna("").tolist()
     links = []
     for i, code in enumerate(participants["isced_f"]):
-        row = esco.iloc[best[i]]
-        esco_field = fields["isced_f"].get(row["uri"], "")
+        b = int(best[i])
         if code and code not in UNKNOWN_FIELDS:
             field, source, fconf = code, "given", 1.0
-        elif esco_field:
-            field, source, fconf = esco_field, "esco", float(conf[i])
+        elif esco_fields[b]:
+            field, source, fconf = esco_fields[b], "esco", float(conf[i])
         else:
             field, source, fconf = "", "none", 0.0
-        links.append(
-            OccupationLink(
-                row["preferred_label"], int(best[i]), float(conf[i]), field, source, fconf
-            )
-        )
+        links.append(OccupationLink(esco_labels[b], b, float(conf[i]), field, source, fconf))
     return links
 
 

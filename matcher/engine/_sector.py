@@ -65,7 +65,8 @@ def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarr
     """
     P, H = S.P, S.H
     # float64: the same float32 cosine for a pair whatever the block it is scored in
-    text = calibrate(P.emb[pi].astype(np.float64) @ H.emb64[hj].T, S.text_range)
+    cos = (P.emb[pi].astype(np.float64) @ H.emb64[hj].T).astype(np.float32)
+    text = calibrate(cos, S.text_range)
     fields = P.field[pi]
     rows = np.maximum(fields, 0)
     if isinstance(hj, slice):
