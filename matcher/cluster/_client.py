@@ -8,6 +8,8 @@ import numpy as np
 
 __all__ = ["connect", "local_cluster", "partitions", "scattered"]
 
+#: How long to wait for the scheduler before saying it cannot be reached.
+CONNECT_TIMEOUT = "10s"
 #: Participants (or hosts) per partition when no size is given.
 DEFAULT_PARTITION = 2000
 
@@ -20,7 +22,7 @@ def connect(address: str):
     from distributed import Client
 
     try:
-        return Client(address, timeout="20s")
+        return Client(address, timeout=CONNECT_TIMEOUT)
     except OSError as exc:
         raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
 

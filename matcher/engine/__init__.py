@@ -2,7 +2,14 @@
 
 from ._criteria import CRITERIA, CRITERION, Criterion
 from ._links import NaceLink, OccupationLink, esco_anchor_texts, field_nace_codes, nace_anchor_texts
-from ._matcher import CANDIDATE_COLUMNS, Explanation, Matcher, top_k
+from ._matcher import (
+    CANDIDATE_COLUMNS,
+    HOST_RESULT_COLUMNS,
+    Explanation,
+    Matcher,
+    top_k,
+    top_k_rows,
+)
 from ._rules import RULES, Rule
 
 __all__ = [
@@ -17,6 +24,8 @@ __all__ = [
     "OccupationLink",
     "NaceLink",
     "top_k",
+    "top_k_rows",
+    "HOST_RESULT_COLUMNS",
     "field_nace_codes",
     "esco_anchor_texts",
     "nace_anchor_texts",
