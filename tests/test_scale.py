@@ -222,3 +222,51 @@ def test_an_unreachable_scheduler_is_one_line(data_files, hashing, capsys):
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "tcp://127.0.0.1:9" in err and "Traceback" not in err
+
+
+# --- ONNX backend ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def minilm_backends(tmp_path_factory):
+    pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
+    from matcher import Config
+    from matcher.encode import model_encoder
+
+    export = tmp_path_factory.mktemp("onnx")
+    torch_enc = model_encoder(
+        Config.from_env(model="bundled:all-MiniLM-L6-v2", show_progress=False)
+    )
+    onnx_enc = model_encoder(
+        Config.from_env(model="bundled:all-MiniLM-L6-v2", encoder_backend="onnx", cache_dir=export)
+    )
+    return torch_enc, onnx_enc
+
+
+@pytest.mark.model
+def test_onnx_backend_gives_the_torch_vectors_and_rankings(minilm_backends, sample_frames):
+    torch_enc, onnx_enc = minilm_backends
+    assert onnx_enc.identity == torch_enc.identity  # one cache serves both
+    participants, hosts = sample_frames
+    profiles = list(dict.fromkeys(participants["occupation"] + ". " + participants["description"]))
+    offers = list(dict.fromkeys(hosts["sector"] + ". " + hosts["description"]))  # unique texts
+    sims = {}
+    for name, enc in (("torch", torch_enc), ("onnx", onnx_enc)):
+        p, h = enc.encode(profiles[:80]), enc.encode(offers)
+        sims[name] = p @ h.T
+    assert np.abs(sims["torch"] - sims["onnx"]).max() < 1e-5
+    order = {name: np.argsort(-s, axis=1, kind="stable") for name, s in sims.items()}
+    ranked = np.take_along_axis(sims["torch"], order["torch"], axis=1)
+    clear = (ranked[:, 9] - ranked[:, 10]) > 1e-5  # no near-tie at the 10th place
+    gaps = -np.diff(ranked[:, :10], axis=1) > 1e-5  # no near-tie inside the top 10
+    for r in np.flatnonzero(clear & gaps.all(axis=1)):
+        assert order["torch"][r, :10].tolist() == order["onnx"][r, :10].tolist()
+    assert (clear & gaps.all(axis=1)).mean() > 0.5  # the check covered most profiles
+
+
+def test_an_unknown_encoder_backend_is_refused():
+    from matcher import Config
+    from matcher.encode import model_encoder
+
+    with pytest.raises(ValueError, match="MATCHER_ENCODER_BACKEND"):
+        model_encoder(Config.from_env(model="bundled:all-MiniLM-L6-v2", encoder_backend="tpu"))
