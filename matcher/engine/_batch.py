@@ -15,6 +15,8 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from ._sector import pair_text_evidence
+
 __all__ = ["block_size", "host_rankings", "candidate_rankings", "host_ranking_block"]
 
 
@@ -38,10 +40,17 @@ def host_ranking_block(matcher, pi: np.ndarray, k: int, wanted, min_score, expla
     from ._matcher import HOST_RESULT_COLUMNS
 
     top, score, comps, match = matcher._host_ranking(pi, wanted, min_score, k)
+    written = top >= 0
+    text = np.zeros(top.shape, dtype=np.float32)  # the sector reasons' evidence, in one go
+    if explain and written.any():
+        rows_i = np.broadcast_to(np.asarray(pi)[:, None], top.shape)[written]
+        text[written] = pair_text_evidence(matcher._S, rows_i, top[written])
     rows = []
     for r, i in enumerate(pi):
-        for rank, j in enumerate(top[r][top[r] >= 0], start=1):
-            row = matcher._host_row(rank, i, r, j, score, comps, match, explain)
+        for rank, j in enumerate(top[r][written[r]], start=1):
+            row = matcher._host_row(
+                rank, i, r, j, score, comps, match, explain, float(text[r, rank - 1])
+            )
             row["participant_id"] = matcher.participant_ids_[i]
             rows.append(row)
     return pd.DataFrame(rows, columns=["participant_id", *HOST_RESULT_COLUMNS])

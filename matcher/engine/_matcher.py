@@ -346,15 +346,17 @@ class Matcher:
             ok &= np.array([needle in t for t in self._sector_text])
         return ok
 
-    def _host_row(self, rank, i, r, j, score, comps, match, explain) -> dict:
-        """Result row of host ``j`` for participant ``i``, row ``r`` of the scored block."""
+    def _host_row(self, rank, i, r, j, score, comps, match, explain, text=None) -> dict:
+        """Result row of host ``j`` for participant ``i``, row ``r`` of the scored block
+        (``text``: the pair's sector text evidence, when the caller has it)."""
         comp = {name: float(c[r, j]) for name, c in comps.items()}
         row = {"rank": rank, "host_id": self.host_ids_[j]}
         row.update({c: self._S.h[c][j] for c in ("name", "country", "org_type", "sector")})
         row.update(
             {"score": float(score[r, j]), "sector_match": bool(match[r, j]), "components": comp}
         )
-        row["reasons"] = self._reasons(i, j) if explain else {}
+        given = {} if text is None else {"sector": {"text": text, "value": comp["sector"]}}
+        row["reasons"] = self._reasons(i, j, given) if explain else {}
         return row
 
     def _gate_notice(self, i: int, n_match: int, n_shown: int, k: int) -> str:
@@ -474,8 +476,13 @@ class Matcher:
 
     # --- explanations --------------------------------------------------------------------
 
-    def _reasons(self, i: int, j: int) -> dict[str, str]:
-        return {name: c.reason(self._S, i, j) for name, c in CRITERION.items()}
+    def _reasons(self, i: int, j: int, given: dict | None = None) -> dict[str, str]:
+        """Each criterion's sentence for pair ``(i, j)``; ``given`` passes values a caller
+        already computed to a criterion's reason (``{"sector": {"text": .., "value": ..}}``)."""
+        given = given or {}
+        return {
+            name: c.reason(self._S, i, j, **given.get(name, {})) for name, c in CRITERION.items()
+        }
 
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""

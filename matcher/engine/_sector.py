@@ -29,6 +29,7 @@ __all__ = [
     "sector_evidence",
     "sector_score",
     "sector_reason",
+    "pair_text_evidence",
     "strength",
     "shared_words",
 ]
@@ -86,7 +87,7 @@ def sector_score(S: Fitted, pi, hj) -> np.ndarray:
 def _sector_fit(text: np.ndarray, tax: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """The sector score from its evidence (:func:`sector_evidence`)."""
     known = ~np.isnan(tax)
-    score = np.where(known, (1.0 - weight) * text + weight * np.nan_to_num(tax), text)
+    score = np.where(known, (1.0 - weight) * text + weight * tax, text)  # NaN tax not taken
     return score.astype(np.float32)
 
 
@@ -190,11 +191,25 @@ def _crosswalk_phrase(S: Fitted, i: int, j: int) -> str:
     return f"not a typical sector for {field}"
 
 
-def sector_reason(S: Fitted, i: int, j: int) -> str:
-    """The sentence for the sector score of pair ``(i, j)``, showing its evidence."""
-    evidence_arrays = sector_evidence(S, np.array([i]), np.array([j]))
-    text = float(evidence_arrays[0][0, 0])
-    value = float(_sector_fit(*evidence_arrays)[0, 0])
+def pair_text_evidence(S: Fitted, pi: np.ndarray, hj: np.ndarray) -> np.ndarray:
+    """The text evidence of aligned pairs ``(pi[k], hj[k])``: ``(n_pairs,)`` float32, the
+    value :func:`sector_evidence` gives each pair (float64 cosines, the same float32)."""
+    cos = np.einsum("nd,nd->n", S.P.emb[pi].astype(np.float64), S.H.emb64[hj])
+    return calibrate(cos.astype(np.float32), S.text_range).astype(np.float32)
+
+
+def sector_reason(
+    S: Fitted, i: int, j: int, text: float | None = None, value: float | None = None
+) -> str:
+    """The sentence for the sector score of pair ``(i, j)``, showing its evidence.
+
+    ``text`` and ``value`` (the text evidence and the sector score of the pair) are computed
+    here unless a caller that scored the pair already passes them, as batch rankings do.
+    """
+    if text is None or value is None:
+        evidence_arrays = sector_evidence(S, np.array([i]), np.array([j]))
+        text = float(evidence_arrays[0][0, 0])
+        value = float(_sector_fit(*evidence_arrays)[0, 0])
     occupation = S.p["occupation"][i]
     occ = S.occupations[i]
     evidence = []
