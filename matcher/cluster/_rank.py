@@ -17,11 +17,13 @@ AHEAD = 8
 
 
 def _host_part(matcher, ids, k, options) -> pd.DataFrame:
-    return pd.concat(list(matcher.recommend_hosts_batch(ids, k, **options)), ignore_index=True)
+    # one thread per task: Dask runs as many tasks as the worker has threads
+    blocks = matcher.recommend_hosts_batch(ids, k, threads=1, **options)
+    return pd.concat(list(blocks), ignore_index=True)
 
 
 def _candidate_part(matcher, ids, k, options) -> pd.DataFrame:
-    blocks = list(matcher.recommend_participants_batch(ids, k, **options))
+    blocks = list(matcher.recommend_participants_batch(ids, k, threads=1, **options))
     return pd.concat(blocks, ignore_index=True)
 
 

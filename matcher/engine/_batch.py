@@ -17,7 +17,37 @@ import pandas as pd
 
 from ._sector import pair_text_evidence
 
-__all__ = ["block_size", "host_rankings", "candidate_rankings", "host_ranking_block"]
+__all__ = [
+    "block_size",
+    "host_rankings",
+    "candidate_rankings",
+    "host_ranking_block",
+    "candidate_ranking_block",
+    "in_threads",
+]
+
+
+def in_threads(fn, items, threads: int | None = None) -> Iterator:
+    """``fn(item)`` for each item, in order, on ``threads`` threads (default: every core).
+
+    numpy's array work releases the GIL, so two blocks are scored at once on two cores; at
+    most ``threads + 1`` results wait to be consumed, which keeps memory bounded.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads = threads or os.cpu_count() or 1
+    if threads == 1:
+        yield from map(fn, items)
+        return
+    with ThreadPoolExecutor(threads) as pool:
+        pending = []
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) > threads:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
 
 
 def block_size(n_other: int, block_pairs: int) -> int:
@@ -67,18 +97,21 @@ def host_rankings(
     min_score: float | None = None,
     explain: bool = True,
     block_pairs: int | None = None,
+    threads: int | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The ``k`` best hosts of every participant (default: all), one table per block.
 
     Filters as in :meth:`Matcher.recommend_hosts`; ``block_pairs`` defaults to the
-    configuration's. Each table has ``participant_id`` then the columns of
-    ``recommend_hosts``, participants in the order given.
+    configuration's, ``threads`` to every core. Each table has ``participant_id`` then the
+    columns of ``recommend_hosts``, participants in the order given.
     """
     pi_all = matcher._rows(participant_ids, "p")
     wanted = matcher._host_filter(country, org_type, sector)
     rows = block_size(len(matcher.host_ids_), block_pairs or matcher.config_.block_pairs)
-    for s in range(0, len(pi_all), rows):
-        yield host_ranking_block(matcher, pi_all[s : s + rows], k, wanted, min_score, explain)
+    blocks = [pi_all[s : s + rows] for s in range(0, len(pi_all), rows)]
+    return in_threads(
+        lambda pi: host_ranking_block(matcher, pi, k, wanted, min_score, explain), blocks, threads
+    )
 
 
 def candidate_rankings(
@@ -93,25 +126,32 @@ def candidate_rankings(
     min_score: float | None = None,
     explain: bool = True,
     block_pairs: int | None = None,
+    threads: int | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The ``k`` best candidates of every host (default: all), one table per block.
 
     Options as in :meth:`Matcher.recommend_participants` (pseudonymised, consenting only by
     default). Each table has ``host_id`` then the columns of ``recommend_participants``.
     """
-    from ._matcher import candidate_result_columns
-
     hj_all = matcher._rows(host_ids, "h")
     wanted = matcher._participant_filter(consenting_only, role, home_country)
     cols = block_size(len(matcher.participant_ids_), block_pairs or matcher.config_.block_pairs)
-    columns = ["host_id", *candidate_result_columns(pseudonymise)]
-    for s in range(0, len(hj_all), cols):
-        hj = hj_all[s : s + cols]
-        top, score, comps = matcher._candidate_ranking(hj, wanted, min_score, k, pseudonymise)
-        rows = []
-        for c, j in enumerate(hj):
-            for rank, i in enumerate(top[c][top[c] >= 0], start=1):
-                row = matcher._candidate_row(rank, i, c, j, score, comps, pseudonymise, explain)
-                row["host_id"] = matcher.host_ids_[j]
-                rows.append(row)
-        yield pd.DataFrame(rows, columns=columns)
+    blocks = [hj_all[s : s + cols] for s in range(0, len(hj_all), cols)]
+    options = (k, wanted, min_score, pseudonymise, explain)
+    return in_threads(lambda hj: candidate_ranking_block(matcher, hj, *options), blocks, threads)
+
+
+def candidate_ranking_block(
+    matcher, hj: np.ndarray, k: int, wanted, min_score, pseudonymise, explain
+) -> pd.DataFrame:
+    """Candidate rankings of the host columns ``hj``, one table (``host_id`` first)."""
+    from ._matcher import candidate_result_columns
+
+    top, score, comps = matcher._candidate_ranking(hj, wanted, min_score, k, pseudonymise)
+    rows = []
+    for c, j in enumerate(hj):
+        for rank, i in enumerate(top[c][top[c] >= 0], start=1):
+            row = matcher._candidate_row(rank, i, c, j, score, comps, pseudonymise, explain)
+            row["host_id"] = matcher.host_ids_[j]
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["host_id", *candidate_result_columns(pseudonymise)])
