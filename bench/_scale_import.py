@@ -4,7 +4,7 @@ of Find hosts with 100,000 hosts.
 Import into a fresh PostgreSQL database (a server started on loopback, as the tests do) with
 ``COPY`` (the store's path) against the previous path, ``INSERT`` by ``executemany`` in
 chunks of 500 rows, same run, same rows; and into SQLite. The rows are ``matcher sample``'s
-30,000 x 10,000 repeated under new ids (validated once).
+40,000 x 10,000 repeated under new ids (validated once).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from matcher.store import Workspace  # noqa: E402
 from matcher.store import _data as D  # noqa: E402
 
 
-def _tiled(frame: pd.DataFrame, id_col: str, prefix: str, times: int) -> pd.DataFrame:
-    out = pd.concat([frame] * times, ignore_index=True)
+def _tiled(frame: pd.DataFrame, id_col: str, prefix: str, rows: int) -> pd.DataFrame:
+    out = pd.concat([frame] * -(-rows // len(frame)), ignore_index=True).iloc[:rows]
     out[id_col] = [f"{prefix}{i:07d}" for i in range(len(out))]
     return out
 
@@ -133,10 +133,10 @@ def _find_hosts(participants, hosts) -> list[str]:
 
 def run(args) -> list[str]:
     """This part's section of ``scale.md``."""
-    times_p, times_h = (2, 2) if args.quick else (10, 10)
-    base_p, base_h = instance(30000, 10000) if not args.quick else instance(3000, 1000)
-    participants = _tiled(base_p, "participant_id", "P", times_p)
-    hosts = _tiled(base_h, "host_id", "H", times_h)
+    n_p, n_h = (6000, 2000) if args.quick else (300_000, 100_000)
+    base_p, base_h = instance(4000, 1000) if args.quick else instance(40000, 10000)
+    participants = _tiled(base_p, "participant_id", "P", n_p)
+    hosts = _tiled(base_h, "host_id", "H", n_h)
     lines = ["## Workspace at scale (item 5)", ""]
     lines += _imports(participants, hosts)
     print("\n".join(lines), flush=True)

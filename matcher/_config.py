@@ -165,6 +165,11 @@ class Config:
     partner_exact_pool : int
         KA2 consortia: candidates up to which every combination is enumerated; larger pools
         use greedy selection.
+    agreement_outcomes : int
+        Learning agreement drafts: ESCO skills proposed as learning outcomes.
+    agreement_min_confidence : float
+        Learning agreement drafts: an ESCO placement of the occupation less sure than this
+        proposes no learning outcomes (they are left to fill in).
     """
 
     model: str = MULTILINGUAL_MODEL
@@ -208,6 +213,9 @@ class Config:
     partner_newcomer_halving: float = 2.0
     partner_diversity_bonus: float = 0.5
     partner_exact_pool: int = 16
+    # --- documents (learning agreement drafts) ---
+    agreement_outcomes: int = 5
+    agreement_min_confidence: float = 0.34
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -277,7 +285,13 @@ def _parse(name: str, raw: str):
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)
-    if name in ("batch_size", "block_pairs", "login_max_failures", "partner_exact_pool"):
+    if name in (
+        "batch_size",
+        "block_pairs",
+        "login_max_failures",
+        "partner_exact_pool",
+        "agreement_outcomes",
+    ):
         return int(raw)
     if name in ("show_progress", "language_centring"):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
