@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -126,9 +126,19 @@ class HostArrays:
     takes_groups: np.ndarray  # (m,) bool: accepts groups, or lists group mobility
     is_event: np.ndarray  # (m,) bool: a skills competition, not a workplace
     joins: np.ndarray  # (m,) float64 first day the host's country takes part
+    _emb64: np.ndarray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def emb64(self) -> np.ndarray:
+        """``emb`` in float64 ``(m, d)``, made once: cosines computed in float64 round to the
+        same float32 whether one participant or a block of them is scored (BLAS sums a
+        matrix-vector and a matrix-matrix product in different orders)."""
+        if self._emb64 is None:
+            self._emb64 = self.emb.astype(np.float64)
+        return self._emb64
 
 
 def _days(col: pd.Series, open_value: float) -> np.ndarray:
