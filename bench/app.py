@@ -49,8 +49,10 @@ from app_driver import (  # noqa: E402
     ROOT,
     browser_page,
     chromium_path,
+    idle,
     login,
     running_app,
+    settle,
     wait_for_ranking,
 )
 
@@ -91,10 +93,14 @@ def expectations(root: Path, cache: Path) -> dict:
     return json.loads(out)
 
 
-def _timed(action, done) -> float:
+def _timed(page, action, done) -> float:
+    """Seconds from ``action`` to ``done`` and the end of the script run it started, on a
+    page that has finished its earlier runs (not timed)."""
+    settle(page)
     t = time.perf_counter()
     action()
     done()
+    idle(page, WAIT)
     return time.perf_counter() - t
 
 
@@ -126,7 +132,7 @@ def typed_profiles(page, exp: dict) -> list[float]:
         page.get_by_label("Occupation or programme").fill(occupation)
         page.get_by_label("Goals, skills, interests").fill(description)
         submit = page.get_by_role("button", name="Find hosts")
-        times.append(_timed(submit.click, _top_match(page, host)))
+        times.append(_timed(page, submit.click, _top_match(page, host)))
     return times
 
 
@@ -134,21 +140,22 @@ def interactions(page, exp: dict) -> dict[str, list[float]]:
     """Seconds per interaction, by kind, after the first ranking and the typed profiles."""
     out = {"back": [], "why": [], "participant": [], "filter": []}
     back = page.get_by_text("From the dataset", exact=True).click
-    out["back"].append(_timed(back, _top_match(page, exp["first"][1])))
+    out["back"].append(_timed(page, back, _top_match(page, exp["first"][1])))
     host_box = page.get_by_test_id("stSelectbox").nth(1)
     for host, score in exp["whys"]:
         value = page.get_by_test_id("stMetricValue").get_by_text(score, exact=True)
         done = lambda v=value: v.wait_for(timeout=WAIT)  # noqa: E731
-        out["why"].append(_timed(_pick(host_box, page, host), done))
+        out["why"].append(_timed(page, _pick(host_box, page, host), done))
     participant_box = page.get_by_test_id("stSelectbox").first
     for pid, host in exp["switches"]:
-        out["participant"].append(_timed(_pick(participant_box, page, pid), _top_match(page, host)))
+        pick = _pick(participant_box, page, pid)
+        out["participant"].append(_timed(page, pick, _top_match(page, host)))
     page.get_by_text("Filters", exact=True).click()
     country_box = page.get_by_test_id("stMultiSelect").first
     country_box.wait_for(timeout=WAIT)
     for country, host in exp["filters"]:
         pick = _pick(country_box, page, country, option=True)
-        out["filter"].append(_timed(pick, _top_match(page, host)))
+        out["filter"].append(_timed(page, pick, _top_match(page, host)))
         page.keyboard.press("Escape")
     return out
 
