@@ -80,6 +80,9 @@ class Matcher:
         Each host's NACE class, given or inferred, with its confidence.
     participant_vectors_ : ndarray (n_participants, d) ; host_vectors_ : ndarray (n_hosts, d)
         Unit text vectors (expanded with ESCO and NACE) behind the sector criterion.
+    participant_places_, host_places_ : geo.Places
+        Where each participant's sending town and each host is (``lat, lon, how, name``):
+        given coordinates, the town in the offline gazetteer, or the capital as fallback.
 
     Examples
     --------
@@ -123,6 +126,7 @@ class Matcher:
         self.participant_ids_, self.host_ids_ = S.P.ids, S.H.ids
         self.occupation_links_, self.nace_links_ = S.occupations, S.nace
         self.participant_vectors_, self.host_vectors_ = S.P.emb, S.H.emb
+        self.participant_places_, self.host_places_ = S.travel.participants, S.travel.hosts
         self._p_index = {pid: i for i, pid in enumerate(S.P.ids)}
         self._h_index = {hid: j for j, hid in enumerate(S.H.ids)}
         self._sector_text = [
@@ -196,6 +200,13 @@ class Matcher:
             sc, m, _, _ = self._block(pi[s : s + block], hj, check_capacity)
             scores[s : s + block], mask[s : s + block] = sc, m
         return scores, mask
+
+    def distance_matrix(self, participant_ids=None, host_ids=None) -> np.ndarray:
+        """Great-circle km from each participant's sending town to each host's town,
+        ``(n_participants, n_hosts)`` (what the travel criterion and the budget use)."""
+        from ._place import travel_km
+
+        return travel_km(self._S, self._rows(participant_ids, "p"), self._rows(host_ids, "h"))
 
     def score_pairs(self, participant_ids, host_ids, check_capacity=True):
         """Scores of aligned pairs: participant ``k`` with host ``k``.
@@ -369,7 +380,7 @@ class Matcher:
 
     def _candidate_row(self, rank, i, j, score, comps, pseudonymise, explain) -> dict:
         comp = {name: float(c[i, 0]) for name, c in comps.items()}
-        reasons = self._reasons(i, j) if explain else {}
+        reasons = self._reasons(i, j, for_host=pseudonymise) if explain else {}
         if pseudonymise:
             comp = {n: v for n, v in comp.items() if n not in PRIVATE_CRITERIA}
             reasons = {n: v for n, v in reasons.items() if n not in PRIVATE_CRITERIA}
@@ -388,8 +399,11 @@ class Matcher:
 
     # --- explanations --------------------------------------------------------------------
 
-    def _reasons(self, i: int, j: int) -> dict[str, str]:
-        return {name: c.reason(self._S, i, j) for name, c in CRITERION.items()}
+    def _reasons(self, i: int, j: int, for_host: bool = False) -> dict[str, str]:
+        return {
+            name: ((for_host and c.host_reason) or c.reason)(self._S, i, j)
+            for name, c in CRITERION.items()
+        }
 
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""

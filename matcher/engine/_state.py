@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._config import Config
+from ._geography import Travel
 from ._history import History
 from ._links import NaceLink, OccupationLink
 from ._prepare import HostArrays, ParticipantArrays, Vocab
@@ -24,7 +25,8 @@ class Fitted:
 
     ``tax_by_field`` is the crosswalk relevance ``(n_fields, n_hosts)`` (NaN for hosts whose
     NACE class is unknown); ``text_range`` the (floor, ceiling) of cosines that the sector
-    criterion maps onto [0, 1] for the encoder in use. ``p`` and ``h`` hold the text
+    criterion maps onto [0, 1] for the encoder in use; ``travel`` where both sides are
+    (sending towns, hosts' towns or coordinates) and who travels green. ``p`` and ``h`` hold the text
     columns the reasons read, as lists (``S.p["occupation"][i]``).
     """
 
@@ -39,6 +41,7 @@ class Fitted:
     tax_by_field: np.ndarray
     history: History
     text_range: tuple[float, float]
+    travel: Travel
 
     def __post_init__(self):
         # plain lists of the text columns the reasons read: pandas' per-cell access costs

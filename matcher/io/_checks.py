@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from .. import taxonomy as tx
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "preferred_not_home",
     "activities_open_to_accepts",
     "rating_only_when_complete",
+    "coordinates_paired",
     "RATING_RANGE",
 ]
 
@@ -178,4 +181,18 @@ def rating_only_when_complete(row: Row) -> Failure:
     if row["action"] != "complete":
         lo, hi = RATING_RANGE
         return "rating", f"a rating ({lo}-{hi}) goes with 'complete' only, not '{row['action']}'"
+    return None
+
+
+def coordinates_paired(row: Row) -> Failure:
+    """Latitude and longitude are given together, or neither (a cell that failed to parse
+    is already reported)."""
+    lat, lon = row["latitude"], row["longitude"]
+    if lat is None or lon is None:
+        return None
+    has_lat, has_lon = not pd.isna(lat), not pd.isna(lon)
+    if has_lat and not has_lon:
+        return "longitude", "is empty, but latitude is given (give both or neither)"
+    if has_lon and not has_lat:
+        return "latitude", "is empty, but longitude is given (give both or neither)"
     return None

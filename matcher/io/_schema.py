@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..taxonomy import ACCEPTS, ACTIVITIES, ORG_TYPES, PARTNER_TYPES, ROLES
+from ..taxonomy import ACCEPTS, ACTIVITIES, ORG_TYPES, PARTNER_TYPES, ROLES, TRAVEL_MODES
 from . import _checks as rules
 
 __all__ = [
@@ -38,7 +38,8 @@ class Column:
 
     ``kind`` names the parser: ``id``, ``text``, ``enum``, ``country``, ``countries``,
     ``languages``, ``langlist``, ``days``, ``count``, ``rating``, ``date``, ``timestamp``,
-    ``bool``, ``isced``, ``nace``, ``oid``, ``activity``, ``activities``, ``orgtypes``.
+    ``bool``, ``isced``, ``nace``, ``oid``, ``activity``, ``activities``, ``orgtypes``,
+    ``latitude``, ``longitude``, ``postcode``, ``email``, ``phone``, ``url``.
     ``required`` columns must exist and, with ``nonempty``, hold a value in every row.
     """
 
@@ -150,6 +151,12 @@ PARTICIPANTS = TableSchema(
             example="IIS Alberghiero Roma",
         ),
         Column(
+            "home_city",
+            "text",
+            doc="Town of the sending organisation, for the travel distance (empty: the capital).",
+            example="Bologna",
+        ),
+        Column(
             "occupation",
             "text",
             True,
@@ -198,6 +205,13 @@ PARTICIPANTS = TableSchema(
             "countries",
             doc="Preferred destinations, ';'-separated.",
             example="DE;AT",
+        ),
+        Column(
+            "travel_mode",
+            "enum",
+            choices=TRAVEL_MODES,
+            doc="standard, or green (train, bus, bike or car-sharing for the main part of the trip); empty: standard.",
+            example="green",
         ),
         Column(
             "fewer_opportunities",
@@ -255,7 +269,20 @@ HOSTS = TableSchema(
             doc="Host country (EL or GR for Greece).",
             example="DE",
         ),
-        Column("city", "text", doc="City.", example="Munich"),
+        Column("city", "text", doc="Town (for the travel distance and the map).", example="Munich"),
+        Column("postcode", "postcode", doc="Postcode.", example="80331"),
+        Column(
+            "latitude",
+            "latitude",
+            doc="Latitude in degrees (-90 to 90), with longitude; wins over the town.",
+            example="48.1374",
+        ),
+        Column(
+            "longitude",
+            "longitude",
+            doc="Longitude in degrees (-180 to 180), with latitude.",
+            example="11.5755",
+        ),
         Column(
             "org_type",
             "enum",
@@ -266,6 +293,30 @@ HOSTS = TableSchema(
             example="company",
         ),
         Column("oid", "oid", doc="Erasmus+ organisation id: E and 8 digits.", example="E10123456"),
+        Column(
+            "contact_person",
+            "text",
+            doc="Contact person (shown to coordinators only).",
+            example="Anna Huber",
+        ),
+        Column(
+            "email",
+            "email",
+            doc="Contact e-mail (shown to coordinators only).",
+            example="training@hotel-adler.example",
+        ),
+        Column(
+            "phone",
+            "phone",
+            doc="Contact phone, with country code (shown to coordinators only).",
+            example="+49 89 1234567",
+        ),
+        Column(
+            "website",
+            "url",
+            doc="Website, http(s) address (shown to coordinators only).",
+            example="https://www.hotel-adler.example",
+        ),
         Column(
             "nace_code",
             "nace",
@@ -348,6 +399,7 @@ HOSTS = TableSchema(
             ("accepts", "activities"),
             rules.activities_open_to_accepts,
         ),
+        Check("coordinates_paired", (), rules.coordinates_paired),
     ),
 )
 
