@@ -276,7 +276,12 @@ def _parse(name: str, raw: str):
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)
-    if name in ("batch_size", "login_max_failures", "partner_exact_pool", "gazetteer_min_population"):
+    if name in (
+        "batch_size",
+        "login_max_failures",
+        "partner_exact_pool",
+        "gazetteer_min_population",
+    ):
         return int(raw)
     if name in ("show_progress", "language_centring"):
         return raw.strip().lower() in {"1", "true", "yes", "on"}

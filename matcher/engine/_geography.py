@@ -42,9 +42,7 @@ def build_travel(participants: pd.DataFrame, hosts: pd.DataFrame, config) -> Tra
     for name in ("travel_band_scores", "travel_green_band_scores"):
         if len(getattr(config, name)) != n_bands:
             raise ValueError(f"{name} needs one score per distance band ({n_bands})")
-    p = geo.locate_table(
-        participants.get("home_city"), participants["home_country"], config=config
-    )
+    p = geo.locate_table(participants.get("home_city"), participants["home_country"], config=config)
     h = geo.locate_table(
         hosts.get("city"),
         hosts["country"],

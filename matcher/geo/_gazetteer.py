@@ -8,6 +8,7 @@ process then reads it in about a tenth of a second.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .. import taxonomy as tx
 from .._config import Config
@@ -165,10 +165,8 @@ def _load(min_population: int, cache_dir: Path) -> Gazetteer:
             lat, lon, names = z["lat"], z["lon"], _split(z["names"])
     except (OSError, ValueError, KeyError):
         keys, rows, lat, lon, names = _build(min_population)
-        try:
+        with contextlib.suppress(OSError):  # a read-only cache folder: build again next time
             _save(path, keys, rows, lat, lon, names)
-        except OSError:
-            pass  # a read-only cache folder: build again next time
     index = dict(zip(keys, rows, strict=True))
     return Gazetteer(index, lat, lon, np.asarray(names, dtype=object), min_population)
 
@@ -245,7 +243,11 @@ def locate_table(cities, countries, latitudes=None, longitudes=None, config=None
     name = np.array(cities, dtype=object)
     capitals = tx.countries()
     found: dict[tuple[str, str], int | None] = {}
-    g = gazetteer(config) if any(c and not ok for c, ok in zip(cities, given)) else None
+    g = (
+        gazetteer(config)
+        if any(c and not ok for c, ok in zip(cities, given, strict=True))
+        else None
+    )
     for r in np.flatnonzero(~given):
         city, country = cities[r], countries[r]
         key = (city, country)
