@@ -208,6 +208,15 @@ class Matcher:
 
         return travel_km(self._S, self._rows(participant_ids, "p"), self._rows(host_ids, "h"))
 
+    def distance_pairs(self, participant_ids, host_ids) -> np.ndarray:
+        """Great-circle km of aligned pairs, participant ``k`` to host ``k``: ``(n_pairs,)``."""
+        from ._place import pair_km
+
+        pi, hj = self.participant_index(participant_ids), self.host_index(host_ids)
+        if len(pi) != len(hj):
+            raise ValueError(f"{len(pi)} participant ids but {len(hj)} host ids")
+        return pair_km(self._S, pi, hj)
+
     def score_pairs(self, participant_ids, host_ids, check_capacity=True):
         """Scores of aligned pairs: participant ``k`` with host ``k``.
 

@@ -13,6 +13,7 @@ __all__ = [
     "destination_score",
     "destination_reason",
     "travel_km",
+    "pair_km",
     "travel_score",
     "travel_reason",
     "travel_reason_for_host",
@@ -51,6 +52,13 @@ def travel_km(S: Fitted, pi, hj) -> np.ndarray:
         T.p_coords[pu, 0], T.p_coords[pu, 1], T.h_coords[hu, 0], T.h_coords[hu, 1]
     )
     return d[p_inv.reshape(-1)][:, np.asarray(h_inv).reshape(-1)]
+
+
+def pair_km(S: Fitted, pi, hj) -> np.ndarray:
+    """Great-circle km of aligned pairs: participant ``pi[k]`` to host ``hj[k]``, ``(k,)``."""
+    T = S.travel
+    a, b = T.p_coords[T.p_loc[pi]], T.h_coords[T.h_loc[hj]]
+    return geo.great_circle_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
 
 
 def _score_table(values) -> np.ndarray:
