@@ -87,6 +87,29 @@ def test_find_hosts_ranks_k_hosts(sample_matcher):
     assert any("cross-border" in e.value for e in at.error)
 
 
+def test_find_hosts_shows_towns_distances_costs_a_map_and_contacts(sample_matcher):
+    at = _app()
+    table = at.dataframe[0].value
+    expected = sample_matcher.recommend_hosts("P0001", k=10)
+    assert list(table["city"]) == list(expected["city"]) and table["city"].ne("").all()
+    km = sample_matcher.distance_matrix(["P0001"], list(table["host_id"]))[0]
+    assert list(table["km"].round(3)) == list(km.round(3))
+    assert table["cost"].isna().all()  # the shipped rates table sets no amount
+    assert any("amounts of your call year are not set" in c.value for c in at.caption)
+    maps = [c for c in at.get("arrow_vega_lite_chart") if "mercator" in str(c.proto.spec)]
+    assert maps and "tiles" not in str(maps[0].proto.spec)
+    hid = at.selectbox(key="fh_host_P0001").value
+    email = sample_matcher.hosts_.set_index("host_id").at[hid, "email"]
+    (contact,) = [c.value for c in at.caption if c.value.startswith("**Contact:**")]
+    assert (email or "none given").replace(".", "\\.") in contact
+    at.slider(key="fh_max_km").set_value(800).run()  # largest distance from the sending town
+    near = at.dataframe[0].value
+    assert len(near) and (near["km"] <= 800).all()
+    assert list(near["host_id"]) == list(
+        sample_matcher.recommend_hosts("P0001", k=10, max_km=800)["host_id"]
+    )
+
+
 def test_coordinator_sees_only_own_participants(sample_matcher):
     p = sample_matcher.participants_
     org = p["sending_org"].value_counts().index[0]
@@ -100,10 +123,14 @@ def test_find_hosts_new_profile():
     at = _app()
     at.radio[0].set_value("New profile").run()
     at.text_input[0].set_value("hairdresser")
+    [town] = [t for t in at.text_input if t.label == "Town of the sending school"]
+    town.set_value("Bologna")
     at.button[0].click().run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 10 and (table["country"] != "IT").all()
+    profile = at.session_state["fh_profile"].iloc[0]
+    assert profile["home_city"] == "Bologna" and profile["travel_mode"] == "standard"
 
 
 def test_candidates_are_consenting_and_pseudonymised(sample_matcher):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from matcher import allocate, plots
+from matcher import allocate, budget, plots
 from views import session, widgets
 
 st.title("Allocate a cohort")
@@ -50,6 +50,12 @@ else:
     c[1].metric("Mean score", f"{s['mean_score']:.2f}")
     c[2].metric("Fewer opportunities placed", f"{s['fewer_opportunities_placed_pct']}%")
     c[3].metric("Places used", f"{s['places_used']} / {s['places_offered']}")
+    _, cost = budget.allocation_costs(m, result)
+    st.caption(
+        f"Estimated cost of the placements: EUR {cost:,.0f} (longest stays, from the rates table)"
+        if cost == cost
+        else "Estimated cost: the rates of your call year are not set yet (data/README.md, 'Budget rates')."
+    )
     d1, d2 = st.columns(2)
     d1.download_button(
         "Download XLSX",

@@ -9,7 +9,7 @@ from matcher import plots
 from matcher import taxonomy as tx
 from matcher.io import DataValidationError, validate_table
 from matcher.language import read_language
-from views import session, widgets
+from views import places, session, widgets
 
 st.title("Find hosts")
 st.caption(
@@ -55,6 +55,9 @@ else:
         start = c1.date_input("Available from", dt.date(2026, 10, 1))
         end = c2.date_input("Available to", dt.date(2027, 6, 30))
         needs_access = c3.checkbox("Needs an accessible host")
+        c1, c2 = st.columns(2)
+        home_city = c1.text_input("Town of the sending school", "")
+        green = c2.toggle("Travels green (train, bus, car-sharing)")
         submitted = st.form_submit_button("Find hosts", type="primary")
     if submitted or "fh_profile" in st.session_state:
         if submitted:
@@ -64,6 +67,7 @@ else:
                 "activity": "",
                 "home_country": home,
                 "sending_org": "(new profile)",
+                "home_city": home_city,
                 "occupation": occupation,
                 "isced_f": "",
                 "description": description,
@@ -73,6 +77,7 @@ else:
                 "available_from": start,
                 "available_to": end,
                 "preferred_countries": ";".join(prefs),
+                "travel_mode": "green" if green else "standard",
                 "fewer_opportunities": False,
                 "needs_accessibility": needs_access,
                 "consent_share": False,
@@ -107,6 +112,7 @@ if pid is not None:
         org_types = c2.multiselect("Organisation type", tx.ORG_TYPES)
         sector = c3.text_input("Sector or NACE code contains")
         min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05)
+        cities, max_km = places.filters(hosts)
     k = st.slider("How many hosts", 5, 50, 10, 5)
     ranked = m.recommend_hosts(
         pid,
@@ -115,6 +121,8 @@ if pid is not None:
         org_type=org_types or None,
         sector=sector or None,
         min_score=min_score or None,
+        city=cities or None,
+        max_km=max_km,
     )
     if ranked.empty:
         st.info(
@@ -124,15 +132,19 @@ if pid is not None:
         if ranked.attrs.get("notice"):
             st.warning(widgets.plain(ranked.attrs["notice"]))
         ranked["trade"] = ranked["sector_match"].map({True: "in the trade", False: "alternative"})
+        ranked["cost"] = places.cost_estimates(m, pid, ranked)
         widgets.show_ranking(
             ranked,
-            ["rank", "trade", "host_id", "name", "country", "sector"],
+            ["rank", "trade", "host_id", "name", "country", "city", "km", "cost", "sector"],
             key="fh_table",
+            extra_config=places.column_config(),
         )
+        places.cost_note(ranked["cost"])
         top = ranked.iloc[0]
         st.caption(
             f"Top match {widgets.plain(top['host_id'])}: " + widgets.plain(top["reasons"]["sector"])
         )
+        places.show_map(m, pid, ranked)
 
     st.subheader("Why this host?")
     labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
@@ -143,6 +155,7 @@ if pid is not None:
         "Host", list(labels), index=default, format_func=labels.get, key=f"fh_host_{context}"
     )
     e = m.explain(pid, hid)
+    places.show_contacts(session.require_user(), m, hid)
     c1, c2 = st.columns([1, 2])
     c1.metric(
         "Score",

@@ -70,13 +70,16 @@ def progress_config(columns) -> dict:
     return cfg
 
 
-def show_ranking(ranked: pd.DataFrame, columns: list[str], key: str | None = None) -> None:
+def show_ranking(
+    ranked: pd.DataFrame, columns: list[str], key: str | None = None, extra_config=None
+) -> None:
     """A ranked result as a table: the rank, the score, the other given columns, then each
-    criterion as a bar (the score first, so that it is never scrolled out of view)."""
+    criterion as a bar (the score first, so that it is never scrolled out of view);
+    ``extra_config`` adds column configurations (labels, number formats)."""
     table, crit = component_columns(ranked)
     st.dataframe(
         table[[columns[0], "score", *columns[1:], *crit]],
-        column_config=progress_config(crit),
+        column_config={**progress_config(crit), **(extra_config or {})},
         hide_index=True,
         width="stretch",
         key=key,

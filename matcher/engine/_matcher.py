@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._config import Config
+from ..geo import gazetteer, normalise_place
 from ..privacy import CANDIDATE_COLUMNS, PRIVATE_CRITERIA
 from ..privacy import pseudonym as _pseudonym
 from ._criteria import CRITERION
@@ -20,7 +21,7 @@ __all__ = ["Matcher", "Explanation", "CANDIDATE_COLUMNS", "top_k"]
 _GATE_OFFSET = 2.0
 #: Value a private criterion takes on the host's side: the same for every candidate.
 _NEUTRAL_PRIVATE = 1.0
-_HOST_COLUMNS = ["rank", "host_id", "name", "country", "org_type", "sector", "score"]
+_HOST_COLUMNS = ["rank", "host_id", "name", "country", "city", "org_type", "sector", "score"]
 
 
 @dataclass
@@ -261,17 +262,22 @@ class Matcher:
         org_type=None,
         sector: str | None = None,
         min_score: float | None = None,
+        city=None,
+        max_km: float | None = None,
         explain: bool = True,
     ) -> pd.DataFrame:
         """The ``k`` best feasible hosts for a participant, hosts of the right trade first.
 
         Filters: ``country`` and ``org_type`` (a value or a list), ``sector`` (text found
-        in the host's sector or NACE label, or a NACE code prefix), ``min_score``.
+        in the host's sector or NACE label, or a NACE code prefix), ``min_score``, ``city``
+        (a town or a list, as written or in another language: "München" finds Munich) and
+        ``max_km`` (great-circle km from the participant's sending town).
 
         Returns
         -------
-        DataFrame with ``rank, host_id, name, country, org_type, sector, score, sector_match,
-        components, reasons``. Infeasible hosts never appear. Hosts whose sector fit clears
+        DataFrame with ``rank, host_id, name, country, city, org_type, sector, score, km,
+        sector_match, components, reasons`` (``km`` from the sending town, city level where
+        known). Infeasible hosts never appear. Hosts whose sector fit clears
         ``config.sector_gate`` (``sector_match``) come first, best score first; when fewer
         than ``k`` do, ``attrs["notice"]`` says so and the rest follow as the closest
         alternatives, nearest trade first.
@@ -279,6 +285,8 @@ class Matcher:
         i = self.participant_index([participant_id])[0]
         score, mask, comps, _ = self._block(np.array([i]))
         score, mask = score[0], mask[0] & self._host_filter(country, org_type, sector)
+        km = self.distance_matrix([participant_id])[0]
+        mask &= self._place_filter(city, max_km, km)
         if min_score is not None:
             mask &= score >= min_score
         sector = comps["sector"][0]
@@ -286,10 +294,11 @@ class Matcher:
         # hosts of the trade by score, then the others by closeness of trade
         top = top_k(np.where(match, _GATE_OFFSET + score, sector), mask, k)
         rows = [
-            self._host_row(rank, i, j, score, comps, match, explain)
+            self._host_row(rank, i, j, score, comps, match, explain) | {"km": float(km[j])}
             for rank, j in enumerate(top, start=1)
         ]
-        out = pd.DataFrame(rows, columns=[*_HOST_COLUMNS, "sector_match", "components", "reasons"])
+        columns = [*_HOST_COLUMNS, "km", "sector_match", "components", "reasons"]
+        out = pd.DataFrame(rows, columns=columns)
         out.attrs["notice"] = self._gate_notice(i, int(match[top].sum()), len(top), k)
         return out
 
@@ -304,10 +313,26 @@ class Matcher:
             ok &= np.array([needle in t for t in self._sector_text])
         return ok
 
+    def _place_filter(self, city, max_km, km: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(self.hosts_), dtype=bool)
+        if city is not None and len(_as_list(city)):
+            places = self._S.travel.hosts
+            wanted = _town_keys(_as_list(city), set(self.hosts_["country"]), self.config_)
+            ok &= np.array(
+                [
+                    normalise_place(given) in wanted or normalise_place(name) in wanted
+                    for given, name in zip(places.given, places.name, strict=True)
+                ]
+            )
+        if max_km is not None:
+            ok &= km <= max_km
+        return ok
+
     def _host_row(self, rank, i, j, score, comps, match, explain) -> dict:
         comp = {name: float(c[0, j]) for name, c in comps.items()}
         row = {"rank": rank, "host_id": self.host_ids_[j]}
         row.update({c: self._S.h[c][j] for c in ("name", "country", "org_type", "sector")})
+        row["city"] = self._S.travel.hosts.given[j]
         row.update({"score": float(score[j]), "sector_match": bool(match[j]), "components": comp})
         row["reasons"] = self._reasons(i, j) if explain else {}
         return row
@@ -444,6 +469,19 @@ def _lookup(ids, index: dict, what: str) -> np.ndarray:
     if missing:
         raise KeyError(f"unknown {what}(s): {', '.join(map(str, missing[:5]))}")
     return np.array([index[i] for i in ids], dtype=np.int64)
+
+
+def _town_keys(towns, countries, config) -> set[str]:
+    """Normalised names of ``towns`` as written and as the gazetteer names them in any of
+    ``countries`` ("Wien" also as "vienna")."""
+    keys = {normalise_place(t) for t in towns} - {""}
+    g = gazetteer(config)
+    for town in towns:
+        for country in countries:
+            row = g.lookup(town, country)
+            if row is not None:
+                keys.add(normalise_place(g.name[row]))
+    return keys
 
 
 def _as_list(x):
