@@ -26,7 +26,7 @@ def _side_arrays(participants: pd.DataFrame, hosts: pd.DataFrame) -> tuple[dict,
     countries = {c: k for k, c in enumerate(tx.programme_countries())}
     modes = participants.get("travel_mode", pd.Series("", index=participants.index))
     p = {
-        "green": (modes.fillna("").to_numpy(object) == "green"),
+        "green": (modes.to_numpy(object) == "green"),
         "staff": (participants["role"].to_numpy(object) != "learner"),
         "fewer": participants["fewer_opportunities"].to_numpy(bool),
         "course": (participants["activity"].to_numpy(object) == "training_course"),

@@ -52,5 +52,5 @@ def build_travel(participants: pd.DataFrame, hosts: pd.DataFrame, config) -> Tra
     )
     (pc, pl), (hc, hl) = _distinct(p), _distinct(h)
     modes = participants.get("travel_mode", pd.Series("", index=participants.index))
-    green = (modes.fillna("").to_numpy(object) == "green").astype(bool)
+    green = (modes.to_numpy(object) == "green").astype(bool)
     return Travel(p, h, pl, hl, pc, hc, green)

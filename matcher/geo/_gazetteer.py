@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .. import taxonomy as tx
 from .._config import Config
@@ -218,7 +219,23 @@ class Places:
 def _clean(values, n: int) -> list[str]:
     if values is None:
         return [""] * n
-    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+    return pd.Series(values, dtype=object).fillna("").astype(str).tolist()
+
+
+def _resolve(pairs: list, config) -> tuple[np.ndarray, ...]:
+    """``lat, lon, how, name`` of distinct ``(country, town)`` pairs: the town in the
+    gazetteer, else the capital."""
+    capitals = tx.countries()
+    g = gazetteer(config) if any(town for _, town in pairs) else None
+    out = np.empty((4, len(pairs)), dtype=object)
+    for k, (country, town) in enumerate(pairs):
+        row = g.lookup(town, country) if town else None
+        if row is not None:
+            out[:, k] = g.lat[row], g.lon[row], HOW_CITY, g.name[row]
+        else:
+            cap = capitals.loc[country]
+            out[:, k] = cap["lat"], cap["lon"], HOW_CAPITAL, cap["capital"]
+    return out[0].astype(np.float64), out[1].astype(np.float64), out[2], out[3]
 
 
 def locate_table(cities, countries, latitudes=None, longitudes=None, config=None) -> Places:
@@ -241,22 +258,14 @@ def locate_table(cities, countries, latitudes=None, longitudes=None, config=None
     given = ~(np.isnan(lat) | np.isnan(lon))
     how = np.where(given, HOW_COORDINATES, HOW_CAPITAL).astype(object)
     name = np.array(cities, dtype=object)
-    capitals = tx.countries()
-    found: dict[tuple[str, str], int | None] = {}
-    g = (
-        gazetteer(config)
-        if any(c and not ok for c, ok in zip(cities, given, strict=True))
-        else None
+    rows = np.flatnonzero(~given)
+    inverse, pairs = pd.factorize(
+        pd.Series(countries, dtype=object).iloc[rows]
+        + "\t"
+        + pd.Series(cities, dtype=object).iloc[rows]
     )
-    for r in np.flatnonzero(~given):
-        city, country = cities[r], countries[r]
-        key = (city, country)
-        if city and key not in found:
-            found[key] = g.lookup(city, country)
-        row = found.get(key) if city else None
-        if row is not None:
-            lat[r], lon[r], how[r], name[r] = g.lat[row], g.lon[row], HOW_CITY, g.name[row]
-        else:
-            cap = capitals.loc[country]
-            lat[r], lon[r], name[r] = cap["lat"], cap["lon"], cap["capital"]
+    resolved = _resolve([p.split("\t", 1) for p in pairs], config)  # one lookup per town
+    for field, values in zip(("lat", "lon", "how", "name"), resolved, strict=True):
+        target = {"lat": lat, "lon": lon, "how": how, "name": name}[field]
+        target[rows] = values[inverse.reshape(-1)]
     return Places(lat, lon, how, name, np.array(cities, dtype=object))
