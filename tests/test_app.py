@@ -95,7 +95,7 @@ def test_find_hosts_shows_towns_distances_costs_a_map_and_contacts(sample_matche
     assert list(table["city"]) == list(expected["city"]) and table["city"].ne("").all()
     km = sample_matcher.distance_matrix(["P0001"], list(table["host_id"]))[0]
     assert list(table["km"].round(3)) == list(km.round(3))
-    assert table["cost"].isna().all()  # the shipped rates table sets no amount
+    assert (table["cost"] == "rates not set").all()  # the shipped rates table sets no amount
     assert any("amounts of your call year are not set" in c.value for c in at.caption)
     maps = [c for c in at.get("vega_lite_chart") if "mercator" in str(c.proto.spec)]
     spec = str(maps[0].proto.spec) if maps else ""
@@ -110,6 +110,29 @@ def test_find_hosts_shows_towns_distances_costs_a_map_and_contacts(sample_matche
     assert list(near["host_id"]) == list(
         sample_matcher.recommend_hosts("P0001", k=10, max_km=800)["host_id"]
     )
+
+
+def test_find_hosts_and_allocation_show_costs_once_rates_are_set(
+    sample_matcher, tmp_path, monkeypatch
+):
+    import numpy as np
+    import pandas as pd
+
+    from matcher import budget
+
+    table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
+    table["figure"] = [str(10 * (k + 1)) for k in range(len(table))]  # test figures only
+    table.to_csv(tmp_path / "rates.csv", index=False)
+    monkeypatch.setenv("MATCHER_RATES_FILE", str(tmp_path / "rates.csv"))
+    at = _app()
+    shown = at.dataframe[0].value
+    rates = budget.load_rates(tmp_path / "rates.csv")
+    costs = budget.cost_matrix(sample_matcher, ["P0001"], list(shown["host_id"]), rates=rates)[0]
+    assert list(shown["cost"]) == [f"EUR {c:,.0f}" for c in costs] and np.isfinite(costs).all()
+    at = _app("views/allocate.py")
+    at.button[0].click().run()
+    _, total = budget.allocation_costs(sample_matcher, at.session_state["allocation"], rates=rates)
+    assert any(f"EUR {total:,.0f}" in c.value for c in at.caption)
 
 
 def test_coordinator_sees_only_own_participants(sample_matcher):

@@ -132,14 +132,15 @@ if pid is not None:
         if ranked.attrs.get("notice"):
             st.warning(widgets.plain(ranked.attrs["notice"]))
         ranked["trade"] = ranked["sector_match"].map({True: "in the trade", False: "alternative"})
-        ranked["cost"] = places.cost_estimates(m, pid, ranked)
+        costs = places.cost_estimates(m, pid, ranked)
+        ranked["cost"] = places.cost_text(costs)
         widgets.show_ranking(
             ranked,
             ["rank", "trade", "host_id", "name", "country", "city", "km", "cost", "sector"],
             key="fh_table",
             extra_config=places.column_config(),
         )
-        places.cost_note(ranked["cost"])
+        places.cost_note(costs)
         top = ranked.iloc[0]
         st.caption(
             f"Top match {widgets.plain(top['host_id'])}: " + widgets.plain(top["reasons"]["sector"])

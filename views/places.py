@@ -49,6 +49,11 @@ def cost_estimates(m, pid: str, ranked: pd.DataFrame) -> pd.Series:
     return pd.Series(costs, index=ranked.index)
 
 
+def cost_text(costs: pd.Series) -> pd.Series:
+    """Costs as the table shows them: ``EUR 3,690``, or ``rates not set``."""
+    return costs.map(lambda c: "rates not set" if np.isnan(c) else f"EUR {c:,.0f}")
+
+
 def cost_note(costs: pd.Series) -> None:
     """A caption when no estimate can be given."""
     if len(costs) and costs.isna().all():
@@ -63,8 +68,8 @@ def column_config() -> dict:
     return {
         "city": st.column_config.TextColumn("town"),
         "km": st.column_config.NumberColumn("km", format="%d", help="From the sending town"),
-        "cost": st.column_config.NumberColumn(
-            "est. cost (EUR)", format="%d", help="Longest stay both accept; empty: rates not set"
+        "cost": st.column_config.TextColumn(
+            "est. cost", help="EUR, for the longest stay both accept (from the rates table)"
         ),
     }
 
@@ -92,7 +97,7 @@ def show_map(m, pid: str, ranked: pd.DataFrame) -> None:
                 "lat": places.lat[j],
                 "lon": places.lon[j],
                 "kind": "in the trade" if r.sector_match else "alternative",
-                "label": f"{r.rank}",
+                "label": f"{r.rank}. {places.name[j]}",
                 "tooltip": f"{r.rank}. {r.name}, {places.name[j]}: {r.km:,.0f} km",
             }
         )
