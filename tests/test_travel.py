@@ -35,6 +35,10 @@ def test_great_circle_matches_scikit_learn_haversine(a, b):
     ours = geo.distance_matrix_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
     ref = haversine_distances(np.radians(a), np.radians(b)) * geo.EARTH_RADIUS_KM
     np.testing.assert_allclose(ours, ref, atol=1e-6)
+    fast = geo.chord_distance_km(
+        geo.unit_vectors(a[:, 0], a[:, 1]), geo.unit_vectors(b[:, 0], b[:, 1])
+    )
+    np.testing.assert_allclose(fast, ref, atol=1e-3)  # within a metre: one matrix product
 
 
 def test_known_city_distances():
@@ -399,6 +403,9 @@ def test_allocation_total_is_the_sum_of_its_placements(rates):
     by_pair = {(a, b): matrix[m.participant_index([a])[0], m.host_index([b])[0]]
                for a, b in zip(placements["participant_id"], placements["host_id"], strict=True)}  # fmt: skip
     assert list(placements["total"]) == pytest.approx(list(by_pair.values()))
+    pids, hids = list(placements["participant_id"]), list(placements["host_id"])
+    full = m.distance_matrix(pids, hids)
+    np.testing.assert_allclose(m.distance_pairs(pids, hids), np.diag(full), atol=1e-6)
     assert np.isnan(budget.allocation_costs(m, result)[1])  # the shipped table: not set
 
 

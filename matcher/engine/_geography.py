@@ -17,14 +17,14 @@ __all__ = ["Travel", "build_travel"]
 class Travel:
     """Where both sides are, built once in ``fit``: each row's place (:class:`geo.Places`),
     an index into the distinct coordinates of its side (``p_loc`` (n,), ``h_loc`` (m,)),
-    those coordinates, and who travels green (``green`` (n,) bool)."""
+    those coordinates as unit vectors, and who travels green (``green`` (n,) bool)."""
 
     participants: geo.Places
     hosts: geo.Places
     p_loc: np.ndarray
     h_loc: np.ndarray
-    p_coords: np.ndarray  # (U_p, 2) lat, lon
-    h_coords: np.ndarray  # (U_h, 2)
+    p_xyz: np.ndarray  # (U_p, 3) unit vectors of the distinct places
+    h_xyz: np.ndarray  # (U_h, 3)
     green: np.ndarray
 
 
@@ -53,4 +53,4 @@ def build_travel(participants: pd.DataFrame, hosts: pd.DataFrame, config) -> Tra
     (pc, pl), (hc, hl) = _distinct(p), _distinct(h)
     modes = participants.get("travel_mode", pd.Series("", index=participants.index))
     green = (modes.to_numpy(object) == "green").astype(bool)
-    return Travel(p, h, pl, hl, pc, hc, green)
+    return Travel(p, h, pl, hl, geo.unit_vectors(*pc.T), geo.unit_vectors(*hc.T), green)

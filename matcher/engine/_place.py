@@ -38,27 +38,33 @@ def destination_reason(S: Fitted, i: int, j: int) -> str:
     return f"{country} is not among the preferred destinations ({', '.join(prefs)})"
 
 
-def travel_km(S: Fitted, pi, hj) -> np.ndarray:
-    """Great-circle km from each participant's sending town to each host's town,
-    ``(len(pi), m)`` (city level where known, capitals as the fallback)."""
+def _distinct_km(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """km between the distinct places of the block ``(u_p, u_h)``, and each row's and
+    column's index into them: a few towns send to many hosts that share towns."""
     T = S.travel
     pu, p_inv = np.unique(T.p_loc[pi], return_inverse=True)
     h_loc = T.h_loc[hj]
     if isinstance(hj, slice):
-        hu, h_inv = np.arange(len(T.h_coords)), h_loc
+        hu, h_inv = np.arange(len(T.h_xyz)), h_loc
     else:
         hu, h_inv = np.unique(h_loc, return_inverse=True)
-    d = geo.distance_matrix_km(
-        T.p_coords[pu, 0], T.p_coords[pu, 1], T.h_coords[hu, 0], T.h_coords[hu, 1]
-    )
-    return d[p_inv.reshape(-1)][:, np.asarray(h_inv).reshape(-1)]
+    km = geo.chord_distance_km(T.p_xyz[pu], T.h_xyz[hu])
+    return km, p_inv.reshape(-1), np.asarray(h_inv).reshape(-1)
+
+
+def travel_km(S: Fitted, pi, hj) -> np.ndarray:
+    """Great-circle km from each participant's sending town to each host's town,
+    ``(len(pi), m)`` (city level where known, capitals as the fallback)."""
+    km, p_inv, h_inv = _distinct_km(S, pi, hj)
+    return km[p_inv][:, h_inv]
 
 
 def pair_km(S: Fitted, pi, hj) -> np.ndarray:
     """Great-circle km of aligned pairs: participant ``pi[k]`` to host ``hj[k]``, ``(k,)``."""
     T = S.travel
-    a, b = T.p_coords[T.p_loc[pi]], T.h_coords[T.h_loc[hj]]
-    return geo.great_circle_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    a, b = T.p_xyz[T.p_loc[pi]], T.h_xyz[T.h_loc[hj]]
+    half_chord = np.linalg.norm(a - b, axis=1) / 2
+    return 2 * geo.EARTH_RADIUS_KM * np.arcsin(np.clip(half_chord, 0.0, 1.0))
 
 
 def _score_table(values) -> np.ndarray:
@@ -70,7 +76,8 @@ def _score_table(values) -> np.ndarray:
 def travel_score(S: Fitted, pi, hj) -> np.ndarray:
     """Travel fit ``(len(pi), m)`` by the distance band between the two towns, from the
     configured scores per band for standard and for green travellers."""
-    band = geo.distance_band(travel_km(S, pi, hj)) + 1
+    km, p_inv, h_inv = _distinct_km(S, pi, hj)
+    band = (geo.distance_band(km) + 1)[p_inv][:, h_inv]  # banded once per pair of towns
     standard = _score_table(S.config.travel_band_scores)[band]
     green = _score_table(S.config.travel_green_band_scores)[band]
     return np.where(S.travel.green[pi][:, None], green, standard).astype(np.float32)

@@ -10,9 +10,11 @@ from ._distance import (
     EARTH_RADIUS_KM,
     NO_BAND,
     band_label,
+    chord_distance_km,
     distance_band,
     distance_matrix_km,
     great_circle_km,
+    unit_vectors,
 )
 from ._gazetteer import (
     GAZETTEER_POPULATIONS,
@@ -37,6 +39,7 @@ __all__ = [
     "Gazetteer",
     "Places",
     "band_label",
+    "chord_distance_km",
     "distance_band",
     "distance_matrix_km",
     "gazetteer",
@@ -44,4 +47,5 @@ __all__ = [
     "locate",
     "locate_table",
     "normalise_place",
+    "unit_vectors",
 ]
