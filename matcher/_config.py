@@ -165,6 +165,11 @@ class Config:
     partner_exact_pool : int
         KA2 consortia: candidates up to which every combination is enumerated; larger pools
         use greedy selection.
+    agreement_outcomes : int
+        Learning agreement drafts: ESCO skills proposed as learning outcomes.
+    agreement_min_confidence : float
+        Learning agreement drafts: an ESCO placement of the occupation less sure than this
+        proposes no learning outcomes (they are left to fill in).
     """
 
     model: str = MULTILINGUAL_MODEL
@@ -207,6 +212,9 @@ class Config:
     partner_newcomer_halving: float = 2.0
     partner_diversity_bonus: float = 0.5
     partner_exact_pool: int = 16
+    # --- documents (learning agreement drafts) ---
+    agreement_outcomes: int = 5
+    agreement_min_confidence: float = 0.34
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -280,6 +288,7 @@ def _parse(name: str, raw: str):
         "batch_size",
         "login_max_failures",
         "partner_exact_pool",
+        "agreement_outcomes",
         "gazetteer_min_population",
     ):
         return int(raw)

@@ -9,7 +9,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from app_driver import browser_page, login, running_app, wait_for_ranking  # noqa: E402
+from app_driver import (  # noqa: E402
+    browser_page,
+    login,
+    pick,
+    running_app,
+    settle,
+    tick_row,
+    wait_for_ranking,
+)
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -32,6 +40,62 @@ def typed_profile(page) -> None:
     page.wait_for_timeout(1500)
 
 
+def act_on_ranking(page) -> None:
+    """Two hosts ticked in the ranking and shortlisted, with a note."""
+    tick_row(page, 0)
+    tick_row(page, 1)
+    page.get_by_role("textbox", name="Note for the ticked hosts").fill("both near the sea")
+    page.get_by_role("button", name="Shortlist", exact=True).click()
+    page.get_by_text("Shortlisted for").wait_for(timeout=60_000)
+    settle(page)
+    page.screenshot(path=str(OUT / "find_hosts_shortlist.png"))
+
+
+def accepted_placement(page, db: str) -> None:
+    """The top host proposed for P0001 and accepted (through the workspace, as the host
+    would), then the Decisions page with the draft learning agreement."""
+    from matcher.store import Workspace
+
+    ws = Workspace(db)
+    admin = ws.admin_context()
+    top = ws.states(admin)
+    hid = top.loc[top["participant_id"] == "P0001", "host_id"].iloc[0]
+    ws.record(admin, "P0001", hid, "propose", "strong sector fit")
+    ws.record(admin, "P0001", hid, "accept")
+    ws.engine.dispose()
+    page.get_by_role("link", name="Decisions").click()
+    page.get_by_role("heading", name="Decisions").wait_for(timeout=120_000)
+    pick(page, 0, "P0001")
+    page.get_by_text("Now: accepted").wait_for(timeout=60_000)
+    settle(page)
+    page.screenshot(path=str(OUT / "decisions.png"))
+
+
+def host_side(page, url: str, db: str) -> None:
+    """The demo host marks interest in a candidate, who is then proposed to it: the
+    proposal opens the candidate's pseudonymised profile."""
+    from matcher.store import Workspace
+
+    page.get_by_role("button", name="Sign out").click()
+    login(page, url, "demo-host")
+    page.get_by_role("heading", name="Browse candidates").wait_for(timeout=120_000)
+    settle(page)
+    page.get_by_role("textbox", name="Note to the sending school").fill("a place in May")
+    page.get_by_role("button", name="Mark interest").click()
+    page.get_by_text("Interest marked in").wait_for(timeout=60_000)
+    settle(page)
+    page.screenshot(path=str(OUT / "candidates.png"))
+    ws = Workspace(db)
+    admin = ws.admin_context()
+    marks = ws.interests(admin)
+    ws.record(admin, marks["participant_id"].iloc[0], marks["host_id"].iloc[0], "propose")
+    ws.engine.dispose()
+    page.get_by_role("link", name="Decisions").click()
+    page.get_by_text("The candidate's profile").wait_for(timeout=120_000)
+    settle(page)
+    page.screenshot(path=str(OUT / "decisions_host.png"))
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     import tempfile
@@ -47,11 +111,10 @@ def main() -> None:
         page.wait_for_timeout(1500)
         page.screenshot(path=str(OUT / "find_hosts.png"))
         typed_profile(page)
+        act_on_ranking(page)
         for title, name, ready in [
-            ("Browse candidates", "candidates", "[data-testid='stDataFrame']"),
             ("Insights", "insights", "[data-testid='stVegaLiteChart']"),
             ("Data", "data", "[data-testid='stFileUploader']"),
-            ("Decisions", "decisions", "[data-testid='stDataFrame']"),
             ("Find partners (KA2)", "partners", "[data-testid='stExpander']"),
         ]:
             page.get_by_role("link", name=title).click()
@@ -65,6 +128,9 @@ def main() -> None:
         page.get_by_role("tab", name="Host fill rates").click()
         page.wait_for_timeout(2500)
         page.screenshot(path=str(OUT / "allocate.png"))
+        db = f"sqlite:///{Path(ws_dir) / 'sample-workspace.db'}"
+        accepted_placement(page, db)
+        host_side(page, url, db)
     print(f"screenshots in {OUT}")
 
 

@@ -126,6 +126,43 @@ def wait_for_ranking(page, timeout_ms: int = 120_000):
     return page.get_by_text("Top match").first.inner_text()
 
 
+#: True while a script run is under way: the running icon, or elements of the last run.
+_BUSY = (
+    "() => !!document.querySelector("
+    '\'[data-testid="stStatusWidgetRunningIcon"], [data-stale="true"]\')'
+)
+
+
+def settle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the app has finished its script run (twice idle, 300 ms apart), so that
+    no element of the previous run is still on the page."""
+    for _ in range(2):
+        page.wait_for_timeout(300)
+        page.wait_for_function(f"() => !({_BUSY})()", timeout=timeout_ms)
+
+
+def pick(page, index: int, text: str) -> None:
+    """Choose ``text`` in the ``index``-th select box of the page (typed, then Enter)."""
+    settle(page)
+    page.get_by_test_id("stSelectbox").nth(index).click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
+#: Height (pixels) of a header or a row of ``st.dataframe``, and the middle of its selection box.
+ROW_HEIGHT, SELECT_BOX_X = 35, 12
+
+
+def tick_row(page, row: int) -> None:
+    """Tick (or untick) a row of the page's first table by its selection box."""
+    settle(page)
+    box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+    y = box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2
+    page.mouse.click(box["x"] + SELECT_BOX_X, y)
+    settle(page)
+
+
 def run_page(user, page: str | None = None):
     """The app under Streamlit's AppTest, run once signed in as ``user`` (a handle issued by
     the app's workspace, or None for the sign-in page), then switched to ``page``."""

@@ -189,31 +189,138 @@ def test_insights_renders_charts():
     assert len(at.get("vega_lite_chart")) == 5
 
 
-def test_decisions_propose_then_host_declines():
-    at = _app("views/decisions.py")
+def _states(pid: str) -> dict:
+    """The workspace's state of each of ``pid``'s pairs (what is recorded, not shown)."""
     from views import resources
 
+    ws = resources.workspace()
+    now = ws.states(ws.admin_context())
+    return dict(now.loc[now["participant_id"] == pid, ["host_id", "state"]].values.tolist())
+
+
+def _consenting(sample_matcher, skip: int) -> str:
+    """A consenting participant of the sample (``skip`` of them first: tests share the app's
+    workspace, each takes its own participant)."""
+    p = sample_matcher.participants_
+    return p.loc[p["consent_share"], "participant_id"].iloc[skip]
+
+
+def test_decisions_offer_only_the_valid_next_steps(sample_matcher):
+    at = _app("views/decisions.py")
     first = at.selectbox(key="dc_participant").value
     other = at.selectbox(key=f"dc_host_{first}")
     other.set_value(other.options[3].split(" - ")[0]).run()  # a host picked for another
-    at.selectbox(key="dc_participant").set_value("P0009").run()
-    # what is shown is what is recorded: the host box shows P0009's best host, not the last pick
-    box = at.selectbox(key="dc_host_P0009")
+    pid = _consenting(sample_matcher, 5)
+    at.selectbox(key="dc_participant").set_value(pid).run()
+    # what is shown is what is recorded: the host box shows pid's best host, not the last pick
+    box = at.selectbox(key=f"dc_host_{pid}")
     host = box.value
     assert box.options[0].startswith(f"{host} - ")
-    at.text_input(key="dc_reason_P0009_0").set_value("strong kitchen")
+    assert {b.key for b in at.button} >= {"dc_shortlist", "dc_propose"}
+    assert not {"dc_complete", "dc_withdraw", "dc_accept"} & {b.key for b in at.button}
+    at.text_input(key=f"dc_reason_{pid}_{host}_0").set_value("strong kitchen")
     at.button(key="dc_propose").click().run()
-    assert any("Recorded: propose" in s.value for s in at.success)
-    last = resources.workspace().history().iloc[-1]
-    assert (last["participant_id"], last["host_id"], last["action"]) == ("P0009", host, "propose")
-    assert at.text_input(key="dc_reason_P0009_1").value == ""  # the note does not carry over
+    assert any("Recorded: proposed" in s.value for s in at.success)
+    assert _states(pid) == {host: "proposed"}
+    last = resources_history().iloc[-1]
+    assert (last["participant_id"], last["reason"]) == (pid, "strong kitchen")
+    assert at.text_input(key=f"dc_reason_{pid}_{host}_1").value == ""  # the note empties
+    # proposed: the sending side may only withdraw; completing is not offered
+    assert {b.key for b in at.button if b.key and b.key.startswith("dc_")} == {"dc_withdraw"}
     hat = _app("views/decisions.py", user=_signed_in(f"h-{host}", "host", host))
-    assert hat.selectbox(key="dh_pick").options
-    hat.text_input(key="dh_reason").set_value("no supervisor that month")
+    pick = hat.selectbox(key="dh_pick")
+    assert pick.value.startswith(sample_matcher.pseudonym(pid))
+    profile = hat.table[0].value
+    assert "Goals" in profile.iloc[:, 0].tolist()
+    shown = " ".join(profile.astype(str).values.ravel())
+    assert pid not in shown and "fewer" not in shown.lower()
+    hat.button(key="dh_accept").click().run()
+    assert any("Recorded: accepted" in s.value for s in hat.success)
+    assert _states(pid) == {host: "accepted"}
+    assert any("No open proposals" in i.value for i in hat.info)  # the answered one left
+    # back on the sending side the state follows: complete or withdraw, and the agreement
+    at.run()
+    keys = {b.key for b in at.button if b.key and b.key.startswith("dc_")}
+    assert keys == {"dc_complete", "dc_withdraw"}
+    downloads = {d.key for d in at.get("download_button")}
+    assert f"la_{pid}_{host}_download" in downloads and "dc_placements_xlsx" in downloads
+    at.button(key="dc_complete").click().run()
+    assert _states(pid) == {host: "completed"}
+    assert any("no further step" in i.value for i in at.info)
+
+
+def resources_history():
+    from views import resources
+
+    return resources.workspace().history()
+
+
+def test_a_host_declines_and_the_note_does_not_carry_over(sample_matcher):
+    pid = _consenting(sample_matcher, 6)
+    at = _app("views/decisions.py")
+    at.selectbox(key="dc_participant").set_value(pid).run()
+    host = at.selectbox(key=f"dc_host_{pid}").value
+    at.button(key="dc_propose").click().run()
+    hat = _app("views/decisions.py", user=_signed_in(f"h-{host}", "host", host))
+    key = hat.selectbox(key="dh_pick").value
+    hat.text_input(key=f"dh_reason_{key}_0").set_value("no supervisor that month")
     hat.button(key="dh_decline").click().run()
-    assert any("Recorded: decline" in s.value for s in hat.success)
-    history = hat.dataframe[0].value
+    assert any("Recorded: declined" in s.value for s in hat.success)
+    assert _states(pid) == {host: "declined"}
+    last = resources_history().iloc[-1]
+    assert (last["action"], last["reason"]) == ("decline", "no supervisor that month")
+    history = hat.dataframe[-1].value
     assert "candidate" in history.columns and "participant_id" not in history.columns
+
+
+def test_find_hosts_shortlists_and_proposes_the_ticked_hosts(sample_matcher):
+    pid = _consenting(sample_matcher, 7)
+    at = _app()
+    at.selectbox(key="fh_participant").set_value(pid).run()
+    ranked = at.dataframe[0].value
+    hosts = list(ranked["host_id"])
+    at.session_state[f"fh_table_{pid}_0"] = {"selection": {"rows": [0, 2], "columns": []}}
+    at.run()
+    at.text_input(key=f"fh_note_{pid}_0").set_value("two good kitchens")
+    at.button(key="fh_shortlist").click().run()
+    assert not at.exception
+    assert _states(pid) == {hosts[0]: "shortlisted", hosts[2]: "shortlisted"}
+    assert any("Shortlisted" in s.value for s in at.success)
+    assert list(at.dataframe[0].value["decision"].iloc[[0, 2]]) == ["shortlisted"] * 2
+    assert at.text_input(key=f"fh_note_{pid}_1").value == ""
+    # propose one shortlisted and one new host; then again: the second time both are refused
+    at.session_state[f"fh_table_{pid}_1"] = {"selection": {"rows": [0, 1], "columns": []}}
+    at.run()
+    at.button(key="fh_propose").click().run()
+    assert _states(pid) == {hosts[0]: "proposed", hosts[1]: "proposed", hosts[2]: "shortlisted"}
+    at.session_state[f"fh_table_{pid}_2"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    at.button(key="fh_propose").click().run()
+    assert any("not recorded" in w.value and "cannot propose" in w.value for w in at.warning)
+    export = next(d for d in at.get("download_button") if d.key == "fh_shortlist_xlsx")
+    assert export.proto.label == "Shortlist (XLSX)"
+
+
+def test_a_host_marks_interest_and_the_coordinator_sees_it(sample_matcher):
+    hid = "H0007"
+    hat = _app("views/candidates.py", user=_signed_in(f"h-{hid}", "host", hid))
+    cand = hat.selectbox(key=f"bc_pick_{hid}").value
+    hat.text_input(key=f"bc_note_{cand}_0").set_value("we have a place in May")
+    hat.button(key="bc_interest").click().run()
+    assert any("Interest marked" in s.value for s in hat.success)
+    assert hat.button(key="bc_interest").disabled  # marked once
+    pid = next(
+        p
+        for p in sample_matcher.participants_["participant_id"]
+        if sample_matcher.pseudonym(p) == cand
+    )
+    from views import resources
+
+    marks = resources.workspace().interests(resources.workspace().admin_context())
+    assert (pid, hid) in set(zip(marks["participant_id"], marks["host_id"], strict=True))
+    at = _app("views/decisions.py")
+    seen = at.dataframe[0].value
+    assert (pid, hid) in set(zip(seen["participant"], seen["host"], strict=True))
 
 
 def test_bad_upload_changes_nothing():

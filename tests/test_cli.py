@@ -173,6 +173,7 @@ def test_recommend_uses_the_workspace_history(
     ws = Workspace(url)
     admin = ws.admin_context()
     ws.import_tables(*sample_frames, user=admin)
+    ws.record(admin, "P0001", before[0], "propose")
     ws.record(admin, "P0001", before[0], "decline", "no places in June")
     after = _recommended_hosts(capsys, "--db", url)
     assert before[0] not in after

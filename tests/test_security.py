@@ -150,12 +150,62 @@ def test_a_host_sees_only_proposals_to_it_without_internal_notes(ws, sample_fram
 
     seen = ws.decisions(host)
     assert list(seen["candidate"]) == [ws.pseudonym(proposed)]
-    assert list(seen["state"]) == ["propose"]
+    assert list(seen["state"]) == ["proposed"]
     assert not {"participant_id", "sending_org", "username", "action"} & set(seen.columns)
     assert not seen.astype(str).apply(lambda c: c.str.contains("internal")).any().any()
     assert list(ws.open_proposals(host)["candidate"]) == [ws.pseudonym(proposed)]
     ws.respond(host, ws.pseudonym(proposed), "H0003", accept=False, reason="no supervisor")
-    assert ws.decisions(host).iloc[0][["state", "reason"]].tolist() == ["decline", "no supervisor"]
+    assert ws.decisions(host).iloc[0][["state", "reason"]].tolist() == ["declined", "no supervisor"]
+
+
+# issue 14 item 8: a proposal opens one candidate's profile to one host
+
+
+def test_a_host_sees_only_profiles_proposed_to_it_never_special_category(ws, sample_frames):
+    participants = sample_frames[0]
+    org = participants["sending_org"].value_counts().index[0]
+    mine = participants[(participants["sending_org"] == org) & participants["consent_share"]]
+    proposed, other = mine["participant_id"].iloc[:2]
+    refusing = participants.loc[~participants["consent_share"], "participant_id"].iloc[0]
+    coord = _sign_in(ws, "coord", "coordinator", org)
+    host, rival = _sign_in(ws, "host", "host", "H0003"), _sign_in(ws, "rival", "host", "H0004")
+    ws.record(coord, proposed, "H0003", "propose", "internal: our best welder")
+    ws.record(coord, other, "H0004", "propose")
+    ws.record(coord, other, "H0003", "shortlist", "internal: maybe")
+
+    profile = ws.candidate_profile(host, ws.pseudonym(proposed), "H0003")
+    assert set(profile) == {"candidate", *privacy.CANDIDATE_COLUMNS}
+    assert not set(privacy.SPECIAL_CATEGORY) & set(profile)
+    assert not {"participant_id", "sending_org", "consent_share"} & set(profile)
+    assert proposed not in " ".join(map(str, profile.values()))
+    # every other way to another candidate's profile is refused with one message
+    attempts = {
+        "shortlisted here, proposed to another host": (host, other, "H0003"),
+        "proposed to another host, asked for its own": (rival, proposed, "H0004"),
+        "never proposed, no consent": (host, refusing, "H0003"),
+    }
+    messages = set()
+    for who, pid, hid in attempts.values():
+        with pytest.raises(AccessDenied) as denied:
+            ws.candidate_profile(who, ws.pseudonym(pid), hid)
+        messages.add(str(denied.value).replace(ws.pseudonym(pid), "C").replace(hid, "H"))
+    with pytest.raises(AccessDenied):
+        ws.candidate_profile(rival, ws.pseudonym(proposed), "H0003")  # not its host
+    with pytest.raises(AccessDenied):
+        ws.candidate_profile(host, proposed, "H0003")  # the id itself is no way in
+    assert len(messages) == 1, messages
+    # interest never opens a profile, nor tells the host of a shortlist
+    ws.mark_interest(host, ws.pseudonym(other), "H0003")
+    with pytest.raises(AccessDenied):
+        ws.candidate_profile(host, ws.pseudonym(other), "H0003")
+    with pytest.raises(KeyError) as refused:  # as if the candidate did not exist
+        ws.mark_interest(host, ws.pseudonym(refusing), "H0003")
+    with pytest.raises(KeyError) as missing:
+        ws.mark_interest(host, "C-000000000000", "H0003")
+    assert str(refused.value).replace(ws.pseudonym(refusing), "C") == str(missing.value).replace(
+        "C-000000000000", "C"
+    )
+    assert list(ws.interests(host).columns) == ["candidate", "host_id", "at"]
 
 
 # hosts' contact details are for coordinators only
@@ -317,7 +367,7 @@ def test_a_host_cannot_accept_a_withdrawn_proposal(ws, sample_frames):
     with pytest.raises(ValueError, match="withdrawn"):
         ws.respond(host, ws.pseudonym(pid), "H0002", accept=True)
     assert ws.open_proposals(host).empty
-    assert list(ws.decisions(host)["state"]) == ["withdraw"]
+    assert list(ws.decisions(host)["state"]) == ["withdrawn"]
 
 
 def test_concurrent_identical_imports_count_consistently(tmp_path, sample_frames, monkeypatch):

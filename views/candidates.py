@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from matcher.store import hosts_for
-from views import session, widgets
+from matcher.store import AccessDenied, hosts_for
+from views import resources, session, widgets
 
 st.title("Browse candidates")
 st.caption(
@@ -13,6 +13,7 @@ st.caption(
 
 m = session.matcher()
 user = session.require_user()
+ws = resources.workspace()
 hosts = hosts_for(user, m.hosts_)
 labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
 if not labels:
@@ -33,6 +34,7 @@ else:
     columns = [
         "rank",
         "candidate",
+        "interest",
         "role",
         "activity",
         "home_country",
@@ -41,7 +43,31 @@ else:
         "duration_min_days",
         "duration_max_days",
     ]
+    marked = set(ws.interests(user).get("candidate", [])) if user.role == "host" else set()
+    ranked["interest"] = ranked["candidate"].map(lambda c: "marked" if c in marked else "")
     widgets.show_ranking(ranked, columns, key="bc_table")
-    pick = st.selectbox("Why this candidate?", list(ranked["candidate"]))
+    pick = st.selectbox("Candidate", list(ranked["candidate"]), key=f"bc_pick_{hid}")
     row = ranked.set_index("candidate").loc[pick]
+    message = st.session_state.pop("bc_message", None)
+    if message:
+        st.success(message)
+    done = st.session_state.get("bc_recorded", 0)
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    note = c1.text_input("Note to the sending school (optional)", key=f"bc_note_{pick}_{done}")
+    if c2.button(
+        "Interest marked" if pick in marked else "Mark interest",
+        key="bc_interest",
+        disabled=pick in marked,
+        help="The sending school sees it on its Decisions page and may propose the candidate to you; "
+        "a proposal opens the candidate's full pseudonymised profile.",
+    ):
+        try:
+            ws.mark_interest(user, pick, hid, note)
+        except (AccessDenied, ValueError, KeyError) as exc:
+            st.error(widgets.plain(exc))
+        else:
+            st.session_state["bc_message"] = f"Interest marked in {widgets.plain(pick)}."
+            st.session_state["bc_recorded"] = done + 1
+            st.rerun()
+    st.markdown("**Why this candidate?**")
     st.table(widgets.reasons_table(row["reasons"]))

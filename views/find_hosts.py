@@ -5,17 +5,67 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from matcher import lifecycle as lc
 from matcher import plots
 from matcher import taxonomy as tx
+from matcher.documents import shortlist_table, workbook_bytes
 from matcher.io import DataValidationError, validate_table
 from matcher.language import read_language
-from views import places, session, widgets
+from matcher.store import AccessDenied
+from views import places, resources, session, widgets
+
+
+def act_on_ranking(pid: str, picked: list[str], states, done: int) -> None:
+    """Shortlist or propose the hosts ticked in the ranking, with one note; the shortlist
+    as XLSX. Each host is recorded or refused on its own, with the reason."""
+    message = st.session_state.pop("fh_message", None)
+    if message:
+        kind, text = message
+        (st.warning if kind == "warning" else st.success)(text)
+    c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    note = c1.text_input(
+        "Note for the ticked hosts (optional)",
+        key=f"fh_note_{pid}_{done}",
+        help="Tick hosts in the first column of the table, then shortlist or propose them.",
+    )
+    steps = {"shortlist": c2.button("Shortlist", key="fh_shortlist", disabled=not picked)}
+    steps["propose"] = c3.button("Propose", key="fh_propose", disabled=not picked)
+    ws, m = resources.workspace(), session.matcher()
+    mine = session.my_participants(m)
+    c4.download_button(
+        "Shortlist (XLSX)",
+        lambda: workbook_bytes(  # written when clicked, not on every run
+            {"shortlist": shortlist_table(states, mine, m.hosts_)}
+        ),
+        file_name="shortlist.xlsx",
+        mime=widgets.XLSX_MIME,
+        key="fh_shortlist_xlsx",
+    )
+    step = next((s for s, clicked in steps.items() if clicked), None)
+    if step is None:
+        return
+    recorded, refused = [], []
+    for hid in picked:
+        try:
+            ws.record(user, pid, hid, step, note)
+            recorded.append(hid)
+        except (AccessDenied, ValueError, KeyError) as exc:
+            refused.append(f"{hid}: {exc}")
+    parts = [f"{lc.STATE_AFTER[step].capitalize()} for {pid}: {', '.join(recorded) or 'none'}."]
+    if refused:
+        parts.append("Some were not recorded: " + "; ".join(refused))
+    kind = "warning" if refused else "success"
+    st.session_state["fh_message"] = (kind, widgets.plain(" ".join(parts)))
+    st.session_state["fh_recorded"] = done + 1
+    st.rerun()
+
 
 st.title("Find hosts")
 st.caption(
     "Rank host organisations abroad for a learner or staff member, with the reasons behind every score."
 )
 
+user = session.require_user()
 m = session.matcher()
 participants = session.my_participants(m)
 
@@ -134,10 +184,18 @@ if pid is not None:
         ranked["trade"] = ranked["sector_match"].map({True: "in the trade", False: "alternative"})
         costs = places.cost_estimates(m, pid, ranked)
         ranked["cost"] = places.cost_text(costs)
-        widgets.show_ranking(
+        in_workspace = pid != "NEW" and not session.is_upload(session.frames()[3])
+        states = resources.workspace().states(user) if in_workspace else None
+        if states is not None:
+            mine = states[states["participant_id"] == pid].set_index("host_id")["state"]
+            ranked["decision"] = [mine.get(h, "") for h in ranked["host_id"]]
+        done = st.session_state.get("fh_recorded", 0)
+        picked = widgets.show_ranking(
             ranked,
-            ["rank", "trade", "host_id", "name", "country", "city", "km", "cost", "sector"],
-            key="fh_table",
+            ["rank", *(["decision"] if states is not None else []), "trade"]
+            + ["host_id", "name", "country", "city", "km", "cost", "sector"],
+            key=f"fh_table_{pid}_{done}",
+            select=states is not None,
             extra_config=places.column_config(),
         )
         places.cost_note(costs)
@@ -145,6 +203,12 @@ if pid is not None:
         st.caption(
             f"Top match {widgets.plain(top['host_id'])}: " + widgets.plain(top["reasons"]["sector"])
         )
+        if states is not None:
+            act_on_ranking(pid, list(ranked["host_id"].iloc[picked]), states, done)
+        elif pid == "NEW":
+            st.caption(
+                "A typed profile is not recorded: shortlist hosts for a participant of your organisation."
+            )
         places.show_map(m, pid, ranked)
 
     st.subheader("Why this host?")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 from pathlib import Path
@@ -9,10 +10,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from matcher import taxonomy as tx
+from matcher.io import parse_languages
 from views import resources, session
 
 #: Characters with a meaning in Streamlit's Markdown (links, images, emphasis, HTML, math,
 #: emoji and colour directives); each is shown as itself once escaped with a backslash.
+#: MIME type of an XLSX download (so that browsers hand it to Excel).
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Width (pixels) of the short decision and interest columns of a ranking.
+DECISION_WIDTH = 100
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 
 
@@ -71,18 +78,99 @@ def progress_config(columns) -> dict:
 
 
 def show_ranking(
-    ranked: pd.DataFrame, columns: list[str], key: str | None = None, extra_config=None
-) -> None:
+    ranked: pd.DataFrame,
+    columns: list[str],
+    key: str | None = None,
+    select: bool = False,
+    extra_config=None,
+) -> list[int]:
     """A ranked result as a table: the rank, the score, the other given columns, then each
     criterion as a bar (the score first, so that it is never scrolled out of view);
-    ``extra_config`` adds column configurations (labels, number formats)."""
+    ``extra_config`` adds column configurations (labels, number formats).
+
+    With ``select``, rows can be ticked; returns the positions of the ticked rows.
+    """
     table, crit = component_columns(ranked)
-    st.dataframe(
+    config = progress_config(crit)
+    for name in {"decision", "interest"} & set(columns):  # short words, never cut
+        config[name] = st.column_config.TextColumn(name, width=DECISION_WIDTH)
+    event = st.dataframe(
         table[[columns[0], "score", *columns[1:], *crit]],
-        column_config={**progress_config(crit), **(extra_config or {})},
+        column_config={**config, **(extra_config or {})},
         hide_index=True,
         width="stretch",
         key=key,
+        **({"on_select": "rerun", "selection_mode": "multi-row"} if select else {}),
+    )
+    return list(event.selection.rows) if select else []
+
+
+def languages_text(value: str) -> str:
+    """``"it:native; en:B1"`` as people read it: ``Italian native, English B1``."""
+    levels = parse_languages(value or "")
+    return ", ".join(f"{tx.language_name(c)} {lvl}" for c, lvl in levels.items())
+
+
+def _day(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def profile_table(profile: dict) -> dict:
+    """A candidate's pseudonymised profile (``Workspace.candidate_profile``) as the two
+    columns of ``st.table``, every value escaped."""
+    field = profile.get("isced_f") or ""
+    with contextlib.suppress(KeyError):
+        field = f"{field} {tx.isced_name(field)}" if field else ""
+    activities, countries = tx.programme_activities(), tx.countries()
+    activity = profile["activity"]
+    if activity in activities.index:
+        activity = activities.at[activity, "label"]
+    home = profile["home_country"]
+    if home in countries.index:
+        home = f"{countries.at[home, 'name']} ({home})"
+    rows = {
+        "Candidate": profile["candidate"],
+        "Role and activity": f"{profile['role']}: {activity}",
+        "Home country": home,
+        "Occupation": profile["occupation"],
+        "Field of education": field,
+        "Goals": profile["description"],
+        "Languages and levels": languages_text(profile["languages"]),
+        "Stay": f"{profile['duration_min_days']}-{profile['duration_max_days']} days",
+        "Available": " to ".join(
+            _day(profile[c]) or "open" for c in ("available_from", "available_to")
+        ),
+    }
+    return {"": list(rows), "profile": [plain(v) for v in rows.values()]}
+
+
+def interests_table(interests: pd.DataFrame, hosts: pd.DataFrame) -> pd.DataFrame:
+    """Hosts' marks of interest on the sending side, with the host's name and the state."""
+    names = hosts.set_index("host_id")["name"]
+    return pd.DataFrame(
+        {
+            "participant": interests["participant_id"],
+            "host": interests["host_id"],
+            "host name": interests["host_id"].map(names),
+            "marked": interests["at"],
+            "now": interests["state"].replace("", "not proposed yet"),
+        }
+    )
+
+
+def states_table(states: pd.DataFrame) -> pd.DataFrame:
+    """Where each pair stands (``Workspace.states``), latest change first, plain columns."""
+    out = states.sort_values("since", ascending=False, na_position="last")
+    return pd.DataFrame(
+        {
+            "participant": out["participant_id"],
+            "host": out["host_id"],
+            "state": out["state"].replace("", "host interested"),
+            "since": out["since"],
+            "note": out["reason"],
+            "rating": out["rating"],
+            "host interested": out["interested"],
+        }
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..lifecycle import ACTIONS
 from ..taxonomy import ACCEPTS, ACTIVITIES, ORG_TYPES, PARTNER_TYPES, ROLES, TRAVEL_MODES
 from . import _checks as rules
 
@@ -28,8 +29,9 @@ __all__ = [
     "SCHEMAS",
 ]
 
-#: What a decision records, in the workspace's decisions table and its CSV export.
-DECISION_ACTIONS = ("shortlist", "propose", "accept", "decline", "complete", "withdraw")
+#: What a decision records, in the workspace's decisions table and its CSV export: the
+#: lifecycle's steps and a host's interest (``matcher.lifecycle``).
+DECISION_ACTIONS = ACTIONS
 
 
 @dataclass(frozen=True)
@@ -484,7 +486,7 @@ HISTORY = TableSchema(
             True,
             True,
             DECISION_ACTIONS,
-            doc="shortlist, propose, accept, decline, complete or withdraw.",
+            doc="shortlist, propose, accept, decline, complete, withdraw, or interest (a host's).",
             example="complete",
         ),
         Column("reason", "text", doc="Why, free text.", example="good language match"),

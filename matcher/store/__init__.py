@@ -5,6 +5,7 @@ Every access rule lives here: the workspace applies them to its tables, and
 :func:`coverage_for` apply the same rules to data held elsewhere (e.g. an upload).
 """
 
+from ..lifecycle import InvalidStep
 from ._access import (
     ROLES,
     AccessDenied,
@@ -30,6 +31,7 @@ __all__ = [
     "ImportReport",
     "ImportRefused",
     "AccessDenied",
+    "InvalidStep",
     "SignInLocked",
     "ROLES",
     "DECISION_ACTIONS",

@@ -9,9 +9,10 @@ import json
 import pandas as pd
 import sqlalchemy as sa
 
+from .. import lifecycle as lc
 from .. import taxonomy as tx
-from ..privacy import pseudonym
-from . import _audit, _secrets
+from ..privacy import candidate_view, pseudonym
+from . import _audit, _data, _secrets
 from . import _tables as T
 from ._access import AccessDenied, User, require
 from ._database import utc_now, write_transaction
@@ -19,6 +20,10 @@ from ._database import utc_now, write_transaction
 __all__ = [
     "record",
     "respond",
+    "mark_interest",
+    "candidate_profile",
+    "states",
+    "interests",
     "decisions",
     "all_decisions",
     "proposals_to_host",
@@ -28,8 +33,8 @@ __all__ = [
     "load_scorer",
 ]
 
-#: What a host does with a proposal; every other action is the sending side's.
-HOST_ACTIONS = ("accept", "decline")
+#: What a host does with a proposal; every other step is the sending side's.
+HOST_ACTIONS = lc.HOST_STEPS
 #: The actions that make a proposal's state, as a host sees it; shortlists are internal.
 PROPOSAL_ACTIONS = ("propose", "withdraw", "accept", "decline", "complete")
 #: Why a proposal in each closed state cannot be answered.
@@ -41,27 +46,25 @@ _CLOSED = {
 }
 #: The columns of a host's view of the decisions (:func:`proposals_to_host`).
 HOST_VIEW_COLUMNS = ("candidate", "host_id", "state", "at", "reason")
+#: The states in which a proposal opens the candidate's profile to the host.
+PROFILE_OPEN = ("propose", "accept", "complete")
 #: Longest metrics text an audit row keeps for a saved scorer.
 _METRICS_AUDIT_MAX = 500
 
 
 def _sending_org(conn, participant_id: str) -> str:
     """The participant's sending organisation (KeyError for an unknown id)."""
-    org = conn.execute(
-        sa.select(T.participants.c.sending_org).where(
-            T.participants.c.participant_id == participant_id
-        )
-    ).scalar()
-    if org is None:
-        raise KeyError(f"unknown participant_id '{participant_id}'")
-    return org
+    return _participant(conn, participant_id)[0]
 
 
 def _check_values(action: str, rating: int | None) -> None:
     if action not in T.DECISION_ACTIONS:
-        raise ValueError(f"action must be one of {T.DECISION_ACTIONS}")
+        raise ValueError(f"action must be one of {', '.join(T.DECISION_ACTIONS)}")
+    lo, hi = T.RATINGS[0], T.RATINGS[-1]
     if rating is not None and (action != "complete" or int(rating) not in T.RATINGS):
-        raise ValueError(f"a rating ({T.RATINGS[0]}-{T.RATINGS[-1]}) goes with 'complete' only")
+        raise ValueError(f"a rating ({lo}-{hi}) goes with 'complete' only")
+    if action == "complete" and rating is None:
+        raise lc.InvalidStep(f"a completed placement needs a rating ({lo}-{hi})")
 
 
 def _participant(conn, participant_id: str) -> tuple[str, bool]:
@@ -74,17 +77,29 @@ def _participant(conn, participant_id: str) -> tuple[str, bool]:
     return rec[0], bool(rec[1])
 
 
-def _proposal_state(conn, participant_id: str, host_id: str) -> str | None:
-    """The latest of the pair's :data:`PROPOSAL_ACTIONS` (None: never proposed)."""
+def _latest(conn, participant_id: str, host_id: str, actions) -> tuple[int, str | None]:
+    """``(id, action)`` of the pair's latest decision among ``actions`` ((0, None): none)."""
     d = T.decisions.c
     q = (
-        sa.select(d.action)
+        sa.select(d.id, d.action)
         .where((d.participant_id == participant_id) & (d.host_id == host_id))
-        .where(d.action.in_(PROPOSAL_ACTIONS))
+        .where(d.action.in_(actions))
         .order_by(d.id.desc())
         .limit(1)
     )
-    return conn.execute(q).scalar()
+    rec = conn.execute(q).first()
+    return (0, None) if rec is None else (int(rec[0]), rec[1])
+
+
+def _proposal_state(conn, participant_id: str, host_id: str) -> str | None:
+    """The latest of the pair's :data:`PROPOSAL_ACTIONS` (None: never proposed)."""
+    return _latest(conn, participant_id, host_id, PROPOSAL_ACTIONS)[1]
+
+
+def _pair_state(conn, participant_id: str, host_id: str) -> str | None:
+    """The pair's lifecycle state (``matcher.lifecycle.STATES``; None: no step yet)."""
+    action = _latest(conn, participant_id, host_id, lc.STEPS)[1]
+    return None if action is None else lc.STATE_AFTER[action]
 
 
 def _check_answer(conn, user: User, participant_id: str, host_id: str) -> None:
@@ -93,25 +108,59 @@ def _check_answer(conn, user: User, participant_id: str, host_id: str) -> None:
     if state is None and user.role == "host":
         raise AccessDenied("nothing was proposed to this host for this candidate")
     if state is not None and state != "propose":
-        raise ValueError(f"the proposal to {host_id} is not open: {_CLOSED[state]}")
+        raise lc.InvalidStep(f"the proposal to {host_id} is not open: {_CLOSED[state]}")
+
+
+def _check_interest(conn, participant_id: str, host_id: str) -> None:
+    """A host marks interest once, in a candidate not (or no longer) proposed to it.
+
+    Only what the host may know decides: shortlists never show through.
+    """
+    since, state = _latest(conn, participant_id, host_id, PROPOSAL_ACTIONS)
+    if state in ("propose", "accept", "complete", "decline"):
+        raise lc.InvalidStep(
+            f"this candidate was proposed to {host_id} already ({lc.STATE_AFTER[state]}): "
+            "answer the proposal instead"
+        )
+    marked, _ = _latest(conn, participant_id, host_id, (lc.INTEREST,))
+    if marked > since:
+        raise lc.InvalidStep(f"{host_id} marked interest in this candidate already")
 
 
 def _check_actor(conn, user: User, org: str, participant_id: str, host_id: str, action: str):
-    """Coordinators act for their own participants; hosts answer proposals made to them."""
+    """Coordinators act for their own participants; hosts answer proposals made to them
+    and mark interest in candidates."""
+    host_side = (*HOST_ACTIONS, lc.INTEREST)
     if user.role == "coordinator":
         if org != user.organisation:
             raise AccessDenied(f"{participant_id} is not a participant of {user.organisation!r}")
-        if action in HOST_ACTIONS:
-            raise AccessDenied("only the host accepts or declines")
+        if action in host_side:
+            raise AccessDenied("only the host accepts, declines or marks interest")
     elif user.role == "host":
         if host_id != user.host_id:
             raise AccessDenied(f"{user.username} acts for host {user.host_id}, not {host_id}")
-        if action not in HOST_ACTIONS:
-            raise AccessDenied("a host accepts or declines proposals")
+        if action not in host_side:
+            raise AccessDenied("a host accepts or declines proposals, or marks interest")
     elif user.role != "admin":
         raise AccessDenied(f"role {user.role} records no decisions")
     if action in HOST_ACTIONS:
         _check_answer(conn, user, participant_id, host_id)
+
+
+def _check_step(conn, participant_id: str, host_id: str, action: str, consent: bool) -> None:
+    """The step follows the pair's state (``matcher.lifecycle``); a proposal needs consent,
+    and an interest a consenting candidate not yet proposed."""
+    if action == lc.INTEREST:
+        if not consent:
+            raise KeyError("no such candidate")
+        _check_interest(conn, participant_id, host_id)
+        return
+    lc.next_state(_pair_state(conn, participant_id, host_id), action)
+    if action == "propose" and not consent:
+        raise ValueError(
+            f"{participant_id} did not consent to share their profile with hosts "
+            "(consent_share): they cannot be proposed"
+        )
 
 
 def record(
@@ -127,8 +176,11 @@ def record(
 
     Coordinators shortlist, propose, withdraw and complete (with a rating in
     :data:`RATINGS`) for their own participants; hosts accept or decline open proposals
-    to them. Only a participant who consented to share their profile may be proposed.
-    The check and the write hold the write lock, so an answer never races a withdrawal.
+    to them, and mark interest in consenting candidates. Every step must follow the
+    pair's state (:mod:`matcher.lifecycle`; else :class:`~matcher.lifecycle.InvalidStep`,
+    a ``ValueError``). Only a participant who consented to share their profile may be
+    proposed. The check and the write hold the write lock, so an answer never races a
+    withdrawal.
     """
     _check_values(action, rating)
     with write_transaction(engine, T.decisions) as conn:
@@ -137,11 +189,7 @@ def record(
         if known.scalar() is None:
             raise KeyError(f"unknown host_id '{host_id}'")
         _check_actor(conn, user, org, participant_id, host_id, action)
-        if action == "propose" and not consent:
-            raise ValueError(
-                f"{participant_id} did not consent to share their profile with hosts "
-                "(consent_share): they cannot be proposed"
-            )
+        _check_step(conn, participant_id, host_id, action, consent)
         result = conn.execute(
             T.decisions.insert().values(
                 participant_id=participant_id,
@@ -160,6 +208,16 @@ def record(
         return int(result.inserted_primary_key[0])
 
 
+def _by_pseudonym(conn, user: User, candidate: str, participant_ids) -> str | None:
+    """The participant among ``participant_ids`` whose pseudonym is ``candidate`` (an admin
+    may also name the id itself); None when there is none."""
+    key = _secrets.pseudonym_key(conn)
+    for p in participant_ids:
+        if pseudonym(p, key) == candidate or (user.role == "admin" and p == candidate):
+            return p
+    return None
+
+
 def respond(
     engine: sa.Engine, user: User, candidate: str, host_id: str, accept: bool, reason: str = ""
 ) -> int:
@@ -168,17 +226,52 @@ def respond(
     d = T.decisions.c
     q = sa.select(d.participant_id).where((d.host_id == host_id) & (d.action == "propose"))
     with engine.connect() as conn:
-        proposed = conn.execute(q.distinct()).scalars().all()
-        key = _secrets.pseudonym_key(conn)
-    matches = [
-        p
-        for p in proposed
-        if pseudonym(p, key) == candidate or (user.role == "admin" and p == candidate)
-    ]
-    if not matches:
+        pid = _by_pseudonym(conn, user, candidate, conn.execute(q.distinct()).scalars().all())
+    if pid is None:
         raise KeyError(f"no proposal of candidate {candidate} to host {host_id}")
     action = "accept" if accept else "decline"
-    return record(engine, user, matches[0], host_id, action, reason)
+    return record(engine, user, pid, host_id, action, reason)
+
+
+def mark_interest(
+    engine: sa.Engine, user: User, candidate: str, host_id: str, note: str = ""
+) -> int:
+    """A host marks interest in a consenting candidate, named by pseudonym.
+
+    The sending organisation sees it on its decisions; the host sees nothing more of the
+    candidate until a proposal opens the profile (:func:`candidate_profile`).
+    """
+    require(user, "host", "admin")
+    p = T.participants.c
+    q = sa.select(p.participant_id).where(p.consent_share.is_(True))
+    with engine.connect() as conn:
+        pid = _by_pseudonym(conn, user, candidate, conn.execute(q).scalars().all())
+    if pid is None:
+        raise KeyError(f"no candidate {candidate}")
+    return record(engine, user, pid, host_id, lc.INTEREST, note)
+
+
+def candidate_profile(engine: sa.Engine, user: User, candidate: str, host_id: str) -> dict:
+    """The pseudonymised profile of a candidate proposed to ``host_id``.
+
+    A proposal (open, accepted or completed) opens it to that host, and to no other:
+    occupation, field, goals, languages and levels, durations and dates
+    (``matcher.privacy.CANDIDATE_COLUMNS``), never the id, the sending organisation or
+    special-category data. Raises :class:`AccessDenied`, with one message whatever the
+    cause, when no such proposal is open.
+    """
+    require(user, "host", "admin")
+    if user.role == "host" and host_id != user.host_id:
+        raise AccessDenied(f"{user.username} acts for host {user.host_id}, not {host_id}")
+    view = proposals_to_host(engine, host_id)
+    shown = view[view["state"].isin([lc.STATE_AFTER[a] for a in PROFILE_OPEN])]
+    if candidate not in set(shown["candidate"]):
+        raise AccessDenied(f"no proposal of candidate {candidate} to {host_id} is open")
+    with engine.connect() as conn:
+        key = _secrets.pseudonym_key(conn)
+    consenting = _data.read(engine, "participants", T.participants.c.consent_share.is_(True))
+    view = candidate_view(consenting, key)
+    return view[view["candidate"] == candidate].iloc[0].to_dict()
 
 
 def all_decisions(engine: sa.Engine) -> pd.DataFrame:
@@ -215,8 +308,8 @@ def proposals_to_host(engine: sa.Engine, host_id: str) -> pd.DataFrame:
     Returns
     -------
     DataFrame, one row per proposed candidate, oldest proposal first
-        ``candidate`` (pseudonym), ``host_id``, ``state`` (the latest of propose,
-        withdraw, accept, decline, complete), ``at`` (when it took that state) and
+        ``candidate`` (pseudonym), ``host_id``, ``state`` (proposed, withdrawn,
+        accepted, declined or completed), ``at`` (when it took that state) and
         ``reason`` (the host's own note on its answer; empty otherwise).
     """
     d, p = T.decisions.c, T.participants.c
@@ -235,7 +328,7 @@ def proposals_to_host(engine: sa.Engine, host_id: str) -> pd.DataFrame:
         if action == "propose" or pid in seen:
             kept = "" if action == "propose" else seen[pid]["reason"]
             seen[pid] = {
-                "state": action,
+                "state": lc.STATE_AFTER[action],
                 "at": at,
                 "reason": reason if action in HOST_ACTIONS else kept,
             }
@@ -246,17 +339,48 @@ def proposals_to_host(engine: sa.Engine, host_id: str) -> pd.DataFrame:
 
 
 def open_proposals(engine: sa.Engine, user: User) -> pd.DataFrame:
-    """Proposals still waiting for the host's answer (their latest state is 'propose').
+    """Proposals still waiting for the host's answer (their state is 'proposed').
 
     A host gets rows of :func:`proposals_to_host`; the sending side the decisions
     themselves, one row (the proposal) per participant and host.
     """
     d = decisions(engine, user)
     if user.role == "host":
-        return d[d["state"] == "propose"].reset_index(drop=True)
+        return d[d["state"] == "proposed"].reset_index(drop=True)
     d = d[d["action"].isin(PROPOSAL_ACTIONS)]
     last = d.sort_values("id").groupby(["participant_id", "host_id"]).tail(1)
     return last[last["action"] == "propose"].reset_index(drop=True)
+
+
+def states(engine: sa.Engine, user: User) -> pd.DataFrame:
+    """Where each pair of the user's participants stands (``lifecycle.current_states``).
+
+    A coordinator gets their organisation's pairs, an admin every pair; hosts see
+    proposals through :func:`proposals_to_host` instead.
+    """
+    require(user, "admin", "coordinator")
+    return lc.current_states(decisions(engine, user))
+
+
+def interests(engine: sa.Engine, user: User) -> pd.DataFrame:
+    """Hosts' marks of interest the user may see, oldest first.
+
+    A host gets its own marks by pseudonym: ``candidate, host_id, at``; the sending side
+    the marks on its participants with where each pair stands now: ``participant_id,
+    host_id, at, state`` (the pair's lifecycle state, empty when none).
+    """
+    d = T.decisions.c
+    q = sa.select(d.participant_id, d.host_id, d.at).where(d.action == lc.INTEREST)
+    if user.role == "host":
+        with engine.connect() as conn:
+            rows = conn.execute(q.where(d.host_id == user.host_id).order_by(d.id)).all()
+            key = _secrets.pseudonym_key(conn)
+        marks = [(pseudonym(p, key), h, at) for p, h, at in rows]
+        return pd.DataFrame(marks, columns=["candidate", "host_id", "at"])
+    now = states(engine, user)
+    marked = now[now["interested"]].rename(columns={"interested_at": "at"})
+    out = marked[["participant_id", "host_id", "at", "state"]]
+    return out.sort_values("at", kind="stable").reset_index(drop=True)
 
 
 def _profile_texts(conn, participant_id: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..io import HOSTS, ORGANISATIONS, PARTICIPANTS
+from ..lifecycle import ACTIONS
 
 __all__ = [
     "metadata",
@@ -25,7 +26,8 @@ __all__ = [
 #: Bumped with every change to the tables; ``Workspace.upgrade`` brings older files up to it.
 SCHEMA_VERSION = 5
 
-DECISION_ACTIONS = ("shortlist", "propose", "accept", "decline", "complete", "withdraw")
+#: What a decision records: the lifecycle's steps and a host's interest.
+DECISION_ACTIONS = ACTIONS
 
 #: The ratings a completed placement may get (1 poor ... 5 excellent).
 RATINGS = (1, 2, 3, 4, 5)

@@ -263,7 +263,8 @@ class Workspace:
     ) -> int:
         """Record a decision: coordinators shortlist, propose (consenting participants only),
         withdraw and complete (with a rating 1-5) for their own participants; hosts accept
-        or decline open proposals to them."""
+        or decline open proposals to them. Each step must follow the pair's state
+        (``matcher.lifecycle``), else ``InvalidStep`` (a ``ValueError``) says why."""
         return _decisions.record(
             self.engine, self._acting(user), participant_id, host_id, action, reason, rating
         )
@@ -275,6 +276,34 @@ class Workspace:
         return _decisions.respond(
             self.engine, self._acting(user), candidate, host_id, accept, reason
         )
+
+    def mark_interest(self, user: User, candidate: str, host_id: str, note: str = "") -> int:
+        """A host marks interest in a consenting candidate, named by pseudonym; the sending
+        organisation sees it (:meth:`interests`). Once per candidate, and not in one
+        proposed to the host already (``InvalidStep``)."""
+        return _decisions.mark_interest(self.engine, self._acting(user), candidate, host_id, note)
+
+    def interests(self, user: User) -> pd.DataFrame:
+        """Hosts' marks of interest: a host its own (``candidate, host_id, at``), the
+        sending side those on its participants (``participant_id, host_id, at, state``)."""
+        return _decisions.interests(self.engine, self._acting(user))
+
+    def candidate_profile(self, user: User, candidate: str, host_id: str) -> dict:
+        """The pseudonymised profile of a candidate proposed to ``host_id`` (open, accepted
+        or completed proposals only): occupation, field, goals, languages and levels,
+        durations and dates; never the id, the school or special-category data."""
+        return _decisions.candidate_profile(self.engine, self._acting(user), candidate, host_id)
+
+    def states(self, user: User) -> pd.DataFrame:
+        """Where each (participant, host) pair of the user's participants stands now: one row
+        per pair (``matcher.lifecycle.current_states``: ``state`` is shortlisted, proposed,
+        accepted, declined, completed or withdrawn, with ``since``, ``reason``, ``rating``
+        and a host's ``interested`` flag). Coordinators get their own, admins all.
+
+        Accepted placements are ``states[states.state == "accepted"]``, open proposals
+        ``states[states.state == "proposed"]``.
+        """
+        return _decisions.states(self.engine, self._acting(user))
 
     def decisions(self, user: User) -> pd.DataFrame:
         """Decisions the user may see: the sending side its own; a host one row per proposal
