@@ -152,7 +152,11 @@ class Config:
     login_window_minutes, login_lockout_minutes : float
         How far back failed sign-ins count, and how long a locked user name stays locked.
     session_idle_minutes : float
-        A dashboard session without activity for this long is signed out.
+        A dashboard session without activity for this long is signed out; its signed
+        cookie expires after as long without activity.
+    good_fit_score, good_fit_hosts : float, int
+        Insights: a participant is well covered with at least ``good_fit_hosts`` hosts that
+        meet the rules and score at least ``good_fit_score``.
     partner_weights : dict
         KA2 partner search: weight of each partner criterion (``thematic``,
         ``complementarity``, ``country``, ``language``, ``newcomer``); the environment
@@ -207,6 +211,8 @@ class Config:
     login_window_minutes: float = 15.0
     login_lockout_minutes: float = 15.0
     session_idle_minutes: float = 30.0
+    good_fit_score: float = 0.7
+    good_fit_hosts: int = 3
     # --- partners (KA2 partner search) ---
     partner_weights: dict = field(default_factory=lambda: dict(PARTNER_WEIGHTS))
     partner_newcomer_halving: float = 2.0

@@ -7,14 +7,38 @@ import numpy as np
 import pandas as pd
 
 from . import taxonomy as tx
+from ._config import Config
 from .engine import field_nace_codes
 from .io import parse_languages, parse_list
 
-__all__ = ["best_matches", "coverage", "supply_demand", "language_gaps", "host_fields"]
+__all__ = [
+    "best_matches",
+    "coverage",
+    "good_fit_counts",
+    "supply_demand",
+    "shortages",
+    "language_gaps",
+    "host_fields",
+    "histogram",
+    "DEMAND_NOTE",
+]
+
+#: How demand is counted, in words, for the pages and exports that show it.
+DEMAND_NOTE = (
+    "Demand counts each participant once, spread evenly over their preferred destinations: "
+    "a participant who names three countries counts 1/3 in each, one with no preference is "
+    "spread over every host country but their home country. So demand can be fractional."
+)
 
 
-def best_matches(matcher) -> pd.DataFrame:
-    """Per participant: feasible hosts, the best one, its score and components."""
+def best_matches(matcher, config: Config | None = None) -> pd.DataFrame:
+    """Per participant: hosts meeting the rules, good-fit ones among them, the best one, its
+    score and components.
+
+    ``good_hosts`` counts hosts that meet the rules and score at least
+    ``config.good_fit_score`` (default ``Config.from_env()``).
+    """
+    config = config or Config.from_env()
     scores, mask = matcher.score_matrix()
     comps, _ = matcher.components_matrix()
     masked = np.where(mask, scores, -np.inf)
@@ -29,6 +53,7 @@ def best_matches(matcher) -> pd.DataFrame:
             "home_country": p["home_country"],
             "field": [_broad_name(link.field) for link in matcher.occupation_links_],
             "feasible_hosts": mask.sum(axis=1),
+            "good_hosts": good_fit_counts(scores, mask, config.good_fit_score),
             "best_host": np.where(has, matcher.host_ids_[best], ""),
             "best_score": np.where(has, scores[rows, best], np.nan),
         }
@@ -38,15 +63,67 @@ def best_matches(matcher) -> pd.DataFrame:
     return out
 
 
-def coverage(matcher, by: str | None = None) -> pd.DataFrame | float:
-    """Share of participants with at least one feasible host (overall, or per ``by`` column)."""
-    bm = best_matches(matcher)
+def good_fit_counts(scores: np.ndarray, mask: np.ndarray, threshold: float) -> np.ndarray:
+    """Per participant, hosts that meet the rules and score at least ``threshold``.
+
+    Parameters
+    ----------
+    scores, mask : ndarray (n_participants, n_hosts)
+
+    Returns
+    -------
+    ndarray (n_participants,) of int
+
+    Examples
+    --------
+    >>> good_fit_counts(np.array([[0.9, 0.8, 0.2]]), np.array([[True, False, True]]), 0.7)
+    array([1])
+    """
+    return ((scores >= threshold) & mask).sum(axis=1)
+
+
+def coverage(matcher, by: str | None = None, config: Config | None = None):
+    """How well participants are covered, overall or per ``by`` column.
+
+    ``coverage`` is the share with at least one host meeting the rules; ``good_fit`` the
+    share with at least ``config.good_fit_hosts`` such hosts scoring at least
+    ``config.good_fit_score``, which tells groups apart where nearly everyone has some host.
+    Overall (``by=None``) returns ``{"coverage": float, "good_fit": float}``.
+    """
+    config = config or Config.from_env()
+    bm = best_matches(matcher, config)
     bm["covered"] = bm["feasible_hosts"] > 0
+    bm["well_covered"] = bm["good_hosts"] >= config.good_fit_hosts
     if by is None:
-        return float(bm["covered"].mean())
+        return {
+            "coverage": float(bm["covered"].mean()),
+            "good_fit": float(bm["well_covered"].mean()),
+        }
     return bm.groupby(by, as_index=False).agg(
-        participants=("covered", "size"), coverage=("covered", "mean")
+        participants=("covered", "size"),
+        coverage=("covered", "mean"),
+        good_fit=("well_covered", "mean"),
     )
+
+
+def histogram(values, bins: int = 20, by=None) -> pd.DataFrame:
+    """Counts of ``values`` (in [0, 1]) in ``bins`` equal bins, per group of ``by`` if given:
+    what a score chart shows, without a row per participant.
+
+    Returns
+    -------
+    DataFrame: ``from``, ``to`` (bin edges), ``group`` (when ``by``), ``count``
+    """
+    values = pd.Series(values, dtype=float).reset_index(drop=True)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.floor(values * bins), 0, bins - 1)
+    frame = pd.DataFrame({"bin": which, "group": "all" if by is None else list(by)})
+    frame = frame[values.notna().to_numpy()]
+    counts = frame.groupby(["bin", "group"]).size().rename("count").reset_index()
+    counts["from"] = edges[counts["bin"].astype(int)].round(3)
+    counts["to"] = edges[counts["bin"].astype(int) + 1].round(3)
+    cols = ["from", "to", "count"] if by is None else ["from", "to", "group", "count"]
+    return counts[cols]
 
 
 def _broad_name(code: str) -> str:
@@ -71,7 +148,8 @@ def host_fields(hosts_nace) -> list[str]:
 
 
 def supply_demand(matcher) -> pd.DataFrame:
-    """Places offered and participants seeking them, by broad field and country.
+    """Places offered and participants seeking them, by broad field and country:
+    ``field, country, places, demand, balance`` (places - demand).
 
     Demand counts each participant once, spread evenly over the preferred destinations
     (or over all host countries but the home country when there is no preference).
@@ -104,8 +182,27 @@ def supply_demand(matcher) -> pd.DataFrame:
     out = supply.merge(demand, on=["field", "country"], how="outer").fillna(
         {"places": 0, "demand": 0.0}
     )
+    out["demand"] = out["demand"].round(2)
     out["balance"] = out["places"] - out["demand"]
     return out.sort_values(["field", "country"]).reset_index(drop=True)
+
+
+def shortages(matcher, top: int | None = None) -> pd.DataFrame:
+    """Field x host country pairs ranked by shortage: demand minus places, largest first.
+
+    Returns
+    -------
+    DataFrame: ``rank``, ``field``, ``country``, ``places``, ``demand`` (fractional, see
+    :data:`DEMAND_NOTE`), ``gap`` (demand - places, > 0: too few places); only the pairs
+    with a shortage, at most ``top`` of them.
+    """
+    sd = supply_demand(matcher)
+    sd["gap"] = (sd["demand"] - sd["places"]).round(2)
+    out = sd[sd["gap"] > 0].sort_values(["gap", "field", "country"], ascending=[False, True, True])
+    out = out.head(top) if top else out
+    out = out[["field", "country", "places", "demand", "gap"]].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out
 
 
 def language_gaps(matcher) -> pd.DataFrame:

@@ -17,12 +17,17 @@ c1, c2, c3 = st.columns(3)
 method = c1.radio(
     "Method",
     ["optimal", "stable"],
+    format_func={"optimal": "Most placed", "stable": "Stable"}.get,
     captions=[
         "most placed, then highest total score",
         "no participant and host would both rather switch",
     ],
 )
-priority = c2.toggle("Place participants with fewer opportunities first", value=True)
+priority = c2.toggle(
+    "Fewer opportunities first",
+    value=True,
+    help="place participants with fewer opportunities before the others",
+)
 if user.role == "coordinator":
     c3.write(f"Cohort: the {len(p)} participants of **{user.organisation}**")
     ids = list(p["participant_id"])
@@ -38,7 +43,7 @@ if st.button("Run allocation", type="primary"):
             m, method, priority="fewer_opportunities" if priority else None, participant_ids=ids
         )
         status.update(label=f"Done in {result.summary['solve_seconds']:.2f} s", state="complete")
-    st.session_state["allocation"] = result
+    session.remember("allocation", result)
 
 result = st.session_state.get("allocation")
 if result is None:
@@ -46,7 +51,13 @@ if result is None:
 else:
     s = result.summary
     c = st.columns(4)
-    c[0].metric("Placed", f"{s['placed']} / {s['participants']}", f"{s['placed_pct']}%")
+    c[0].metric(
+        "Placed",
+        f"{s['placed']} / {s['participants']}",
+        f"{s['placed_pct']:.0f}% of the cohort",
+        delta_color="off",
+        delta_arrow="off",
+    )
     c[1].metric("Mean score", f"{s['mean_score']:.2f}")
     c[2].metric("Fewer opportunities placed", f"{s['fewer_opportunities_placed_pct']}%")
     c[3].metric("Places used", f"{s['places_used']} / {s['places_offered']}")
@@ -69,21 +80,22 @@ else:
     tab1, tab2, tab3 = st.tabs(["Assignments", "Unassigned", "Host fill rates"])
     a = result.assignments
     with tab1:
-        st.dataframe(
-            a[a["status"] == "assigned"].drop(columns=["components"]),
+        widgets.plain_table(
+            a[a["status"] == "assigned"].drop(columns=["components", "status"]),
             column_config={
                 "score": st.column_config.ProgressColumn(
-                    "score", min_value=0.0, max_value=1.0, format="%.2f"
-                )
+                    "score", min_value=0.0, max_value=1.0, format="%.2f", width="small"
+                ),
+                "reason": st.column_config.TextColumn("why this host", width="large"),
             },
-            hide_index=True,
-            width="stretch",
         )
     with tab2:
         un = a[a["status"] == "unassigned"][["participant_id", "reason"]]
         if un.empty:
             st.success("Everyone is placed.")
         else:
-            st.dataframe(un, hide_index=True, width="stretch")
+            widgets.plain_table(
+                un, column_config={"reason": st.column_config.TextColumn("why not placed")}
+            )
     with tab3:
         st.altair_chart(plots.fill_rate_chart(result.hosts), width="stretch")

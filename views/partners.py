@@ -3,6 +3,7 @@
 import streamlit as st
 
 from matcher import taxonomy as tx
+from matcher.labels import label
 from matcher.store import lead_organisations
 from views import resources, session, widgets
 
@@ -15,7 +16,7 @@ finder = resources.partner_finder()
 orgs = finder.orgs_
 if orgs.empty:
     st.info(
-        "The workspace has no organisations yet: an admin imports them with 'matcher import --organisations FILE'."
+        "The workspace has no organisations yet: an administrator of the workspace imports the organisations table."
     )
     st.stop()
 user = session.require_user()
@@ -29,7 +30,8 @@ if user.role == "coordinator":
     st.markdown(f"Lead organisation: **{org}** ({country})")
 else:
     labels = {
-        r.org_id: f"{r.org_id} - {r.name} ({r.org_type}, {r.country})" for r in orgs.itertuples()
+        r.org_id: f"{r.org_id} - {r.name} ({label(r.org_type)}, {r.country})"
+        for r in orgs.itertuples()
     }
     lead = st.selectbox("Lead organisation", list(labels), format_func=labels.get, key="fp_lead")
 

@@ -19,6 +19,10 @@ from views import widgets
 #: The largest distance the filter offers, in km (programme countries lie within it).
 MAX_KM_FILTER = 5000
 KM_STEP = 100
+#: The widgets of the filters here, for saved filters (``views/saving.py``).
+FILTER_KEYS = ("fh_towns", "fh_max_km")
+#: Widths (pixels) of the town, distance and cost columns, so that the ranking fits 1400 px.
+TOWN_WIDTH, KM_WIDTH, COST_WIDTH = 95, 55, 95
 
 
 def filters(hosts: pd.DataFrame) -> tuple[list[str], float | None]:
@@ -66,10 +70,14 @@ def cost_note(costs: pd.Series) -> None:
 def column_config() -> dict:
     """How the ranked table shows the town, the distance and the estimated cost."""
     return {
-        "city": st.column_config.TextColumn("town"),
-        "km": st.column_config.NumberColumn("km", format="%d", help="From the sending town"),
+        "city": st.column_config.TextColumn("town", width=TOWN_WIDTH),
+        "km": st.column_config.NumberColumn(
+            "km", format="%d", help="From the sending town", width=KM_WIDTH
+        ),
         "cost": st.column_config.TextColumn(
-            "est. cost", help="EUR, for the longest stay both accept (from the rates table)"
+            "est. cost",
+            help="EUR, for the longest stay both accept (from the rates table)",
+            width=COST_WIDTH,
         ),
     }
 

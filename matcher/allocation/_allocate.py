@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import write_table, write_workbook
+from ..labels import rule_phrase
 from ._solvers import UNASSIGNED, blocking_pairs, deferred_acceptance, optimal_assignment
 
 __all__ = ["allocate", "Allocation", "METHODS", "PRIORITIES"]
@@ -223,9 +224,14 @@ def _why_unassigned(m, i, k, hj, scores, mask, full) -> str:
         _, rules = m.components_matrix([m.participant_ids_[i]], m.host_ids_[hj])
         counts = {r: int((~np.asarray(ok)[0]).sum()) for r, ok in rules.items()}
         top = sorted(((c, r) for r, c in counts.items() if c), reverse=True)[:3]
-        return "no feasible host: " + ", ".join(f"{r} rules out {c}" for c, r in top)
+        return "no host meets the programme's rules: " + ", ".join(
+            rule_phrase(r, c) for c, r in top
+        )
     order = feasible[np.argsort(-scores[k, feasible], kind="stable")][:3]
     closest = ", ".join(f"{m.host_ids_[hj[j]]} ({scores[k, j]:.2f})" for j in order)
     if full[feasible].all():
-        return f"all {len(feasible)} feasible hosts are full; closest: {closest}"
-    return f"not placed: the places went to others the objective or the hosts preferred; closest: {closest}"
+        return f"all {len(feasible)} hosts that meet the rules are full; closest: {closest}"
+    return (
+        "not placed: the places went to participants the method or the hosts preferred; "
+        f"closest: {closest}"
+    )

@@ -33,7 +33,7 @@ from ._schema import (
     TableSchema,
 )
 from ._validate import format_languages, parse_languages, parse_list
-from ._write import neutralise_formula, to_cell_text, write_table, write_workbook
+from ._write import neutralise_formula, template, to_cell_text, write_table, write_workbook
 
 __all__ = [
     "DataValidationError",
@@ -63,6 +63,7 @@ __all__ = [
     "infer_activity",
     "write_table",
     "write_workbook",
+    "template",
     "neutralise_formula",
     "to_cell_text",
     "id_problem",

@@ -149,3 +149,14 @@ secrets = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+# saved filters of the dashboard, per user and page (JSON); created on open (create_all)
+saved_filters = sa.Table(
+    "saved_filters",
+    metadata,
+    sa.Column("username", sa.String(128), primary_key=True),
+    sa.Column("page", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
