@@ -88,12 +88,20 @@ def test_find_hosts_ranks_k_hosts(sample_matcher):
     assert any("host in another country" in e.value for e in at.error)  # a label, not a code
 
 
+def _places_table(at):
+    """The table of towns, km and costs beside the map (in rank order)."""
+    (table,) = [d.value for d in at.dataframe if {"city", "km", "cost"} <= set(d.value.columns)]
+    return table
+
+
 def test_find_hosts_shows_towns_distances_costs_a_map_and_contacts(sample_matcher):
     at = _app()
-    table = at.dataframe[0].value
+    table = _places_table(at)  # beside the map, in rank order
     expected = sample_matcher.recommend_hosts("P0001", k=10)
+    assert list(at.dataframe[0].value["host_id"]) == list(expected["host_id"])
+    assert list(table["rank"]) == list(range(1, 11))
     assert list(table["city"]) == list(expected["city"]) and table["city"].ne("").all()
-    km = sample_matcher.distance_matrix(["P0001"], list(table["host_id"]))[0]
+    km = sample_matcher.distance_matrix(["P0001"], list(expected["host_id"]))[0]
     assert list(table["km"].round(3)) == list(km.round(3))
     assert (table["cost"] == "rates not set").all()  # the shipped rates table sets no amount
     assert any("amounts of your call year are not set" in c.value for c in at.caption)
@@ -105,9 +113,9 @@ def test_find_hosts_shows_towns_distances_costs_a_map_and_contacts(sample_matche
     (contact,) = [c.value for c in at.caption if c.value.startswith("**Contact:**")]
     assert plain(email or "none given") in contact
     at.slider(key="fh_max_km").set_value(800).run()  # largest distance from the sending town
-    near = at.dataframe[0].value
+    near = _places_table(at)
     assert len(near) and (near["km"] <= 800).all()
-    assert list(near["host_id"]) == list(
+    assert list(at.dataframe[0].value["host_id"]) == list(
         sample_matcher.recommend_hosts("P0001", k=10, max_km=800)["host_id"]
     )
 
@@ -125,9 +133,10 @@ def test_find_hosts_and_allocation_show_costs_once_rates_are_set(
     table.to_csv(tmp_path / "rates.csv", index=False)
     monkeypatch.setenv("MATCHER_RATES_FILE", str(tmp_path / "rates.csv"))
     at = _app()
-    shown = at.dataframe[0].value
+    ranked = at.dataframe[0].value
+    shown = _places_table(at)
     rates = budget.load_rates(tmp_path / "rates.csv")
-    costs = budget.cost_matrix(sample_matcher, ["P0001"], list(shown["host_id"]), rates=rates)[0]
+    costs = budget.cost_matrix(sample_matcher, ["P0001"], list(ranked["host_id"]), rates=rates)[0]
     assert list(shown["cost"]) == [f"EUR {c:,.0f}" for c in costs] and np.isfinite(costs).all()
     at = _app("views/allocate.py")
     at.button[0].click().run()

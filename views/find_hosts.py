@@ -195,8 +195,6 @@ if pid is not None:
         if ranked.attrs.get("notice"):
             st.warning(widgets.plain(ranked.attrs["notice"]))
         ranked["trade"] = ranked["sector_match"].map({True: "in the trade", False: "alternative"})
-        costs = places.cost_estimates(m, pid, ranked)
-        ranked["cost"] = places.cost_text(costs)
         in_workspace = pid != "NEW" and not session.is_upload(session.frames()[3])
         states = resources.workspace().states(user) if in_workspace else None
         if states is not None:
@@ -206,12 +204,10 @@ if pid is not None:
         picked = widgets.show_ranking(
             ranked,
             ["rank", *(["decision"] if states is not None else []), "trade"]
-            + ["host_id", "name", "country", "city", "km", "cost", "sector"],
+            + ["host_id", "name", "country", "sector"],
             key=f"fh_table_{pid}_{done}",
             select=states is not None,
-            extra_config=places.column_config(),
         )
-        places.cost_note(costs)
         top = ranked.iloc[0]
         st.caption(
             f"Top match {widgets.plain(top['host_id'])}: " + widgets.plain(top["reasons"]["sector"])
@@ -222,7 +218,7 @@ if pid is not None:
             st.caption(
                 "A typed profile is not recorded: shortlist hosts for a participant of your organisation."
             )
-        places.show_map(m, pid, ranked)
+        places.show_geography(m, pid, ranked)
 
     st.subheader("Why this host?")
     labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}

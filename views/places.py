@@ -21,8 +21,10 @@ MAX_KM_FILTER = 5000
 KM_STEP = 100
 #: The widgets of the filters here, for saved filters (``views/saving.py``).
 FILTER_KEYS = ("fh_towns", "fh_max_km")
-#: Widths (pixels) of the town, distance and cost columns, so that the ranking fits 1400 px.
-TOWN_WIDTH, KM_WIDTH, COST_WIDTH = 95, 55, 95
+#: Widths (pixels) of the rank, town, distance and cost columns beside the map.
+RANK_WIDTH, TOWN_WIDTH, KM_WIDTH, COST_WIDTH = 45, 100, 60, 100
+#: Share of the page's width the map takes; the table of towns, km and costs the rest.
+MAP_SHARE = 3
 
 
 def filters(hosts: pd.DataFrame) -> tuple[list[str], float | None]:
@@ -68,8 +70,9 @@ def cost_note(costs: pd.Series) -> None:
 
 
 def column_config() -> dict:
-    """How the ranked table shows the town, the distance and the estimated cost."""
+    """How the table beside the map shows the town, the distance and the estimated cost."""
     return {
+        "rank": st.column_config.NumberColumn("rank", width=RANK_WIDTH),
         "city": st.column_config.TextColumn("town", width=TOWN_WIDTH),
         "km": st.column_config.NumberColumn(
             "km", format="%d", help="From the sending town", width=KM_WIDTH
@@ -80,6 +83,23 @@ def column_config() -> dict:
             width=COST_WIDTH,
         ),
     }
+
+
+def show_geography(m, pid: str, ranked: pd.DataFrame) -> None:
+    """The ranked hosts' towns, distances from the sending town and estimated costs (in rank
+    order), beside a map of them: the ranking itself keeps to what fits 1400 px."""
+    if ranked.empty:
+        return
+    costs = cost_estimates(m, pid, ranked)
+    table = ranked[["rank", "city", "km"]].assign(cost=cost_text(costs))
+    c1, c2 = st.columns([MAP_SHARE, 2])
+    with c1:
+        show_map(m, pid, ranked)
+    with c2:
+        st.dataframe(
+            table, column_config=column_config(), hide_index=True, width="stretch", key="fh_places"
+        )
+        cost_note(costs)
 
 
 def show_map(m, pid: str, ranked: pd.DataFrame) -> None:
