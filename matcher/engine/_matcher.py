@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._config import Config
+from ..geo import gazetteer, normalise_place
 from ..privacy import CANDIDATE_COLUMNS, PRIVATE_CRITERIA
 from ..privacy import pseudonym as _pseudonym
 from ._criteria import CRITERION
@@ -21,7 +22,7 @@ __all__ = ["Matcher", "Explanation", "CANDIDATE_COLUMNS", "top_k"]
 _GATE_OFFSET = 2.0
 #: Value a private criterion takes on the host's side: the same for every candidate.
 _NEUTRAL_PRIVATE = 1.0
-_HOST_COLUMNS = ["rank", "host_id", "name", "country", "org_type", "sector", "score"]
+_HOST_COLUMNS = ["rank", "host_id", "name", "country", "city", "org_type", "sector", "score"]
 
 
 @dataclass
@@ -82,6 +83,9 @@ class Matcher:
         Each host's NACE class, given or inferred, with its confidence.
     participant_vectors_ : ndarray (n_participants, d) ; host_vectors_ : ndarray (n_hosts, d)
         Unit text vectors (expanded with ESCO and NACE) behind the sector criterion.
+    participant_places_, host_places_ : geo.Places
+        Where each participant's sending town and each host is (``lat, lon, how, name``):
+        given coordinates, the town in the offline gazetteer, or the capital as fallback.
 
     Examples
     --------
@@ -125,6 +129,7 @@ class Matcher:
         self.participant_ids_, self.host_ids_ = S.P.ids, S.H.ids
         self.occupation_links_, self.nace_links_ = S.occupations, S.nace
         self.participant_vectors_, self.host_vectors_ = S.P.emb, S.H.emb
+        self.participant_places_, self.host_places_ = S.travel.participants, S.travel.hosts
         self._p_index = {pid: i for i, pid in enumerate(S.P.ids)}
         self._h_index = {hid: j for j, hid in enumerate(S.H.ids)}
         self._sector_text = [
@@ -223,6 +228,22 @@ class Matcher:
             scores[s : s + block], mask[s : s + block] = sc, m
         return scores, mask
 
+    def distance_matrix(self, participant_ids=None, host_ids=None) -> np.ndarray:
+        """Great-circle km from each participant's sending town to each host's town,
+        ``(n_participants, n_hosts)`` (what the travel criterion and the budget use)."""
+        from ._place import travel_km
+
+        return travel_km(self._S, self._rows(participant_ids, "p"), self._rows(host_ids, "h"))
+
+    def distance_pairs(self, participant_ids, host_ids) -> np.ndarray:
+        """Great-circle km of aligned pairs, participant ``k`` to host ``k``: ``(n_pairs,)``."""
+        from ._place import pair_km
+
+        pi, hj = self.participant_index(participant_ids), self.host_index(host_ids)
+        if len(pi) != len(hj):
+            raise ValueError(f"{len(pi)} participant ids but {len(hj)} host ids")
+        return pair_km(self._S, pi, hj)
+
     def score_pairs(self, participant_ids, host_ids, check_capacity=True):
         """Scores of aligned pairs: participant ``k`` with host ``k``.
 
@@ -267,17 +288,22 @@ class Matcher:
         org_type=None,
         sector: str | None = None,
         min_score: float | None = None,
+        city=None,
+        max_km: float | None = None,
         explain: bool = True,
     ) -> pd.DataFrame:
         """The ``k`` best feasible hosts for a participant, hosts of the right trade first.
 
         Filters: ``country`` and ``org_type`` (a value or a list), ``sector`` (text found
-        in the host's sector or NACE label, or a NACE code prefix), ``min_score``.
+        in the host's sector or NACE label, or a NACE code prefix), ``min_score``, ``city``
+        (a town or a list, as written or in another language: "München" finds Munich) and
+        ``max_km`` (great-circle km from the participant's sending town).
 
         Returns
         -------
-        DataFrame with ``rank, host_id, name, country, org_type, sector, score, sector_match,
-        components, reasons``. Infeasible hosts never appear. Hosts whose sector fit clears
+        DataFrame with ``rank, host_id, name, country, city, org_type, sector, score, km,
+        sector_match, components, reasons`` (``km`` from the sending town, city level where
+        known). Infeasible hosts never appear. Hosts whose sector fit clears
         ``config.sector_gate`` (``sector_match``) come first, best score first; when fewer
         than ``k`` do, ``attrs["notice"]`` says so and the rest follow as the closest
         alternatives, nearest trade first.
@@ -285,6 +311,8 @@ class Matcher:
         i = self.participant_index([participant_id])[0]
         score, mask, comps, _ = self._block(np.array([i]))
         score, mask = score[0], mask[0] & self._host_filter(country, org_type, sector)
+        km = self.distance_matrix([participant_id])[0]
+        mask &= self._place_filter(city, max_km, km)
         if min_score is not None:
             mask &= score >= min_score
         sector = comps["sector"][0]
@@ -292,10 +320,11 @@ class Matcher:
         # hosts of the trade by score, then the others by closeness of trade
         top = top_k(np.where(match, _GATE_OFFSET + score, sector), mask, k)
         rows = [
-            self._host_row(rank, i, j, score, comps, match, explain)
+            self._host_row(rank, i, j, score, comps, match, explain) | {"km": float(km[j])}
             for rank, j in enumerate(top, start=1)
         ]
-        out = pd.DataFrame(rows, columns=[*_HOST_COLUMNS, "sector_match", "components", "reasons"])
+        columns = [*_HOST_COLUMNS, "km", "sector_match", "components", "reasons"]
+        out = pd.DataFrame(rows, columns=columns)
         out.attrs["notice"] = self._gate_notice(i, int(match[top].sum()), len(top), k)
         return out
 
@@ -310,10 +339,26 @@ class Matcher:
             ok &= np.array([needle in t for t in self._sector_text])
         return ok
 
+    def _place_filter(self, city, max_km, km: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(self.hosts_), dtype=bool)
+        if city is not None and len(_as_list(city)):
+            places = self._S.travel.hosts
+            wanted = _town_keys(_as_list(city), set(self.hosts_["country"]), self.config_)
+            ok &= np.array(
+                [
+                    normalise_place(given) in wanted or normalise_place(name) in wanted
+                    for given, name in zip(places.given, places.name, strict=True)
+                ]
+            )
+        if max_km is not None:
+            ok &= km <= max_km
+        return ok
+
     def _host_row(self, rank, i, j, score, comps, match, explain) -> dict:
         comp = {name: float(c[0, j]) for name, c in comps.items()}
         row = {"rank": rank, "host_id": self.host_ids_[j]}
         row.update({c: self._S.h[c][j] for c in ("name", "country", "org_type", "sector")})
+        row["city"] = self._S.travel.hosts.given[j]
         row.update({"score": float(score[j]), "sector_match": bool(match[j]), "components": comp})
         row["reasons"] = self._reasons(i, j) if explain else {}
         return row
@@ -399,7 +444,7 @@ class Matcher:
 
     def _candidate_row(self, rank, i, j, score, comps, pseudonymise, explain) -> dict:
         comp = {name: float(c[i, 0]) for name, c in comps.items()}
-        reasons = self._reasons(i, j) if explain else {}
+        reasons = self._reasons(i, j, for_host=pseudonymise) if explain else {}
         if pseudonymise:
             comp = {n: v for n, v in comp.items() if n not in PRIVATE_CRITERIA}
             reasons = {n: v for n, v in reasons.items() if n not in PRIVATE_CRITERIA}
@@ -418,14 +463,18 @@ class Matcher:
 
     # --- explanations --------------------------------------------------------------------
 
-    def _reasons(self, i: int, j: int) -> dict[str, str]:
+    def _reasons(self, i: int, j: int, for_host: bool = False) -> dict[str, str]:
         S = self._S
         g = int(S.P.group[i])
-        if not S.P.accompanying[i] or g < 0 or not len(S.G.learners[g]):
-            return {name: c.reason(S, i, j) for name, c in CRITERION.items()}
-        first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's
-        head = f"{group_label(S, g)}, mean of the learners' scores; e.g. {S.P.ids[first]}: "
-        return {name: head + c.reason(S, first, j) for name, c in CRITERION.items()}
+        if S.P.accompanying[i] and g >= 0 and len(S.G.learners[g]):
+            first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's
+            head = f"{group_label(S, g)}, mean of the learners' scores; e.g. {S.P.ids[first]}: "
+        else:
+            first, head = i, ""
+        return {
+            name: head + ((for_host and c.host_reason) or c.reason)(S, first, j)
+            for name, c in CRITERION.items()
+        }
 
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""
@@ -457,6 +506,19 @@ def _lookup(ids, index: dict, what: str) -> np.ndarray:
     if missing:
         raise KeyError(f"unknown {what}(s): {', '.join(map(str, missing[:5]))}")
     return np.array([index[i] for i in ids], dtype=np.int64)
+
+
+def _town_keys(towns, countries, config) -> set[str]:
+    """Normalised names of ``towns`` as written and as the gazetteer names them in any of
+    ``countries`` ("Wien" also as "vienna")."""
+    keys = {normalise_place(t) for t in towns} - {""}
+    g = gazetteer(config)
+    for town in towns:
+        for country in countries:
+            row = g.lookup(town, country)
+            if row is not None:
+                keys.add(normalise_place(g.name[row]))
+    return keys
 
 
 def _as_list(x):
