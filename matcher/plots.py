@@ -18,6 +18,7 @@ __all__ = [
     "components_chart",
     "component_distribution",
     "exposure_chart",
+    "places_map",
 ]
 
 LEVELS = ["none", *tx.CEFR_LEVELS]
@@ -232,4 +233,45 @@ def exposure_chart(exp: pd.DataFrame, group: str) -> alt.Chart:
             alt.XOffset("share:N"),
             tooltip=[group, "share", alt.Tooltip("value:Q", format=".1%")],
         )
+    )
+
+
+#: Colours of the map's marks: the sending town, hosts in the trade, alternatives.
+PLACE_KINDS = {"sending town": "#d62728", "in the trade": "#1f77b4", "alternative": "#9ecae1"}
+
+
+def places_map(places: pd.DataFrame, height: int = 420) -> alt.LayerChart:
+    """Ranked hosts and the sending town on a map drawn from their coordinates alone
+    (Mercator, with a graticule): nothing is fetched from the internet, no map tiles.
+
+    ``places`` has ``lat, lon, kind`` (a key of :data:`PLACE_KINDS`), ``label`` (shown
+    beside the mark) and ``tooltip`` (shown on hover).
+    """
+    lat, lon = places["lat"].astype(float), places["lon"].astype(float)
+    pad = max(1.0, 0.15 * float(max(lat.max() - lat.min(), lon.max() - lon.min())))
+    corners = [
+        [float(lon.min()) - pad, float(lat.min()) - pad],
+        [float(lon.max()) + pad, float(lat.max()) + pad],
+    ]
+    frame = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "MultiPoint", "coordinates": corners},
+    }
+    base = alt.Chart(places).encode(longitude="lon:Q", latitude="lat:Q")
+    colour = alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=list(PLACE_KINDS), range=list(PLACE_KINDS.values())),
+        legend=alt.Legend(orient="bottom"),
+    )
+    points = base.mark_circle(size=140, opacity=0.9, stroke="white").encode(
+        colour, tooltip=alt.Tooltip("tooltip:N", title="")
+    )
+    labels = base.mark_text(align="left", dx=8, fontSize=11).encode(text="label:N")
+    grid = alt.Chart(alt.graticule(step=[5, 5])).mark_geoshape(stroke="#ddd", strokeWidth=0.5)
+    return (
+        alt.layer(grid, points, labels)
+        .project(type="mercator", fit=frame)
+        .properties(height=height, title="Where the ranked hosts are (no map tiles: offline)")
     )

@@ -63,6 +63,7 @@ def participant(draw, i):
         "activity": act,
         "home_country": home,
         "sending_org": draw(text),
+        "home_city": draw(optional_text),
         "occupation": draw(text),
         "isced_f": draw(st.one_of(st.just(""), st.sampled_from(ISCED))),
         "description": draw(optional_text),
@@ -72,6 +73,7 @@ def participant(draw, i):
         "available_from": start,
         "available_to": end,
         "preferred_countries": ";".join(prefs),
+        "travel_mode": draw(st.sampled_from(("", *tx.TRAVEL_MODES))),
         "fewer_opportunities": draw(st.booleans()),
         "needs_accessibility": draw(st.booleans()),
         "consent_share": draw(st.booleans()),
@@ -99,13 +101,25 @@ def host(draw, i):
     dmin = draw(st.integers(1, 365))
     dmax = draw(st.integers(dmin, 365))
     start, end = draw(window(dmin))
+    placed = draw(st.booleans())  # coordinates given (both), or neither
+    lat = draw(st.integers(-90_000, 90_000)) / 1000 if placed else float("nan")
+    lon = draw(st.integers(-180_000, 180_000)) / 1000 if placed else float("nan")
     return {
         "host_id": f"H{i}",
         "name": draw(text),
         "country": draw(st.sampled_from(COUNTRIES)),
         "city": draw(optional_text),
+        "postcode": draw(st.sampled_from(("", "80331", "1010", "D02 X285", "LV-1050", "00-950"))),
+        "latitude": lat,
+        "longitude": lon,
         "org_type": org_type,
         "oid": draw(st.one_of(st.just(""), st.integers(0, 10**8 - 1).map(lambda n: f"E{n:08d}"))),
+        "contact_person": draw(optional_text),
+        "email": draw(st.sampled_from(("", "anna@hotel.example", "x.y-z@sub.example.org"))),
+        "phone": draw(st.sampled_from(("", "+49 89 1234567", "0039 (06) 123-456"))),
+        "website": draw(
+            st.sampled_from(("", "https://www.hotel.example", "http://a.example/x?y=1"))
+        ),
         "nace_code": draw(st.one_of(st.just(""), st.sampled_from(NACE))),
         "sector": draw(text),
         "description": draw(optional_text),
@@ -132,6 +146,9 @@ def _frame(rows, schema):
         ("capacity",) if schema is HOSTS else ()
     ):
         df[c] = df[c].astype("int64")
+    for c in ("latitude", "longitude"):
+        if c in df:
+            df[c] = df[c].astype("float64")
     return df
 
 

@@ -7,6 +7,7 @@ from app_driver import run_page
 from streamlit.testing.v1 import AppTest
 
 from matcher.store import DEMO_PASSWORD, User
+from views.widgets import plain
 
 pytestmark = pytest.mark.model
 
@@ -87,6 +88,94 @@ def test_find_hosts_ranks_k_hosts(sample_matcher):
     assert any("host in another country" in e.value for e in at.error)  # a label, not a code
 
 
+def _places_table(at):
+    """The table of towns, km and costs beside the map (in rank order)."""
+    (table,) = [d.value for d in at.dataframe if {"city", "km", "cost"} <= set(d.value.columns)]
+    return table
+
+
+def test_find_hosts_shows_towns_distances_costs_a_map_and_contacts(sample_matcher):
+    at = _app()
+    table = _places_table(at)  # beside the map, in rank order
+    expected = sample_matcher.recommend_hosts("P0001", k=10)
+    assert list(at.dataframe[0].value["host_id"]) == list(expected["host_id"])
+    assert list(table["rank"]) == list(range(1, 11))
+    assert list(table["city"]) == list(expected["city"]) and table["city"].ne("").all()
+    km = sample_matcher.distance_matrix(["P0001"], list(expected["host_id"]))[0]
+    assert list(table["km"].round(3)) == list(km.round(3))
+    assert (table["cost"] == "rates not set").all()  # the shipped rates table sets no amount
+    assert any("amounts of your call year are not set" in c.value for c in at.caption)
+    maps = [c for c in at.get("vega_lite_chart") if "mercator" in str(c.proto.spec)]
+    spec = str(maps[0].proto.spec) if maps else ""
+    assert maps and not any(x in spec for x in ('"url"', "cartocdn", "mapbox"))  # nothing fetched
+    hid = at.selectbox(key="fh_host_P0001").value
+    email = sample_matcher.hosts_.set_index("host_id").at[hid, "email"]
+    (contact,) = [c.value for c in at.caption if c.value.startswith("**Contact:**")]
+    assert plain(email or "none given") in contact
+    at.slider(key="fh_max_km").set_value(800).run()  # largest distance from the sending town
+    near = _places_table(at)
+    assert len(near) and (near["km"] <= 800).all()
+    assert list(at.dataframe[0].value["host_id"]) == list(
+        sample_matcher.recommend_hosts("P0001", k=10, max_km=800)["host_id"]
+    )
+
+
+def test_find_hosts_and_allocation_show_costs_once_rates_are_set(
+    sample_matcher, tmp_path, monkeypatch
+):
+    import numpy as np
+    import pandas as pd
+
+    from matcher import budget
+
+    table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
+    table["figure"] = [str(10 * (k + 1)) for k in range(len(table))]  # test figures only
+    table.to_csv(tmp_path / "rates.csv", index=False)
+    monkeypatch.setenv("MATCHER_RATES_FILE", str(tmp_path / "rates.csv"))
+    at = _app()
+    ranked = at.dataframe[0].value
+    shown = _places_table(at)
+    rates = budget.load_rates(tmp_path / "rates.csv")
+    costs = budget.cost_matrix(sample_matcher, ["P0001"], list(ranked["host_id"]), rates=rates)[0]
+    assert list(shown["cost"]) == [f"EUR {c:,.0f}" for c in costs] and np.isfinite(costs).all()
+    at = _app("views/allocate.py")
+    at.button[0].click().run()
+    _, total = budget.allocation_costs(sample_matcher, at.session_state["allocation"], rates=rates)
+    assert any(f"EUR {total:,.0f}" in c.value for c in at.caption)
+
+
+def test_allocation_page_keeps_to_a_budget_ceiling(sample_matcher, tmp_path, monkeypatch):
+    """The page's budget ceiling prices the pairs from the rates table and caps the total of
+    the coordinator's cohort; without amounts it says so and does not run."""
+    import pandas as pd
+
+    from matcher import budget
+
+    at = _app("views/allocate.py", user=_signed_in("demo-coordinator"))
+    at.number_input(key="al_budget").set_value(50_000).run()
+    at.button[0].click().run()
+    assert "allocation" not in at.session_state and "fill in the rates table" in at.error[0].value
+    table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
+    table["figure"] = [str(10 * (k + 1)) for k in range(len(table))]  # test figures only
+    table.to_csv(tmp_path / "rates.csv", index=False)
+    monkeypatch.setenv("MATCHER_RATES_FILE", str(tmp_path / "rates.csv"))
+    rates = budget.load_rates(tmp_path / "rates.csv")
+    at.number_input(key="al_budget").set_value(0).run()
+    at.button[0].click().run()
+    free = at.session_state["allocation"]
+    _, free_total = budget.allocation_costs(sample_matcher, free, rates=rates)
+    ceiling = int(0.7 * free_total)
+    at.number_input(key="al_budget").set_value(ceiling).run()
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    capped = at.session_state["allocation"]
+    _, total = budget.allocation_costs(sample_matcher, capped, rates=rates)
+    assert set(capped.assignments["participant_id"]) == set(free.assignments["participant_id"])
+    assert total <= ceiling < free_total and capped.summary["total_cost"] == pytest.approx(total)
+    left = capped.summary["budget_left"]
+    assert any(f"EUR {left:,.0f} of the budget ceiling left" in c.value for c in at.caption)
+
+
 def test_coordinator_sees_only_own_participants(sample_matcher):
     p = sample_matcher.participants_
     org = p["sending_org"].value_counts().index[0]
@@ -100,10 +189,14 @@ def test_find_hosts_new_profile():
     at = _app()
     at.radio[0].set_value("New profile").run()
     at.text_input[0].set_value("hairdresser")
+    [town] = [t for t in at.text_input if t.label == "Town of the sending school"]
+    town.set_value("Bologna")
     at.button[0].click().run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 10 and (table["country"] != "IT").all()
+    profile = at.session_state["fh_profile"].iloc[0]
+    assert profile["home_city"] == "Bologna" and profile["travel_mode"] == "standard"
 
 
 def test_a_typed_profile_is_scored_against_the_shared_fitted_hosts():

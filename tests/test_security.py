@@ -208,6 +208,59 @@ def test_a_host_sees_only_profiles_proposed_to_it_never_special_category(ws, sam
     assert list(ws.interests(host).columns) == ["candidate", "host_id", "at"]
 
 
+# hosts' contact details are for coordinators only
+
+
+def test_host_contacts_are_for_coordinators_only(ws, sample_frames):
+    from matcher.store import host_contacts, hosts_for
+
+    hosts = sample_frames[1]
+    contacts = set(privacy.HOST_CONTACT_COLUMNS)
+    assert contacts <= set(hosts.columns) and hosts["email"].ne("").any()
+    org = sample_frames[0]["sending_org"].iloc[0]
+    coord = _sign_in(ws, "coord", "coordinator", org)
+    host = _sign_in(ws, "host", "host", "H0003")
+    analyst = _sign_in(ws, "analyst", "analyst")
+    assert contacts <= set(ws.hosts(coord).columns) and contacts <= set(ws.hosts(ws.admin).columns)
+    for who in (None, host, analyst):
+        assert not contacts & set(ws.hosts(who).columns)
+    assert not contacts & set(hosts_for(host, hosts).columns)  # not even its own
+    assert list(host_contacts(coord, hosts).columns) == ["host_id", *privacy.HOST_CONTACT_COLUMNS]
+    for who in (host, analyst):
+        with pytest.raises(AccessDenied):
+            host_contacts(who, hosts)
+    assert not contacts & set(privacy.host_view(hosts).columns)
+
+
+@pytest.mark.model
+def test_a_host_account_never_sees_any_hosts_contacts(sample_workspace):
+    """Every page of a host account, rendered: no host's e-mail, phone, contact person or
+    website appears; the coordinator's Find hosts page shows the chosen host's (so the test
+    can fail)."""
+    from views import resources
+    from views.widgets import plain
+
+    hosts = resources.workspace().matching_tables()[1]
+    values = {v for c in privacy.HOST_CONTACT_COLUMNS for v in hosts[c] if v}
+    secrets = values | {plain(v) for v in values}  # as written, and as Markdown shows it
+
+    def shown(at) -> str:
+        parts = [
+            str(e.value)
+            for kind in ("markdown", "caption", "text", "code")
+            for e in getattr(at, kind)
+        ]
+        parts += [t.value.to_csv() for t in at.dataframe] + [str(t.value) for t in at.table]
+        parts += [str(o) for box in at.selectbox for o in box.options]
+        return "\n".join(parts)
+
+    for page in ("views/candidates.py", "views/decisions.py"):
+        text = shown(_app(page, user="demo-host"))
+        assert not [v for v in secrets if v in text], page
+    coordinator = shown(_app("views/find_hosts.py", user="demo-coordinator"))
+    assert any(v in coordinator for v in secrets)
+
+
 # finding 7: forged users
 
 

@@ -12,10 +12,16 @@ from matcher.io import DataValidationError, validate_table
 from matcher.labels import label
 from matcher.language import read_language
 from matcher.store import AccessDenied
-from views import resources, saving, session, widgets
+from views import places, resources, saving, session, widgets
 
 #: The filter widgets a saved filter holds (``views/saving.py``).
-FILTER_KEYS = ("fh_country", "fh_org_type", "fh_sector", "fh_min_score")
+FILTER_KEYS = (
+    "fh_country",
+    "fh_org_type",
+    "fh_sector",
+    "fh_min_score",
+    *places.FILTER_KEYS,
+)
 
 
 def act_on_ranking(pid: str, picked: list[str], states, done: int) -> None:
@@ -108,6 +114,9 @@ else:
         start = c1.date_input("Available from", dt.date(2026, 10, 1))
         end = c2.date_input("Available to", dt.date(2027, 6, 30))
         needs_access = c3.checkbox("Needs an accessible host")
+        c1, c2 = st.columns(2)
+        home_city = c1.text_input("Town of the sending school", "")
+        green = c2.toggle("Travels green (train, bus, car-sharing)")
         submitted = st.form_submit_button("Find hosts", type="primary")
     if submitted or "fh_profile" in st.session_state:
         if submitted:
@@ -117,6 +126,7 @@ else:
                 "activity": "",
                 "home_country": home,
                 "sending_org": "(new profile)",
+                "home_city": home_city,
                 "occupation": occupation,
                 "isced_f": "",
                 "description": description,
@@ -126,6 +136,7 @@ else:
                 "available_from": start,
                 "available_to": end,
                 "preferred_countries": ";".join(prefs),
+                "travel_mode": "green" if green else "standard",
                 "fewer_opportunities": False,
                 "needs_accessibility": needs_access,
                 "consent_share": False,
@@ -164,6 +175,7 @@ if pid is not None:
         )
         sector = c3.text_input("Sector or NACE code contains", key="fh_sector")
         min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05, key="fh_min_score")
+        cities, max_km = places.filters(hosts)
     k = st.slider("How many hosts", 5, 50, 10, 5)
     ranked = m.recommend_hosts(
         pid,
@@ -172,6 +184,8 @@ if pid is not None:
         org_type=org_types or None,
         sector=sector or None,
         min_score=min_score or None,
+        city=cities or None,
+        max_km=max_km,
     )
     if ranked.empty:
         st.info(
@@ -204,6 +218,7 @@ if pid is not None:
             st.caption(
                 "A typed profile is not recorded: shortlist hosts for a participant of your organisation."
             )
+        places.show_geography(m, pid, ranked)
 
     st.subheader("Why this host?")
     labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
@@ -214,5 +229,6 @@ if pid is not None:
         "Host", list(labels), index=default, format_func=labels.get, key=f"fh_host_{context}"
     )
     e = m.explain(pid, hid)
+    places.show_contacts(session.require_user(), m, hid)
     c1, c2 = st.columns([1, 2])
     widgets.explanation(e, c1, c2)

@@ -126,11 +126,13 @@ def show_ranking(
     key: str | None = None,
     select: bool = False,
     criteria: bool = True,
+    extra_config: dict | None = None,
 ) -> list[int]:
     """A ranked result as a table that fits a 1400 px window: the rank, the score, the other
     given columns, then the criteria as one small bar chart per row (in the order of
     :data:`CRITERIA`; a criterion that does not apply has no bar), or, on request, one bar
-    column per criterion (``criteria=False``: only on request). Codes read as words.
+    column per criterion (``criteria=False``: only on request). Codes read as words;
+    ``extra_config`` adds column configurations (labels, number formats).
 
     With ``select``, rows can be ticked; returns the positions of the ticked rows.
     """
@@ -147,6 +149,7 @@ def show_ranking(
             table, config["criteria"] = _criteria_bars(table, bars)
     for name in {"decision", "interest"} & set(columns):  # short words, never cut
         config[name] = st.column_config.TextColumn(name, width=DECISION_WIDTH)
+    config.update(extra_config or {})
     event = st.dataframe(
         table,
         column_config=config,

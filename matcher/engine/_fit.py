@@ -12,6 +12,7 @@ from .. import taxonomy as tx
 from .._config import Config
 from ..encode import l2_normalise
 from ..language import MIN_CONFIDENCE, detect_language
+from ._geography import build_travel
 from ._history import build_history
 from ._links import (
     UNKNOWN_FIELDS,
@@ -225,6 +226,7 @@ def fit_state(
         text_range=config.text_range(encoder, centred=config.language_centring),
         G=prepare_groups(participants, P),
         centring=side.centring,
+        travel=build_travel(participants, hosts, config),
     )
 
 
@@ -253,6 +255,7 @@ def profile_state(S: Fitted, participants: pd.DataFrame, encoder) -> Fitted:
         vocab=vocab,
         P=P,
         G=prepare_groups(participants, P),
+        travel=build_travel(participants, S.hosts, config),
         occupations=occupations,
         tax_by_field=taxonomy_relevance(fields, S.H.nace),
         history=build_history(None, participants, S.hosts),

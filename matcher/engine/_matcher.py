@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 
 from .._config import Config
+from ..geo import gazetteer, normalise_place
 from ..privacy import CANDIDATE_COLUMNS, PRIVATE_CRITERIA
 from ..privacy import pseudonym as _pseudonym
 from ._criteria import CRITERION
 from ._fit import fit_state, profile_state
 from ._groups import group_label
+from ._place import pair_km as _pair_km
 from ._rules import RULES, feasibility
 from ._topk import top_k, top_k_rows
 
@@ -34,8 +36,8 @@ _NEUTRAL_PRIVATE = 1.0
 #: Columns of a host ranking (``recommend_hosts``), in order.
 HOST_RESULT_COLUMNS = [
     "rank",
-    *("host_id", "name", "country", "org_type", "sector"),
-    *("score", "sector_match", "components", "reasons"),
+    *("host_id", "name", "country", "city", "org_type", "sector"),
+    *("score", "km", "sector_match", "components", "reasons"),
 ]
 
 
@@ -97,6 +99,9 @@ class Matcher:
         Each host's NACE class, given or inferred, with its confidence.
     participant_vectors_ : ndarray (n_participants, d) ; host_vectors_ : ndarray (n_hosts, d)
         Unit text vectors (expanded with ESCO and NACE) behind the sector criterion.
+    participant_places_, host_places_ : geo.Places
+        Where each participant's sending town and each host is (``lat, lon, how, name``):
+        given coordinates, the town in the offline gazetteer, or the capital as fallback.
 
     Examples
     --------
@@ -153,6 +158,7 @@ class Matcher:
         self._S = S
         self.participants_, self.participant_ids_ = S.participants, S.P.ids
         self.occupation_links_, self.participant_vectors_ = S.occupations, S.P.emb
+        self.participant_places_ = S.travel.participants
         self._p_index = {pid: i for i, pid in enumerate(S.P.ids)}
         self._candidate_values = {c: S.participants[c].tolist() for c in CANDIDATE_COLUMNS}
         if hosts:
@@ -268,6 +274,22 @@ class Matcher:
         scores, mask, comps, _ = self._block(pi, hj, check_capacity)
         return scores, mask, comps
 
+    def distance_matrix(self, participant_ids=None, host_ids=None) -> np.ndarray:
+        """Great-circle km from each participant's sending town to each host's town,
+        ``(n_participants, n_hosts)`` (what the travel criterion and the budget use)."""
+        from ._place import travel_km
+
+        return travel_km(self._S, self._rows(participant_ids, "p"), self._rows(host_ids, "h"))
+
+    def distance_pairs(self, participant_ids, host_ids) -> np.ndarray:
+        """Great-circle km of aligned pairs, participant ``k`` to host ``k``: ``(n_pairs,)``."""
+        from ._place import pair_km
+
+        pi, hj = self.participant_index(participant_ids), self.host_index(host_ids)
+        if len(pi) != len(hj):
+            raise ValueError(f"{len(pi)} participant ids but {len(hj)} host ids")
+        return pair_km(self._S, pi, hj)
+
     def score_pairs(self, participant_ids, host_ids, check_capacity=True):
         """Scores of aligned pairs: participant ``k`` with host ``k``.
 
@@ -312,23 +334,31 @@ class Matcher:
         org_type=None,
         sector: str | None = None,
         min_score: float | None = None,
+        city=None,
+        max_km: float | None = None,
         explain: bool = True,
     ) -> pd.DataFrame:
         """The ``k`` best feasible hosts for a participant, hosts of the right trade first.
 
         Filters: ``country`` and ``org_type`` (a value or a list), ``sector`` (text found
-        in the host's sector or NACE label, or a NACE code prefix), ``min_score``.
+        in the host's sector or NACE label, or a NACE code prefix), ``min_score``, ``city``
+        (a town or a list, as written or in another language: "München" finds Munich) and
+        ``max_km`` (great-circle km from the participant's sending town).
 
         Returns
         -------
-        DataFrame with ``rank, host_id, name, country, org_type, sector, score, sector_match,
-        components, reasons``. Infeasible hosts never appear. Hosts whose sector fit clears
+        DataFrame with ``rank, host_id, name, country, city, org_type, sector, score, km,
+        sector_match, components, reasons`` (``km`` from the sending town, city level where
+        known). Infeasible hosts never appear. Hosts whose sector fit clears
         ``config.sector_gate`` (``sector_match``) come first, best score first; when fewer
         than ``k`` do, ``attrs["notice"]`` says so and the rest follow as the closest
         alternatives, nearest trade first.
         """
         i = self.participant_index([participant_id])[0]
         wanted = self._host_filter(country, org_type, sector)
+        wanted = wanted & self._place_filter(
+            city, max_km, self.distance_matrix([participant_id])[0]
+        )
         top, score, comps, match = self._host_ranking(np.array([i]), wanted, min_score, k)
         top = top[0][top[0] >= 0]
         rows = [
@@ -389,12 +419,29 @@ class Matcher:
             ok &= np.array([needle in t for t in self._sector_text])
         return ok
 
+    def _place_filter(self, city, max_km, km: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(self.hosts_), dtype=bool)
+        if city is not None and len(_as_list(city)):
+            places = self._S.travel.hosts
+            wanted = _town_keys(_as_list(city), set(self.hosts_["country"]), self.config_)
+            ok &= np.array(
+                [
+                    normalise_place(given) in wanted or normalise_place(name) in wanted
+                    for given, name in zip(places.given, places.name, strict=True)
+                ]
+            )
+        if max_km is not None:
+            ok &= km <= max_km
+        return ok
+
     def _host_row(self, rank, i, r, j, score, comps, match, explain, text=None) -> dict:
         """Result row of host ``j`` for participant ``i``, row ``r`` of the scored block
         (``text``: the pair's sector text evidence, when the caller has it)."""
         comp = {name: float(c[r, j]) for name, c in comps.items()}
         row = {"rank": rank, "host_id": self.host_ids_[j]}
         row.update({c: self._S.h[c][j] for c in ("name", "country", "org_type", "sector")})
+        row["city"] = self._S.travel.hosts.given[j]
+        row["km"] = float(_pair_km(self._S, np.array([i]), np.array([j]))[0])
         row.update(
             {"score": float(score[r, j]), "sector_match": bool(match[r, j]), "components": comp}
         )
@@ -504,7 +551,7 @@ class Matcher:
     def _candidate_row(self, rank, i, c, j, score, comps, pseudonymise, explain) -> dict:
         """Result row of participant ``i`` for host ``j``, column ``c`` of the scored block."""
         comp = {name: float(v[i, c]) for name, v in comps.items()}
-        reasons = self._reasons(i, j) if explain else {}
+        reasons = self._reasons(i, j, for_host=pseudonymise) if explain else {}
         if pseudonymise:
             comp = {n: v for n, v in comp.items() if n not in PRIVATE_CRITERIA}
             reasons = {n: v for n, v in reasons.items() if n not in PRIVATE_CRITERIA}
@@ -523,17 +570,26 @@ class Matcher:
 
     # --- explanations --------------------------------------------------------------------
 
-    def _reasons(self, i: int, j: int, given: dict | None = None) -> dict[str, str]:
+    def _reasons(
+        self, i: int, j: int, given: dict | None = None, for_host: bool = False
+    ) -> dict[str, str]:
         """Each criterion's sentence for pair ``(i, j)``; ``given`` passes values a caller
-        already computed to a criterion's reason (``{"sector": {"text": .., "value": ..}}``).
-        An accompanying person's sentences are their group's (its first learner's)."""
+        already computed to a criterion's reason (``{"sector": {"text": .., "value": ..}}``);
+        ``for_host``: the wording a host may read. An accompanying person's sentences are
+        their group's (its first learner's)."""
         S, given = self._S, given or {}
         g = int(S.P.group[i])
-        if not S.P.accompanying[i] or g < 0 or not len(S.G.learners[g]):
-            return {name: c.reason(S, i, j, **given.get(name, {})) for name, c in CRITERION.items()}
-        first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's
-        head = f"{group_label(S, g)}, mean of the learners' scores; e.g. {S.P.ids[first]}: "
-        return {name: head + c.reason(S, first, j) for name, c in CRITERION.items()}
+        if S.P.accompanying[i] and g >= 0 and len(S.G.learners[g]):
+            first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's
+            head = f"{group_label(S, g)}, mean of the learners' scores; e.g. {S.P.ids[first]}: "
+            given = {}
+        else:
+            first, head = i, ""
+        return {
+            name: head
+            + ((for_host and c.host_reason) or c.reason)(S, first, j, **given.get(name, {}))
+            for name, c in CRITERION.items()
+        }
 
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""
@@ -571,6 +627,19 @@ def _lookup(ids, index: dict, what: str) -> np.ndarray:
     if missing:
         raise KeyError(f"unknown {what}(s): {', '.join(map(str, missing[:5]))}")
     return np.array([index[i] for i in ids], dtype=np.int64)
+
+
+def _town_keys(towns, countries, config) -> set[str]:
+    """Normalised names of ``towns`` as written and as the gazetteer names them in any of
+    ``countries`` ("Wien" also as "vienna")."""
+    keys = {normalise_place(t) for t in towns} - {""}
+    g = gazetteer(config)
+    for town in towns:
+        for country in countries:
+            row = g.lookup(town, country)
+            if row is not None:
+                keys.add(normalise_place(g.name[row]))
+    return keys
 
 
 def _as_list(x):

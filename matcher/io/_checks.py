@@ -44,6 +44,7 @@ __all__ = [
     "preferred_not_home",
     "activities_open_to_accepts",
     "rating_only_when_complete",
+    "coordinates_paired",
     "RATING_RANGE",
 ]
 
@@ -313,4 +314,18 @@ def competitions_at_events(row: Row) -> Failure:
             "skills competitions take place at events: give the competition its own row with "
             "org_type event, or remove skills_competition",
         )
+    return None
+
+
+def coordinates_paired(row: Row) -> Failure:
+    """Latitude and longitude are given together, or neither (a cell that failed to parse
+    is already reported)."""
+    lat, lon = row["latitude"], row["longitude"]
+    if lat is None or lon is None:
+        return None
+    has_lat, has_lon = not pd.isna(lat), not pd.isna(lon)
+    if has_lat and not has_lon:
+        return "longitude", "is empty, but latitude is given (give both or neither)"
+    if has_lon and not has_lat:
+        return "latitude", "is empty, but longitude is given (give both or neither)"
     return None

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..lifecycle import ACTIONS
-from ..taxonomy import ACCEPTS, ACTIVITIES, ORG_TYPES, PARTNER_TYPES, PROJECT_TYPES, ROLES
+from ..taxonomy import (
+    ACCEPTS,
+    ACTIVITIES,
+    ORG_TYPES,
+    PARTNER_TYPES,
+    PROJECT_TYPES,
+    ROLES,
+    TRAVEL_MODES,
+)
 from . import _checks as rules
 from . import _table_checks as table_rules
 
@@ -45,7 +53,8 @@ class Column:
     ISO country, e.g. a KA2 partner from a third country), ``countries``, ``languages``,
     ``langlist``, ``days``, ``count``, ``rating``, ``date``, ``timestamp``, ``bool``, ``flag``
     (true, false or empty for unknown; kept as that text), ``isced``, ``nace``, ``oid``,
-    ``activity``, ``activities``, ``orgtypes``.
+    ``activity``, ``activities``, ``orgtypes``, ``latitude``, ``longitude``, ``postcode``,
+    ``email``, ``phone``, ``url``.
     ``required`` columns must exist and, with ``nonempty``, hold a value in every row.
     """
 
@@ -192,6 +201,12 @@ PARTICIPANTS = TableSchema(
             example="IIS Alberghiero Roma",
         ),
         Column(
+            "home_city",
+            "text",
+            doc="Town of the sending organisation, for the travel distance (empty: the capital).",
+            example="Bologna",
+        ),
+        Column(
             "occupation",
             "text",
             True,
@@ -240,6 +255,13 @@ PARTICIPANTS = TableSchema(
             "countries",
             doc="Preferred destinations, ';'-separated.",
             example="DE;AT",
+        ),
+        Column(
+            "travel_mode",
+            "enum",
+            choices=TRAVEL_MODES,
+            doc="standard, or green (train, bus, bike or car-sharing for the main part of the trip); empty: standard.",
+            example="green",
         ),
         Column(
             "fewer_opportunities",
@@ -363,7 +385,20 @@ HOSTS = TableSchema(
             doc="Host country (EL or GR for Greece).",
             example="DE",
         ),
-        Column("city", "text", doc="City.", example="Munich"),
+        Column("city", "text", doc="Town (for the travel distance and the map).", example="Munich"),
+        Column("postcode", "postcode", doc="Postcode.", example="80331"),
+        Column(
+            "latitude",
+            "latitude",
+            doc="Latitude in degrees (-90 to 90), with longitude; wins over the town.",
+            example="48.1374",
+        ),
+        Column(
+            "longitude",
+            "longitude",
+            doc="Longitude in degrees (-180 to 180), with latitude.",
+            example="11.5755",
+        ),
         Column(
             "org_type",
             "enum",
@@ -375,6 +410,30 @@ HOSTS = TableSchema(
             example="company",
         ),
         Column("oid", "oid", doc="Erasmus+ organisation id: E and 8 digits.", example="E10123456"),
+        Column(
+            "contact_person",
+            "text",
+            doc="Contact person (shown to coordinators only).",
+            example="Anna Huber",
+        ),
+        Column(
+            "email",
+            "email",
+            doc="Contact e-mail (shown to coordinators only).",
+            example="training@hotel-adler.example",
+        ),
+        Column(
+            "phone",
+            "phone",
+            doc="Contact phone, with country code (shown to coordinators only).",
+            example="+49 89 1234567",
+        ),
+        Column(
+            "website",
+            "url",
+            doc="Website, http(s) address (shown to coordinators only).",
+            example="https://www.hotel-adler.example",
+        ),
         Column(
             "nace_code",
             "nace",
@@ -471,6 +530,7 @@ HOSTS = TableSchema(
             ("country", "available_to", "duration_min_days"),
             rules.host_country_takes_part,
         ),
+        Check("coordinates_paired", (), rules.coordinates_paired),
     ),
 )
 

@@ -30,6 +30,17 @@ _TRUE = {"true", "yes", "y", "1", "x", "ja", "oui", "si", "sì", "wahr", "vrai"}
 _FALSE = {"false", "no", "n", "0", "nein", "non", "falsch", "faux"}
 _LANG_ITEM = re.compile(r"^([A-Za-z]{2})\s*[:=\-\s]\s*([A-Za-z0-9]+)$")
 _OID = re.compile(r"^E\d{8}$")
+_EMAIL = re.compile(
+    r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$"
+)
+_PHONE = re.compile(r"^\+?[0-9 ()./\-]+$")
+_PHONE_DIGITS = (6, 15)  # E.164 numbers have at most 15 digits
+_URL = re.compile(
+    r"^(?:https?://)?([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)(?::\d+)?(?:[/?#]\S*)?$", re.I
+)
+_POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,9}$")
+#: Allowed range of each coordinate, in degrees.
+_COORDINATE_RANGE = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 _MAX_DAYS = tx.STAY_DAYS[1]  # a stay is at most a year
 #: How timestamps are written back (UTC), to tell whether the loader changed the input.
@@ -232,6 +243,43 @@ def _p_activities(v, col):
     return ";".join(out), None
 
 
+def _p_coordinate(v, col):
+    try:
+        f = float(v.replace(",", "."))
+    except ValueError:
+        return None, f"'{v}' is not a number of degrees (e.g. 48.1374)"
+    lo, hi = _COORDINATE_RANGE[col.kind]
+    if not lo <= f <= hi:
+        return None, f"{f:g} is outside {lo:g} to {hi:g} degrees"
+    return f, None
+
+
+def _p_postcode(v, col):
+    if _POSTCODE.match(v):
+        return v.upper(), None
+    return None, f"'{v}' is not a postcode (letters, digits, spaces or '-', at most 10)"
+
+
+def _p_email(v, col):
+    if _EMAIL.match(v):
+        return v, None
+    return None, f"'{v}' is not an e-mail address (name@example.org)"
+
+
+def _p_phone(v, col):
+    digits = sum(ch.isdigit() for ch in v)
+    lo, hi = _PHONE_DIGITS
+    if _PHONE.match(v) and lo <= digits <= hi:
+        return v, None
+    return None, f"'{v}' is not a phone number ({lo}-{hi} digits, e.g. +49 89 1234567)"
+
+
+def _p_url(v, col):
+    if not _URL.match(v) or ("://" in v and not v.lower().startswith(("http://", "https://"))):
+        return None, f"'{v}' is not a web address (e.g. https://www.example.org)"
+    return (v if "://" in v else f"https://{v}"), None
+
+
 _PARSERS = {
     "id": _p_id,
     "text": _p_text,
@@ -254,12 +302,25 @@ _PARSERS = {
     "isced": _p_isced,
     "nace": _p_nace,
     "oid": _p_oid,
+    "latitude": _p_coordinate,
+    "longitude": _p_coordinate,
+    "postcode": _p_postcode,
+    "email": _p_email,
+    "phone": _p_phone,
+    "url": _p_url,
 }
 
 #: What an empty cell holds, by kind (others: the empty string).
-_DEFAULTS = {"bool": False, "date": pd.NaT, "timestamp": pd.NaT, "rating": pd.NA}
+_DEFAULTS = {
+    "bool": False,
+    "date": pd.NaT,
+    "timestamp": pd.NaT,
+    "rating": pd.NA,
+    "latitude": float("nan"),
+    "longitude": float("nan"),
+}
 #: Kinds whose values are kept exactly as written (never reported as normalised).
-_VERBATIM = ("text", "id")
+_VERBATIM = ("text", "id", "email", "phone")
 
 
 def _canonical_text(kind: str, value) -> str:
@@ -270,6 +331,8 @@ def _canonical_text(kind: str, value) -> str:
         return value.strftime(_TIMESTAMP_FORMAT)
     if kind == "bool":
         return "true" if value else "false"
+    if kind in _COORDINATE_RANGE:
+        return str(int(value)) if float(value).is_integer() else str(value)
     return str(value)
 
 
@@ -481,4 +544,6 @@ def _typed_column(values: pd.Series, kind: str) -> pd.Series:
         return pd.to_datetime(values, utc=True).astype("datetime64[ns, UTC]")
     if kind == "bool":
         return values.astype(bool)
+    if kind in _COORDINATE_RANGE:
+        return values.astype("float64")
     return values.astype(str)  # pandas' default text dtype ("str" in pandas 3, object before)

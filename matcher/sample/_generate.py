@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import taxonomy as tx
 from ..io import HOSTS, PARTICIPANTS, format_languages, write_table
+from ._geography import add_geography
 from ._places import CITIES, HOSTING_WEIGHTS, LEGAL_FORMS, SCHOOL_NAMES, SENDING_WEIGHTS
 from ._programme import add_programme_features
 
@@ -208,16 +209,20 @@ def _draw_occupation(rng, occupations: pd.DataFrame):
     return occupations.iloc[rng.choice(len(occupations), p=weights)]
 
 
-def _schools(countries: list[str]) -> dict[str, list[str]]:
-    """Sending school names by country: two schools in each of the first cities."""
+def _school_towns(countries: list[str]) -> dict[str, str]:
+    """Sending school names and their towns: two schools in each of a country's first cities."""
     return {
-        c: [
-            f"{SCHOOL_NAMES[c]} {city}" + (f" {k}" if k > 1 else "")
-            for city in CITIES[c][:SCHOOL_CITIES_PER_COUNTRY]
-            for k in range(1, SCHOOLS_PER_CITY + 1)
-        ]
+        f"{SCHOOL_NAMES[c]} {city}" + (f" {k}" if k > 1 else ""): city
         for c in countries
+        for city in CITIES[c][:SCHOOL_CITIES_PER_COUNTRY]
+        for k in range(1, SCHOOLS_PER_CITY + 1)
     }
+
+
+def _schools(countries: list[str]) -> dict[str, list[str]]:
+    """Sending school names by country (see :func:`_school_towns`)."""
+    towns = _school_towns(countries)
+    return {c: [s for s in towns if s.startswith(f"{SCHOOL_NAMES[c]} ")] for c in countries}
 
 
 def _draw_plan(rng, role: str) -> tuple[str, int, int]:
@@ -445,7 +450,9 @@ def generate_sample(
     ]
     hosts = [_draw_host(rng, j, occupations, esco_text) for j in range(n_hosts)]
     p, h = add_programme_features(pd.DataFrame(participants), pd.DataFrame(hosts), seed)
-    return _to_frame(p, PARTICIPANTS.names), _to_frame(h, HOSTS.names)
+    participants, hosts = _to_frame(p, PARTICIPANTS.names), _to_frame(h, HOSTS.names)
+    add_geography(participants, hosts, _school_towns(list(SENDING_WEIGHTS)), seed)
+    return participants, hosts
 
 
 def write_sample(out_dir, n_participants=400, n_hosts=250, seed=7, fmt="csv") -> tuple[Path, Path]:

@@ -393,6 +393,8 @@ def _row(record: dict, schema: TableSchema) -> dict:
             v = int(v)
         elif c.kind == "bool":
             v = bool(v)
+        elif c.kind in ("latitude", "longitude"):
+            v = None if v is None or pd.isna(v) else float(v)
         else:
             v = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
         out[c.name] = v
@@ -403,7 +405,13 @@ def _row(record: dict, schema: TableSchema) -> dict:
 
 #: dtype per column kind of the contract, as ``matcher.io`` types a validated frame;
 #: every other kind is text.
-_DTYPES = {"days": "int64", "count": "int64", "bool": bool}
+_DTYPES = {
+    "days": "int64",
+    "count": "int64",
+    "bool": bool,
+    "latitude": "float64",
+    "longitude": "float64",
+}
 
 
 def _typed(rows: list, schema: TableSchema) -> pd.DataFrame:

@@ -40,6 +40,8 @@ _SQL_TYPES = {
     "count": sa.Integer,
     "date": sa.Date,
     "bool": sa.Boolean,
+    "latitude": sa.Float,
+    "longitude": sa.Float,
 }
 
 
@@ -50,7 +52,10 @@ def _columns(schema):
         kind = _SQL_TYPES.get(c.kind, sa.Text)
         cols.append(
             sa.Column(
-                c.name, kind, primary_key=c.name == schema.id_column, nullable=c.kind == "date"
+                c.name,
+                kind,
+                primary_key=c.name == schema.id_column,
+                nullable=c.kind in ("date", "latitude", "longitude"),
             )
         )
     return cols

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._config import Config
-from ..privacy import MIN_GROUP, pseudonym
+from ..privacy import MIN_GROUP, host_view, pseudonym
 from . import _accounts, _audit, _data, _database, _decisions, _locks, _preferences, _secrets
 from ._access import AccessDenied, Handles, User
 from ._data import ImportReport
@@ -222,9 +222,13 @@ class Workspace:
         """Participants the user may see in full: a coordinator their own, an admin all."""
         return _data.participants(self.engine, self._acting(user))
 
-    def hosts(self) -> pd.DataFrame:
-        """Host offers: anyone may read them (they are published offers)."""
-        return _data.read(self.engine, "hosts")
+    def hosts(self, user: User | None = None) -> pd.DataFrame:
+        """Host offers: anyone may read them (they are published offers), without their
+        contact details, which coordinators and admins get (``user``)."""
+        hosts = _data.read(self.engine, "hosts")
+        if user is not None and self._acting(user).role in ("coordinator", "admin"):
+            return hosts
+        return host_view(hosts)
 
     def organisations(self) -> pd.DataFrame:
         """Organisations for KA2 partner search (public profiles: anyone may read them)."""
@@ -236,7 +240,8 @@ class Workspace:
         Every participant and decision: what is shown from a matcher fitted on them must go
         through the access rules (``participants_for``, ``candidate_view``) first.
         """
-        return _data.read(self.engine, "participants"), self.hosts(), self.history()
+        hosts = _data.read(self.engine, "hosts")
+        return _data.read(self.engine, "participants"), hosts, self.history()
 
     def candidates(self, user: User, host_id: str | None = None) -> pd.DataFrame:
         """What a host sees of the candidates: consenting, pseudonymised, no special category."""

@@ -22,6 +22,9 @@ __all__ = [
     "programme_figure",
     "project_types",
     "third_country_partners",
+    "distance_bands",
+    "travel_days",
+    "TRAVEL_MODES",
     "ACTIVITIES",
     "LEARNER_ACTIVITIES",
     "EXTERNAL_STAFF_ACTIVITIES",
@@ -124,10 +127,11 @@ def _read(name: str, **kwargs) -> pd.DataFrame:
 def programme() -> pd.DataFrame:
     """The one table of programme figures: activities, rules, projects, countries, KA2 actions.
 
-    Columns ``key, kind (mobility|partnership|rule|project|countries), role, label, min_days,
-    max_days, min_orgs, min_countries, lump_sums_eur, value, unit, valid_from, checked,
-    source``; every cell is text (empty when it does not apply). ``checked`` is ``false``
-    where a figure could not be confirmed against the current Programme Guide.
+    Columns ``key, kind (mobility|partnership|rule|project|countries|distance_band|
+    travel_days), role, label, min_days, max_days, min_orgs, min_countries, lump_sums_eur,
+    value, unit, valid_from, checked, source, min_km, max_km``; every cell is text (empty
+    when it does not apply). ``checked`` is ``false`` where a figure could not be confirmed
+    against the current Programme Guide.
     """
     return _read("programme.csv").set_index("key", drop=False)
 
@@ -217,6 +221,35 @@ def activity_limits() -> dict[str, tuple[str, int, int]]:
         r.activity: (r.role, int(r.min_days), int(r.max_days))
         for r in programme_activities().itertuples()
     }
+
+
+@lru_cache(maxsize=1)
+def distance_bands() -> pd.DataFrame:
+    """The Commission's travel distance bands: ``key, label, min_km, max_km`` (``max_km``
+    NaN for the last, open band), nearest first.
+
+    A distance falls in the band whose ``min_km`` is the largest not above it; under the
+    first band's ``min_km`` there is no band (no travel support).
+    """
+    df = programme()
+    df = df[df["kind"] == "distance_band"][["key", "label", "min_km", "max_km", "checked"]].copy()
+    df["min_km"] = df["min_km"].astype(float)
+    df["max_km"] = pd.to_numeric(df["max_km"].replace("", None)).astype(float)
+    return df.sort_values("min_km").reset_index(drop=True)
+
+
+#: How a participant travels: ``standard``, or ``green`` (train, bus, bike or car-sharing
+#: for the main part of the trip).
+TRAVEL_MODES = ("standard", "green")
+
+
+@lru_cache(maxsize=1)
+def travel_days() -> dict[str, int]:
+    """Funded travel days per travel mode: ``{"standard": 2, "green": 6}`` (programme table)."""
+    df = programme()
+    rows = df[df["kind"] == "travel_days"]
+    pairs = zip(rows["key"], rows["max_days"], strict=True)
+    return {key.removeprefix("travel_"): int(d) for key, d in pairs}
 
 
 ACTIVITIES = (
