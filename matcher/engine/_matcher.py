@@ -164,6 +164,7 @@ class Matcher:
         if hosts:
             self.hosts_, self.host_ids_ = S.hosts, S.H.ids
             self.nace_links_, self.host_vectors_ = S.nace, S.H.emb
+            self.host_places_ = S.travel.hosts
             self._h_index = {hid: j for j, hid in enumerate(S.H.ids)}
             self._sector_text = [
                 f"{s} | {link.code} {_nace_name(link.code)}".lower()
