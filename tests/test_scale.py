@@ -176,9 +176,12 @@ def client(request):
     c.cluster.close()
 
 
-def test_dask_rankings_equal_the_local_ones(matcher, client):
-    from matcher import cluster
+def test_dask_rankings_equal_the_local_ones(matcher, client, monkeypatch):
+    from matcher import cluster, privacy
 
+    # a key set in the client process (as the dashboard sets its workspace's) names the
+    # candidates on the workers too
+    monkeypatch.setattr(privacy, "_active_key", b"client-process key")
     local = pd.concat(list(matcher.recommend_hosts_batch(k=5)), ignore_index=True)
     remote = pd.concat(list(cluster.recommend_hosts(matcher, client, k=5, partition_size=37)))
     pd.testing.assert_frame_equal(local, remote.reset_index(drop=True))

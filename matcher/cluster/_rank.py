@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from .. import insights
+from .. import insights, privacy
 from ._client import partitions, scattered
 
 __all__ = ["recommend_hosts", "recommend_participants", "best_matches", "coverage", "supply_demand"]
@@ -22,7 +22,9 @@ def _host_part(matcher, ids, k, options) -> pd.DataFrame:
     return pd.concat(list(blocks), ignore_index=True)
 
 
-def _candidate_part(matcher, ids, k, options) -> pd.DataFrame:
+def _candidate_part(matcher, ids, k, options, key) -> pd.DataFrame:
+    # the worker names candidates under the client's pseudonym key, never its own default
+    privacy.set_pseudonym_key(key)
     blocks = list(matcher.recommend_participants_batch(ids, k, threads=1, **options))
     return pd.concat(blocks, ignore_index=True)
 
@@ -58,7 +60,8 @@ def recommend_participants(
     remote = scattered(client, matcher)
     ids = matcher.host_ids_
     parts = [list(ids[p]) for p in partitions(len(ids), partition_size)]
-    return _in_order(client, _candidate_part, remote, parts, k, options)
+    key = privacy.active_pseudonym_key()
+    return _in_order(client, _candidate_part, remote, parts, k, options, key)
 
 
 def best_matches(matcher, client, partition_size: int | None = None) -> pd.DataFrame:
