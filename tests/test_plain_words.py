@@ -68,7 +68,8 @@ def test_a_typed_profile_shows_inclusion_as_not_applicable():
     bars = at.dataframe[0].value["criteria"]
     assert all(len(row) == len(CRITERIA) - 1 for row in bars)  # no inclusion bar, not a full one
     assert "inclusion: n/a" in at.dataframe[0].proto.columns
-    at.toggle[0].set_value(True).run()  # one column per criterion
+    each = next(t for t in at.toggle if t.label == "One column per criterion")
+    each.set_value(True).run()
     _check(at)
     assert (at.dataframe[0].value["inclusion fit"] == "n/a").all()
 
