@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from matcher.allocation import (
@@ -341,14 +341,29 @@ def test_kept_placements_accepted_first_then_locks_then_open_proposals():
     assert "P4" not in set(kept_placements(withdrawn)["participant_id"])
 
 
-@pytest.mark.xfail(
-    reason="known bug found at the merge (session 3): on some instances with kept placements "
-    "the guided group path's reported objective differs from its assignment's; the path is "
-    "used only past allocation_mip_pairs (large cohorts with groups); to fix first",
-    strict=False,
+# found at the merge of session 3: a learner with an accompanying person is a unit of one
+# place but two members; the guided path placed the learner and dropped the whole unit
+_ONE_PLACE_TWO_MEMBERS = (
+    np.array(
+        [
+            [0.75, 0.84, 0.55],
+            [0.94, 0.95, 0.34],
+            [0.99, 0.64, 0.96],
+            [0.05, 0.41, 0.44],
+            [0.94, 0.54, 0.89],
+            [0.96, 0.43, 0.42],
+        ]
+    ),  # fmt: skip
+    np.ones((6, 3), bool),
+    np.array([2, 2, 1]),
+    np.array([False, False, False, False, True, True]),
+    {"group": np.array([0, 1, 1, -1, 0, -1]), "places": np.array([0, 1, 1, 1, 1, 1])},
 )
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(grouped(), st.sampled_from([None, 1]))
+@example(_ONE_PLACE_TWO_MEMBERS, None)
 def test_groups_by_the_guided_flow_keep_every_rule_and_are_exact_when_certified(inst, k):
     scores, mask, capacity, priority, kw = inst
     kw = {**kw, "budget": None}  # the guided flow is the path without a budget

@@ -18,12 +18,19 @@ from ._problem import NO_CAP, Problem, make_problem, split_groups
 __all__ = ["place_groups"]
 
 
+def _group_units(problem: Problem) -> np.ndarray:
+    """Units of more than one member: groups, and a learner with an accompanying person
+    (one place, but the person must go with the learner, so it is placed here, not below
+    where every participant is a unit of its own)."""
+    return np.flatnonzero(np.diff(problem.ptr) > 1)
+
+
 def _choose(problem: Problem, graph: CandidateGraph, relaxed_assign) -> dict[int, int]:
     """Host per group unit (those left out are absent), greedily, best unit score first."""
     room = problem.free.astype(np.int64).copy()
     proj_room = problem.project_free.astype(np.int64).copy()
     starts = graph.starts(problem.n_units)
-    groups = np.flatnonzero(problem.size > 1)
+    groups = _group_units(problem)
     best = np.array([graph.score[starts[u] : starts[u + 1]].max(initial=-1.0) for u in groups])
     out = {}
     for u in groups[np.argsort(-best, kind="stable")]:
@@ -67,7 +74,7 @@ def place_groups(problem: Problem, source, graph: CandidateGraph, settings, solv
     starts = graph.starts(problem.n_units)
     prio = size = 0
     score = 0.0
-    for u in np.flatnonzero(problem.size > 1):
+    for u in _group_units(problem):
         members = problem.members[problem.ptr[u] : problem.ptr[u + 1]]
         if int(u) not in chosen:
             places[members] = 0  # left out: placeable nowhere below
