@@ -129,8 +129,25 @@ class Config:
         Distance up to which green travel scores 1, and from which it scores 0.
     batch_size : int
         Texts per encoder batch.
+    encoder_backend : {"torch", "onnx"}
+        How a sentence-transformers model (e.g. all-MiniLM-L6-v2) runs: ``torch``, or
+        ``onnx`` (exported once to the cache folder and run by onnxruntime on every core;
+        same vectors to 1e-6, faster on short texts, bench/results/scale.md). Needs the
+        ``onnx`` extra; multilingual-e5-small has its own engine and ignores this.
+    block_pairs : int
+        Participant-host pairs scored at a time by batch recommendation (``matcher recommend``
+        for everyone), coverage and the Dask path: bounds memory (about 60 bytes a pair)
+        whatever the size of the data.
+    dask_scheduler : str
+        Address of a Dask scheduler (``tcp://host:8786``): the batch steps (encoding,
+        scoring, recommendations for everyone, coverage, supply and demand) run on its
+        workers; empty: on this machine.
     show_progress : bool
         Progress bars on long encodes.
+    fit_cache : bool
+        Keep what a fit computes from the texts (taxonomy placements, vectors) beside the
+        embedding cache, so that fitting the same data again with the same model, settings
+        and release reads it back instead (a warm start of the sample: about 1 s less).
     scorer : {"weights", "learned"}
         ``weights``: the weighted sum above; ``learned``: a model fitted on recorded outcomes
         (``matcher learn``), saved with the workspace.
@@ -205,7 +222,11 @@ class Config:
     travel_green_km: float = 800.0
     travel_far_km: float = 2500.0
     batch_size: int = 64
+    encoder_backend: str = "torch"
+    block_pairs: int = 2_000_000
+    dask_scheduler: str = ""
     show_progress: bool = True
+    fit_cache: bool = True
     scorer: str = "weights"
     # --- access control and authentication (matcher.store, views/session.py) ---
     login_max_failures: int = 5

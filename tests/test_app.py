@@ -106,6 +106,24 @@ def test_find_hosts_new_profile():
     assert len(table) == 10 and (table["country"] != "IT").all()
 
 
+def test_a_typed_profile_is_scored_against_the_shared_fitted_hosts():
+    from views import resources, session
+
+    at = _app()
+    fitted = resources.fitted_matchers()
+    key = "ws:" + resources.workspace().version()
+    base = fitted.get_or_fit(key, lambda: pytest.fail("the workspace was fitted again"))
+    before = set(fitted.keys())  # noqa: SIM118
+    at.radio[0].set_value("New profile").run()
+    at.text_input[0].set_value("Friseurin")
+    at.button[0].click().run()
+    assert not at.exception
+    _, typed = at.session_state[session.UPLOAD_PROFILE_MATCHER]
+    assert typed.hosts_ is base.hosts_ and set(fitted.keys()) == before  # no refit, no new fit
+    expected = base.with_participants(at.session_state["fh_profile"]).recommend_hosts("NEW")
+    assert list(at.dataframe[0].value["host_id"]) == list(expected["host_id"])
+
+
 def test_candidates_are_consenting_and_pseudonymised(sample_matcher):
     at = _app("views/candidates.py", user=_signed_in("h-H0005", "host", "H0005"))
     table = at.dataframe[0].value

@@ -64,11 +64,17 @@ def travel_score(S: Fitted, pi, hj) -> np.ndarray:
     return np.clip((far - km) / (far - green), 0.0, 1.0).astype(np.float32)
 
 
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Capital of each programme country, by country code."""
+    return tx.countries()["capital"].to_dict()
+
+
 def travel_reason(S: Fitted, i: int, j: int) -> str:
     """The sentence for the travel score, with the same distance limits as the score."""
     green, far = S.config.travel_green_km, S.config.travel_far_km
-    km = float(travel_km(S, np.array([i]), np.array([j]))[0, 0])
-    capitals = tx.countries()["capital"]
+    km = float(country_distance_km()[S.P.country[i], S.H.country[j]])  # travel_km's table
+    capitals = _capitals()
     home = capitals[S.p["home_country"][i]]
     dest = capitals[S.h["country"][j]]
     if km <= green:
