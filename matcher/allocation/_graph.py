@@ -66,22 +66,26 @@ class CandidateGraph:
         return np.searchsorted(self.unit, np.arange(n_units + 1))
 
     def put_aside(self, unit, host, score, cost=None) -> None:
-        """Keep left-out pairs that were scored (not candidates), so they are not scored again."""
-        parts = [unit, host, score, cost if cost is not None else np.zeros(len(unit))]
+        """Keep left-out pairs that were scored (not candidates), so they are not scored
+        again (indices as int32: 16 bytes a pair without costs)."""
+        parts = [unit.astype(np.int32), host.astype(np.int32), score, cost]
         if self.aside is not None:
-            parts = [np.concatenate([a, b]) for a, b in zip(self.aside, parts, strict=True)]
+            parts = [
+                None if a is None else np.concatenate([a, b])
+                for a, b in zip(self.aside, parts, strict=True)
+            ]
         self.aside = tuple(parts)
 
     def take_aside(self, keep: np.ndarray) -> tuple:
         """Remove the pairs ``~keep`` from those put aside and return them."""
-        taken = tuple(a[~keep] for a in self.aside)
-        self.aside = tuple(a[keep] for a in self.aside)
+        taken = tuple(None if a is None else a[~keep] for a in self.aside)
+        self.aside = tuple(None if a is None else a[keep] for a in self.aside)
         return taken
 
     def add(self, unit, host, score, cost=None) -> None:
         """Add candidate pairs (not already in the graph) and keep the order."""
-        self.unit = np.concatenate([self.unit, unit])
-        self.host = np.concatenate([self.host, host])
+        self.unit = np.concatenate([self.unit, unit.astype(np.int64)])
+        self.host = np.concatenate([self.host, host.astype(np.int64)])
         self.score = np.concatenate([self.score, score])
         if self.cost is not None:
             self.cost = np.concatenate([self.cost, cost])

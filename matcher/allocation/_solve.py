@@ -129,7 +129,10 @@ def _suspects(problem, graph: CandidateGraph, need, price, units) -> list:
             at = np.isin(aside[0], block)
             ok[np.searchsorted(block, aside[0][at]), aside[1][at]] = False
         ok &= price[None, :] < need[block][:, None]
-        out += [(int(block[r]), np.flatnonzero(ok[r])) for r in np.flatnonzero(ok.any(axis=1))]
+        out += [
+            (int(block[r]), np.flatnonzero(ok[r]).astype(np.int32))
+            for r in np.flatnonzero(ok.any(axis=1))
+        ]
     return out
 
 
@@ -146,11 +149,14 @@ def _score_suspects(problem, source, suspects, settings) -> tuple:
         for r, (u, js) in enumerate(chunk):
             at = np.searchsorted(cols, js)
             at = at[ok[r, at]]
-            c = cost[r, at] if cost is not None else np.zeros(len(at))
-            parts.append((np.full(len(at), u), cols[at], score[r, at], c))
+            c = cost[r, at] if cost is not None else None
+            parts.append(
+                (np.full(len(at), u, np.int32), cols[at].astype(np.int32), score[r, at], c)
+            )
     if not parts:
-        return tuple(np.zeros(0, dt) for dt in (np.int64, np.int64, np.float64, np.float64))
-    return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
+        parts = [(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), np.zeros(0))]
+    out = [np.concatenate([p[i] for p in parts]) for i in range(3)]
+    return (*out, None if problem.cost is None else np.concatenate([p[3] for p in parts]))
 
 
 def _left_out_check(problem, source, graph, sc: Scale, value, price, units, settings):
@@ -176,8 +182,7 @@ def _left_out_check(problem, source, graph, sc: Scale, value, price, units, sett
     rank[order] = np.arange(len(u)) - first
     viol_ranked = viol & (rank < (settings.candidates or problem.m))
     found = graph.take_aside(~viol_ranked)
-    costs = None if graph.cost is None else found[3]
-    return (found[0], found[1], found[2], costs), int(worst.sum())
+    return found, int(worst.sum())
 
 
 def _gap_words(gap: int, sc: Scale) -> tuple[dict, str]:
