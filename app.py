@@ -8,7 +8,7 @@ st.set_page_config(
     layout="wide",
 )
 
-from views import session, widgets  # noqa: E402
+from views import resources, session, widgets  # noqa: E402
 
 PAGES = {
     "find_hosts": st.Page(
@@ -44,3 +44,5 @@ else:
     with st.sidebar:
         widgets.sidebar()
 nav.run()
+if user is not None and user.role in ("coordinator", "admin"):
+    resources.warm_up()  # what a typed profile or an upload needs, loaded once the page is out

@@ -142,8 +142,25 @@ class Config:
         package's copy, whose amounts are empty until filled in.
     batch_size : int
         Texts per encoder batch.
+    encoder_backend : {"torch", "onnx"}
+        How a sentence-transformers model (e.g. all-MiniLM-L6-v2) runs: ``torch``, or
+        ``onnx`` (exported once to the cache folder and run by onnxruntime on every core;
+        same vectors to 1e-6, faster on short texts, bench/results/scale.md). Needs the
+        ``onnx`` extra; multilingual-e5-small has its own engine and ignores this.
+    block_pairs : int
+        Participant-host pairs scored at a time by batch recommendation (``matcher recommend``
+        for everyone), coverage and the Dask path: bounds memory (about 60 bytes a pair)
+        whatever the size of the data.
+    dask_scheduler : str
+        Address of a Dask scheduler (``tcp://host:8786``): the batch steps (encoding,
+        scoring, recommendations for everyone, coverage, supply and demand) run on its
+        workers; empty: on this machine.
     show_progress : bool
         Progress bars on long encodes.
+    fit_cache : bool
+        Keep what a fit computes from the texts (taxonomy placements, vectors) beside the
+        embedding cache, so that fitting the same data again with the same model, settings
+        and release reads it back instead (a warm start of the sample: about 1 s less).
     scorer : {"weights", "learned"}
         ``weights``: the weighted sum above; ``learned``: a model fitted on recorded outcomes
         (``matcher learn``), saved with the workspace.
@@ -174,6 +191,22 @@ class Config:
     agreement_min_confidence : float
         Learning agreement drafts: an ESCO placement of the occupation less sure than this
         proposes no learning outcomes (they are left to fill in).
+    allocation_candidates : int
+        Allocation: hosts kept per participant (or group) in the candidate graph of a large
+        cohort, the best by score; the result is still checked against every feasible pair.
+    allocation_full_pairs : int
+        Allocation: cohorts with up to this many participant-host pairs use every feasible
+        pair (no candidate graph), and groups up to this many candidate pairs are placed by
+        the exact mixed-integer programme (beyond, by the flow guided by the optimum with
+        groups split, certified when it reaches it).
+    allocation_block_pairs : int
+        Allocation: pairs scored at a time (bounds the memory of a large allocation).
+    allocation_rounds : int
+        Allocation: rounds of the optimality check (pairs that could improve the result are
+        added and it is solved again); the gap is reported when they run out.
+    allocation_time_limit : float
+        Allocation: seconds the mixed-integer programme (groups, budget) may take; past it
+        the best solution found is kept and the gap reported.
     """
 
     model: str = MULTILINGUAL_MODEL
@@ -204,7 +237,11 @@ class Config:
     gazetteer_min_population: int = 1000
     rates_file: Path | None = None
     batch_size: int = 64
+    encoder_backend: str = "torch"
+    block_pairs: int = 2_000_000
+    dask_scheduler: str = ""
     show_progress: bool = True
+    fit_cache: bool = True
     scorer: str = "weights"
     # --- access control and authentication (matcher.store, views/session.py) ---
     login_max_failures: int = 5
@@ -221,6 +258,12 @@ class Config:
     # --- documents (learning agreement drafts) ---
     agreement_outcomes: int = 5
     agreement_min_confidence: float = 0.34
+    # --- allocation (matcher.allocation) ---
+    allocation_candidates: int = 80
+    allocation_full_pairs: int = 200_000
+    allocation_block_pairs: int = 2_000_000
+    allocation_rounds: int = 20
+    allocation_time_limit: float = 300.0
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -265,6 +308,7 @@ class Config:
 
 
 _FLOATS = {f.name for f in dataclasses.fields(Config) if f.type in ("float", "float | None")}
+_INTS = {f.name for f in dataclasses.fields(Config) if f.type == "int"}
 
 
 def _json_object(name: str, raw: str) -> dict:
@@ -290,13 +334,7 @@ def _parse(name: str, raw: str):
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)
-    if name in (
-        "batch_size",
-        "login_max_failures",
-        "partner_exact_pool",
-        "agreement_outcomes",
-        "gazetteer_min_population",
-    ):
+    if name in _INTS:
         return int(raw)
     if name in ("show_progress", "language_centring"):
         return raw.strip().lower() in {"1", "true", "yes", "on"}

@@ -13,13 +13,19 @@ from .io import parse_languages, parse_list
 
 __all__ = [
     "best_matches",
+    "best_match_block",
     "coverage",
+    "coverage_of",
     "good_fit_counts",
     "supply_demand",
+    "supply_part",
+    "demand_part",
+    "balance",
     "shortages",
     "language_gaps",
     "host_fields",
     "histogram",
+    "placed_rows",
     "DEMAND_NOTE",
 ]
 
@@ -31,27 +37,46 @@ DEMAND_NOTE = (
 )
 
 
-def best_matches(matcher, config: Config | None = None) -> pd.DataFrame:
-    """Per participant: hosts meeting the rules, good-fit ones among them, the best one, its
-    score and components.
+def placed_rows(matcher) -> np.ndarray:
+    """Rows of participants who take a place: accompanying persons go with their learners and
+    are counted neither in coverage nor in demand."""
+    return np.flatnonzero((matcher.participants_["role"] != "accompanying").to_numpy())
 
-    ``good_hosts`` counts hosts that meet the rules and score at least
-    ``config.good_fit_score`` (default ``Config.from_env()``).
+
+def best_matches(matcher, participant_ids=None, config: Config | None = None) -> pd.DataFrame:
+    """Per participant taking a place (default: all of them; accompanying persons go with
+    their learners and are left out): hosts meeting the rules, good-fit ones among them
+    (score at least ``config.good_fit_score``), the best one, its score and components.
+
+    Computed in blocks of ``config.block_pairs`` pairs (:func:`best_match_block`), so that
+    memory stays bounded; ``matcher.cluster.best_matches`` runs the same blocks on Dask.
     """
-    config = config or Config.from_env()
-    scores, mask = matcher.score_matrix()
-    comps, _ = matcher.components_matrix()
+    config = config or matcher.config_
+    if participant_ids is None:
+        ids = matcher.participant_ids_[placed_rows(matcher)]
+    else:
+        ids = np.asarray(participant_ids)
+    rows = max(1, config.block_pairs // max(len(matcher.host_ids_), 1))
+    parts = [best_match_block(matcher, ids[s : s + rows], config) for s in range(0, len(ids), rows)]
+    return pd.concat(parts, ignore_index=True) if parts else best_match_block(matcher, ids, config)
+
+
+def best_match_block(matcher, participant_ids, config: Config | None = None) -> pd.DataFrame:
+    """:func:`best_matches` for some participants (one block of the score matrix)."""
+    config = config or matcher.config_
+    scores, mask, comps = matcher.score_details(participant_ids)
     masked = np.where(mask, scores, -np.inf)
     best = masked.argmax(axis=1)
     has = mask.any(axis=1)
     rows = np.arange(len(best))
-    p = matcher.participants_
+    pi = matcher.participant_index(participant_ids)
+    p = matcher.participants_.iloc[pi]
     out = pd.DataFrame(
         {
-            "participant_id": p["participant_id"],
-            "role": p["role"],
-            "home_country": p["home_country"],
-            "field": [_broad_name(link.field) for link in matcher.occupation_links_],
+            "participant_id": p["participant_id"].to_numpy(),
+            "role": p["role"].to_numpy(),
+            "home_country": p["home_country"].to_numpy(),
+            "field": [_broad_name(matcher.occupation_links_[i].field) for i in pi],
             "feasible_hosts": mask.sum(axis=1),
             "good_hosts": good_fit_counts(scores, mask, config.good_fit_score),
             "best_host": np.where(has, matcher.host_ids_[best], ""),
@@ -91,9 +116,15 @@ def coverage(matcher, by: str | None = None, config: Config | None = None):
     Overall (``by=None``) returns ``{"coverage": float, "good_fit": float}``.
     """
     config = config or Config.from_env()
-    bm = best_matches(matcher, config)
-    bm["covered"] = bm["feasible_hosts"] > 0
-    bm["well_covered"] = bm["good_hosts"] >= config.good_fit_hosts
+    return coverage_of(best_matches(matcher, config=config), by, config)
+
+
+def coverage_of(bm: pd.DataFrame, by: str | None = None, config: Config | None = None):
+    """:func:`coverage` from a :func:`best_matches` table."""
+    config = config or Config.from_env()
+    bm = bm.assign(
+        covered=bm["feasible_hosts"] > 0, well_covered=bm["good_hosts"] >= config.good_fit_hosts
+    )
     if by is None:
         return {
             "coverage": float(bm["covered"].mean()),
@@ -152,33 +183,51 @@ def supply_demand(matcher) -> pd.DataFrame:
     ``field, country, places, demand, balance`` (places - demand).
 
     Demand counts each participant once, spread evenly over the preferred destinations
-    (or over all host countries but the home country when there is no preference).
+    (or over all host countries but the home country when there is no preference);
+    accompanying persons take no place and are not counted.
+    ``matcher.cluster.supply_demand`` sums the same parts over partitions on Dask.
     """
-    h = matcher.hosts_
+    return balance(
+        supply_part(matcher, np.arange(len(matcher.host_ids_))),
+        demand_part(matcher, placed_rows(matcher)),
+    )
+
+
+def supply_part(matcher, host_rows) -> pd.DataFrame:
+    """Places by ``field`` and ``country`` of the hosts at positions ``host_rows``."""
+    h = matcher.hosts_.iloc[host_rows]
     supply = pd.DataFrame(
         {
-            "field": host_fields([link.code for link in matcher.nace_links_]),
-            "country": h["country"],
-            "places": h["capacity"],
+            "field": host_fields([matcher.nace_links_[j].code for j in host_rows]),
+            "country": h["country"].to_numpy(),
+            "places": h["capacity"].to_numpy(),
         }
     )
-    supply = supply.groupby(["field", "country"], as_index=False)["places"].sum()
-    host_countries = sorted(set(h["country"]))
+    return supply.groupby(["field", "country"], as_index=False)["places"].sum()
+
+
+def demand_part(matcher, participant_rows) -> pd.DataFrame:
+    """Demand by ``field`` and ``country`` of the participants at ``participant_rows``."""
+    host_countries = sorted(set(matcher.hosts_["country"]))
+    p = matcher.participants_.iloc[participant_rows]
     rows = []
-    for link, home, prefs in zip(
-        matcher.occupation_links_,
-        matcher.participants_["home_country"],
-        matcher.participants_["preferred_countries"],
-        strict=True,
+    for i, home, prefs in zip(
+        participant_rows, p["home_country"], p["preferred_countries"], strict=True
     ):
         dest = parse_list(prefs) or [c for c in host_countries if c != home]
-        for c in dest:
-            rows.append((_broad_name(link.field), c, 1.0 / len(dest)))
-    demand = (
+        field = _broad_name(matcher.occupation_links_[i].field)
+        rows += [(field, c, 1.0 / len(dest)) for c in dest]
+    return (
         pd.DataFrame(rows, columns=["field", "country", "demand"])
         .groupby(["field", "country"], as_index=False)["demand"]
         .sum()
     )
+
+
+def balance(supply: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
+    """Supply and demand parts (summed again by field and country) side by side."""
+    supply = supply.groupby(["field", "country"], as_index=False)["places"].sum()
+    demand = demand.groupby(["field", "country"], as_index=False)["demand"].sum()
     out = supply.merge(demand, on=["field", "country"], how="outer").fillna(
         {"places": 0, "demand": 0.0}
     )
@@ -210,9 +259,10 @@ def language_gaps(matcher) -> pd.DataFrame:
     participant holds best, against the level held (``none`` when no working language is held)."""
     bm = best_matches(matcher)
     hosts = matcher.hosts_.set_index("host_id")
+    languages = matcher.participants_.set_index("participant_id")["languages"]
     rows = []
     for pid, hid, langs in zip(
-        bm["participant_id"], bm["best_host"], matcher.participants_["languages"], strict=True
+        bm["participant_id"], bm["best_host"], languages[bm["participant_id"]], strict=True
     ):
         if not hid:
             continue

@@ -49,6 +49,11 @@ LABELS: dict[str, str] = {
     "capacity": "free places",
     "accessibility": "accessible when needed",
     "not_declined": "has not declined",
+    "programme_year": "both countries in the programme on these dates",
+    "event": "skills competition (event)",
+    "recent_graduate": "recent graduate starts in time",
+    "whole_group": "takes the whole group",
+    "group_places": "places for the whole group",
     # mobility activities (data/taxonomies/programme.csv has the full titles)
     "short_term": "short-term traineeship",
     "long_term": "long-term traineeship (ErasmusPro)",
@@ -57,6 +62,11 @@ LABELS: dict[str, str] = {
     "job_shadowing": "job shadowing",
     "teaching": "teaching assignment",
     "training_course": "course or training",
+    "invited_expert": "invited expert",
+    "hosting_teacher": "hosted teacher in training",
+    "preparatory_visit": "preparatory visit",
+    # roles
+    "accompanying": "accompanying person",
     # organisation types
     "public_body": "public body",
     "ngo": "NGO",
@@ -84,6 +94,12 @@ LABELS: dict[str, str] = {
     "needs_accessibility": "needs accessibility",
     "consent_share": "shown to hosts",
     "inclusion_support": "inclusion support",
+    "group_id": "group",
+    "graduation_date": "graduation date",
+    "employed_by_sender": "staff of the sending organisation",
+    "project_type": "project type",
+    "project_id": "project",
+    "accepts_groups": "takes groups",
     "places_offered": "places offered",
     "places_used": "places used",
     "fill_rate": "share of places used",
@@ -105,6 +121,12 @@ RULE_PHRASES: dict[str, str] = {
     "capacity": "have no free places",
     "accessibility": "are not accessible",
     "not_declined": "declined this participant",
+    "programme_year": "are not in the programme on these dates (Switzerland, United Kingdom)",
+    "event": "are not events (a skills competition takes place at an event) or host nothing else",
+    "recent_graduate": "start too late for a recent graduate",
+    "employed_by_sender": "are ruled out: the sending organisation does not employ this person",
+    "whole_group": "cannot take the whole group",
+    "group_places": "have too few places for the whole group",
 }
 
 #: A code as the interface must never show it: lower-case words joined by underscores.

@@ -167,6 +167,24 @@ def test_find_hosts_new_profile():
     assert profile["home_city"] == "Bologna" and profile["travel_mode"] == "standard"
 
 
+def test_a_typed_profile_is_scored_against_the_shared_fitted_hosts():
+    from views import resources, session
+
+    at = _app()
+    fitted = resources.fitted_matchers()
+    key = "ws:" + resources.workspace().version()
+    base = fitted.get_or_fit(key, lambda: pytest.fail("the workspace was fitted again"))
+    before = set(fitted.keys())  # noqa: SIM118
+    at.radio[0].set_value("New profile").run()
+    at.text_input[0].set_value("Friseurin")
+    at.button[0].click().run()
+    assert not at.exception
+    _, typed = at.session_state[session.UPLOAD_PROFILE_MATCHER]
+    assert typed.hosts_ is base.hosts_ and set(fitted.keys()) == before  # no refit, no new fit
+    expected = base.with_participants(at.session_state["fh_profile"]).recommend_hosts("NEW")
+    assert list(at.dataframe[0].value["host_id"]) == list(expected["host_id"])
+
+
 def test_candidates_are_consenting_and_pseudonymised(sample_matcher):
     at = _app("views/candidates.py", user=_signed_in("h-H0005", "host", "H0005"))
     table = at.dataframe[0].value
@@ -520,3 +538,52 @@ def test_filters_are_saved_per_user(sample_matcher):
     assert set(later.dataframe[0].value["country"]) <= {"DE", "AT"}
     other = _app(user=_signed_in("demo-admin"))  # another user does not see them
     assert other.selectbox(key="find_hosts_saved_pick").options == [""]
+
+
+def test_allocation_keeps_open_proposals_or_releases_them_and_locks_by_hand():
+    from views import resources
+
+    ws = resources.workspace()
+    admin = ws.admin_context()
+    coordinator = _signed_in("demo-coordinator")
+    at = _app("views/allocate.py", user=coordinator)
+    at.button[0].click().run()
+    first = at.session_state["allocation"].assignments
+    consenting = set(ws.participants(admin).query("consent_share")["participant_id"])
+    placed = first[(first["status"] == "assigned") & first["participant_id"].isin(consenting)]
+    placed = placed.iloc[0]
+    pid = placed["participant_id"]
+    m = at.session_state["allocation"].solution
+    # propose the participant to a feasible host other than the one the allocation chose
+    g = m.graph
+    unit = m.problem.unit_of()[list(first["participant_id"]).index(pid)]
+    hosts = [h for h in g.host[g.unit == unit]]
+    hids = at.session_state["allocation"].hosts["host_id"].tolist()
+    other = next(hids[j] for j in hosts if hids[j] != placed["host_id"])
+    ws.record(admin, pid, other, "propose")
+    try:
+        at.button[0].click().run()
+        kept = at.session_state["allocation"].assignments.set_index("participant_id")
+        assert kept.loc[pid, ["host_id", "kept"]].tolist() == [other, "open proposal kept"]
+        assert any("kept as they were: 1 open proposal kept" in c.value for c in at.caption)
+        at.radio(key="al_proposals").set_value(False).run()
+        at.button[0].click().run()
+        released = at.session_state["allocation"]
+        assert released.assignments.set_index("participant_id").loc[pid, "kept"] == ""
+        assert released.summary["open proposals released"] == 1
+        # lock the first assigned placement from the table's selection
+        at.session_state["al_assigned"] = {"selection": {"rows": [0], "columns": []}}
+        at.run()
+        at.button(key="al_lock").click().run()
+        locks = ws.locks(coordinator)
+        assert len(locks) == 1
+        at.button[0].click().run()
+        row = at.session_state["allocation"].assignments.set_index("participant_id")
+        assert row.loc[locks["participant_id"].iloc[0], "kept"] == "locked by hand"
+        at.multiselect(key="al_unlock").set_value(list(locks["participant_id"])).run()
+        at.button(key="al_unlock_go").click().run()
+        assert ws.locks(coordinator).empty
+    finally:
+        ws.record(admin, pid, other, "withdraw")
+        for p in ws.locks(admin)["participant_id"]:
+            ws.unlock(admin, p)

@@ -1,18 +1,36 @@
-"""Allocate a cohort: optimal or stable, with the inclusion priority; downloads for Excel."""
+"""Allocate a cohort: optimal or stable, with the inclusion priority; accepted placements and
+locks kept, open proposals kept or released; locks set by hand; downloads for Excel."""
 
 import streamlit as st
 
-from matcher import allocate, budget, plots
-from views import session, widgets
+from matcher import allocate, budget, labels, plots
+from views import resources, session, widgets
+
+#: How the assignments table names its columns.
+COLUMNS = {
+    "participant_id": "Participant",
+    "group_id": "Group",
+    "host_id": "Host",
+    "host_name": "Host name",
+    "host_country": "Country",
+    "kept": "Kept as",
+}
+PROPOSAL_CHOICES = {
+    True: "keep them as placements",
+    False: "release them to the allocation",
+}
 
 st.title("Allocate a cohort")
 st.caption(
-    "Place a whole cohort into hosts with limited places. Every participant is either assigned or told why not."
+    "Place a whole cohort into hosts with limited places. Every participant is either assigned or told why not. Placements accepted by a host and placements you locked are kept as they are."
 )
 
 m = session.matcher()
 user = session.require_user()
 p = session.my_participants(m)
+_, _, _, data_key = session.frames()
+in_workspace = not session.is_upload(data_key)
+ws = resources.workspace()
 c1, c2, c3 = st.columns(3)
 method = c1.radio(
     "Method",
@@ -28,6 +46,13 @@ priority = c2.toggle(
     value=True,
     help="place participants with fewer opportunities before the others",
 )
+keep = c2.radio(
+    "Open proposals (waiting for the host's answer)",
+    list(PROPOSAL_CHOICES),
+    format_func=PROPOSAL_CHOICES.get,
+    key="al_proposals",
+    disabled=not in_workspace,
+)
 if user.role == "coordinator":
     c3.write(f"Cohort: the {len(p)} participants of **{user.organisation}**")
     ids = list(p["participant_id"])
@@ -36,13 +61,43 @@ else:
     cohort = c3.multiselect("Sending organisations (empty: everyone)", schools)
     ids = list(p.loc[p["sending_org"].isin(cohort), "participant_id"]) if cohort else None
 
+locks = ws.locks(user) if in_workspace else None
+if locks is not None and not locks.empty:
+    with st.expander(f"Placements locked by hand ({len(locks)})"):
+        st.dataframe(
+            locks[["participant_id", "host_id", "reason", "username", "at"]],
+            column_config={
+                "participant_id": "Participant",
+                "host_id": "Host",
+                "reason": "Note",
+                "username": "Locked by",
+                "at": "When",
+            },
+            hide_index=True,
+            width="stretch",
+        )
+        drop = st.multiselect("Unlock", list(locks["participant_id"]), key="al_unlock")
+        if st.button("Unlock the selected placements", disabled=not drop, key="al_unlock_go"):
+            for pid in drop:
+                ws.unlock(user, pid)
+            st.rerun()
+
 if st.button("Run allocation", type="primary"):
     with st.status("Allocating...", expanded=False) as status:
         st.write("Scoring every pair and applying the programme's rules")
+        bar = st.progress(0.0, "Scoring the pairs")
         result = allocate(
-            m, method, priority="fewer_opportunities" if priority else None, participant_ids=ids
+            m,
+            method,
+            priority="fewer_opportunities" if priority else None,
+            participant_ids=ids,
+            decisions=ws.decisions(user) if in_workspace else None,
+            locks=locks,
+            keep_proposals=keep,
+            progress=lambda done, total: bar.progress(done / max(total, 1), "Scoring the pairs"),
         )
-        status.update(label=f"Done in {result.summary['solve_seconds']:.2f} s", state="complete")
+        took = result.summary["scoring_seconds"] + result.summary["solve_seconds"]
+        status.update(label=f"Done in {took:.2f} s", state="complete")
     session.remember("allocation", result)
 
 result = st.session_state.get("allocation")
@@ -61,6 +116,17 @@ else:
     c[1].metric("Mean score", f"{s['mean_score']:.2f}")
     c[2].metric("Fewer opportunities placed", f"{s['fewer_opportunities_placed_pct']}%")
     c[3].metric("Places used", f"{s['places_used']} / {s['places_offered']}")
+    kept = {k.removeprefix("kept: "): v for k, v in s.items() if k.startswith("kept: ")}
+    words = [s["optimality"].capitalize()]
+    if s["method"] == "stable":
+        words.append(f"{s['blocking_pairs']} blocking pairs over every feasible host")
+    if kept:
+        words.append("kept as they were: " + ", ".join(f"{v} {k}" for k, v in kept.items()))
+    if "open proposals released" in s:
+        words.append(f"{s['open proposals released']} open proposals released")
+    if "groups" in s:
+        words.append(f"{s['groups_placed']} of {s['groups']} groups placed together")
+    st.caption(". ".join(words) + ".")
     _, cost = budget.allocation_costs(m, result)
     st.caption(
         f"Estimated cost of the placements: EUR {cost:,.0f} (longest stays, from the rates table)"
@@ -80,15 +146,30 @@ else:
     tab1, tab2, tab3 = st.tabs(["Assignments", "Unassigned", "Host fill rates"])
     a = result.assignments
     with tab1:
-        widgets.plain_table(
-            a[a["status"] == "assigned"].drop(columns=["components", "status"]),
+        shown = a[a["status"] == "assigned"].drop(columns=["components", "status"])
+        picked = st.dataframe(
+            labels.plain_values(shown),
             column_config={
+                **labels.column_labels(shown.columns),
+                **COLUMNS,
                 "score": st.column_config.ProgressColumn(
                     "score", min_value=0.0, max_value=1.0, format="%.2f", width="small"
                 ),
                 "reason": st.column_config.TextColumn("why this host", width="large"),
             },
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="multi-row",
+            key="al_assigned",
         )
+        rows = shown.iloc[picked.selection.rows] if in_workspace else shown.iloc[:0]
+        if st.button(
+            f"Lock the {len(rows)} selected placements", disabled=rows.empty, key="al_lock"
+        ):
+            for r in rows.itertuples():
+                ws.lock(user, r.participant_id, r.host_id, "locked from an allocation")
+            st.success(f"Locked {len(rows)} placements: later allocations keep them.")
     with tab2:
         un = a[a["status"] == "unassigned"][["participant_id", "reason"]]
         if un.empty:

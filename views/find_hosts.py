@@ -97,7 +97,7 @@ else:
     with st.form("profile"):
         c1, c2, c3 = st.columns(3)
         occupation = c1.text_input("Occupation or programme", "cook")
-        role = c2.selectbox("Role", tx.ROLES)
+        role = c2.selectbox("Role", tx.PLACE_ROLES)  # an accompanying person goes with a group
         home = c3.selectbox(
             "Home country", tx.programme_countries(), index=tx.programme_countries().index("IT")
         )

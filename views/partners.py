@@ -50,11 +50,16 @@ action = c1.radio(
 newcomer = c2.slider("Preference for newcomers", 0.0, 0.5, 0.1, 0.05)
 k = c3.slider("Partners to list", 5, 30, 10, 5)
 
-ranked = finder.rank(lead, idea, k=k, newcomer_weight=newcomer)
+ranked = finder.rank(lead, idea, k=k, newcomer_weight=newcomer, action=action)
 widgets.show_ranking(ranked, ["rank", "org_id", "name", "country", "org_type", "past_projects"])
 
 st.subheader(f"Suggested {action} consortia")
-for n, c in enumerate(finder.consortia(lead, idea, action, newcomer_weight=newcomer), start=1):
+try:
+    consortia = finder.consortia(lead, idea, action, newcomer_weight=newcomer)
+except ValueError as exc:  # a lead in a third country not associated to the Programme
+    st.info(widgets.plain(str(exc)))
+    consortia = []
+for n, c in enumerate(consortia, start=1):
     names = orgs.set_index("org_id").loc[c.members, "name"]
     title = widgets.plain(" + ".join(names))
     with st.expander(f"{n}. {title}  (score {c.score:.2f})", expanded=n == 1):

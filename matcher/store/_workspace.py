@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._config import Config
 from ..privacy import MIN_GROUP, host_view, pseudonym
-from . import _accounts, _audit, _data, _database, _decisions, _preferences, _secrets
+from . import _accounts, _audit, _data, _database, _decisions, _locks, _preferences, _secrets
 from ._access import AccessDenied, Handles, User
 from ._data import ImportReport
 from ._sessions import Sessions
@@ -355,6 +355,20 @@ class Workspace:
     def open_proposals(self, user: User) -> pd.DataFrame:
         """Proposals still waiting for the host's answer (their latest state is 'propose')."""
         return _decisions.open_proposals(self.engine, self._acting(user))
+
+    def lock(self, user: User, participant_id: str, host_id: str, reason: str = "") -> None:
+        """Lock a participant's placement at a host by hand: allocations keep it (a
+        coordinator their own participants, an admin anyone's)."""
+        _locks.lock(self.engine, self._acting(user), participant_id, host_id, reason)
+
+    def unlock(self, user: User, participant_id: str) -> bool:
+        """Remove a participant's lock; False when there was none."""
+        return _locks.unlock(self.engine, self._acting(user), participant_id)
+
+    def locks(self, user: User) -> pd.DataFrame:
+        """Locked placements the user may see: ``participant_id, host_id, sending_org,
+        reason, username, at``."""
+        return _locks.locks(self.engine, self._acting(user))
 
     def history(self) -> pd.DataFrame:
         """All decisions, for the engine's cooperation criterion (internal use)."""
