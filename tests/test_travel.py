@@ -313,7 +313,13 @@ def test_the_shipped_rates_table_sets_no_amount_and_names_its_sources():
     groups = table[table["item"] == "individual_support"]
     for role in ("learner", "staff"):
         listed = ";".join(groups.loc[groups["role"] == role, "countries"]).split(";")
-        assert sorted(listed) == sorted(tx.programme_countries())  # each country once
+        assert sorted(listed) == sorted(tx.programme_countries("2026-09-01"))  # each once
+    # Switzerland and the United Kingdom (from 2027) have no group in any source found: the
+    # estimate for a host there lacks that rate and says so, rather than guessing a group
+    p = validate_table(participants({"home_city": "Bologna"}), "participants")
+    h = validate_table(hosts({"country": "CH", "city": "Zürich"}), "hosts")
+    out = budget.placement_costs(p, h, np.array([500.0])).iloc[0]
+    assert "CH is in no country group" in out["rates_missing"]
 
 
 def test_placement_arithmetic_against_the_rates(rates):
