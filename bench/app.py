@@ -1,18 +1,18 @@
 """Dashboard speed in a real browser (headless Chromium), this tree against a baseline commit
 measured in the same run.
 
-For each source tree (the baseline's files are taken with ``git archive`` into a temporary
-folder; nothing in the repository changes), on one fresh embedding cache and sample workspace:
+Each source tree (the baseline's files are taken with ``git archive`` into a temporary folder;
+nothing in the repository changes) has its own fresh embedding cache and sample workspace:
 
-- **starts**: ``streamlit run app.py`` is started three times. The first start is a new user's
-  (cold: only the shipped seed vectors; the sample workspace is created), the next two are
-  warm (a new server process after one has run). Each time, with the browser already open:
-  process start to server ready and to the first rendered ranking (signing in as the demo
-  admin on the way); then the **first
-  typed profile** of that process (submit to its ranking) and a second one; then the
-  **interactions**, each timed from the browser action to the new content: back to the
-  dataset, opening "Why this host?" on other hosts, switching participant, adding a country
-  filter.
+- **starts**: ``streamlit run app.py`` is started 1 + ``--warm`` times per tree, the trees
+  taking turns so that a change in the machine's load touches both alike. The first start is
+  a new user's (cold: only the shipped seed vectors; the sample workspace is created), the
+  next are warm (a new server process after one has run). Each time, with the browser already
+  open: process start to server ready and to the first rendered ranking (signing in as the
+  demo admin on the way); then the **first typed profile** of that process (submit to its
+  ranking) and a second one; then the **interactions**, each timed from the browser action to
+  the new content: back to the dataset, opening "Why this host?" on other hosts, switching
+  participant, adding a country filter.
 - **concurrent sessions**: a new warm server process serves one session (warming it), then
   single sessions one after another, then ``--sessions`` sessions at once (each its own
   browser context, all in one Chromium); each is timed from opening the page to its first
@@ -20,7 +20,8 @@ folder; nothing in the repository changes), on one fresh embedding cache and sam
 
 What each page must show (the top host after each action) is computed first by the engine of
 the tree under test (``bench/_app_expect.py``), so that every wait ends on the new content.
-Run: ``python bench/app.py [--baseline REV] [--sessions 10] [--no-baseline]``.
+The 1-minute load average is recorded with every row (2 cores shared with other work).
+Run: ``python bench/app.py [--baseline REV] [--warm 2] [--sessions 10] [--no-baseline]``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -47,8 +49,10 @@ from app_driver import (  # noqa: E402
     ROOT,
     browser_page,
     chromium_path,
+    idle,
     login,
     running_app,
+    settle,
     wait_for_ranking,
 )
 
@@ -89,10 +93,14 @@ def expectations(root: Path, cache: Path) -> dict:
     return json.loads(out)
 
 
-def _timed(action, done) -> float:
+def _timed(page, action, done) -> float:
+    """Seconds from ``action`` to ``done`` and the end of the script run it started, on a
+    page that has finished its earlier runs (not timed)."""
+    settle(page)
     t = time.perf_counter()
     action()
     done()
+    idle(page, WAIT)
     return time.perf_counter() - t
 
 
@@ -124,7 +132,7 @@ def typed_profiles(page, exp: dict) -> list[float]:
         page.get_by_label("Occupation or programme").fill(occupation)
         page.get_by_label("Goals, skills, interests").fill(description)
         submit = page.get_by_role("button", name="Find hosts")
-        times.append(_timed(submit.click, _top_match(page, host)))
+        times.append(_timed(page, submit.click, _top_match(page, host)))
     return times
 
 
@@ -132,21 +140,22 @@ def interactions(page, exp: dict) -> dict[str, list[float]]:
     """Seconds per interaction, by kind, after the first ranking and the typed profiles."""
     out = {"back": [], "why": [], "participant": [], "filter": []}
     back = page.get_by_text("From the dataset", exact=True).click
-    out["back"].append(_timed(back, _top_match(page, exp["first"][1])))
+    out["back"].append(_timed(page, back, _top_match(page, exp["first"][1])))
     host_box = page.get_by_test_id("stSelectbox").nth(1)
     for host, score in exp["whys"]:
         value = page.get_by_test_id("stMetricValue").get_by_text(score, exact=True)
         done = lambda v=value: v.wait_for(timeout=WAIT)  # noqa: E731
-        out["why"].append(_timed(_pick(host_box, page, host), done))
+        out["why"].append(_timed(page, _pick(host_box, page, host), done))
     participant_box = page.get_by_test_id("stSelectbox").first
     for pid, host in exp["switches"]:
-        out["participant"].append(_timed(_pick(participant_box, page, pid), _top_match(page, host)))
+        pick = _pick(participant_box, page, pid)
+        out["participant"].append(_timed(page, pick, _top_match(page, host)))
     page.get_by_text("Filters", exact=True).click()
     country_box = page.get_by_test_id("stMultiSelect").first
     country_box.wait_for(timeout=WAIT)
     for country, host in exp["filters"]:
         pick = _pick(country_box, page, country, option=True)
-        out["filter"].append(_timed(pick, _top_match(page, host)))
+        out["filter"].append(_timed(page, pick, _top_match(page, host)))
         page.keyboard.press("Escape")
     return out
 
@@ -210,61 +219,85 @@ def concurrent(root: Path, env: dict, n: int, singles: int = 3) -> dict:
     return {"warm": warm, "single": single, "many": many}
 
 
-def measure_tree(root: Path, tmp: Path, n: int) -> dict:
-    """Every figure for one source tree, on its own fresh cache and workspace."""
-    exp = expectations(root, tmp / "expect-cache")
+@dataclass
+class Tree:
+    """A source tree under test, with its own fresh embedding cache and sample workspace."""
+
+    name: str
+    root: Path
+    env: dict
+    exp: dict
+    starts: list = field(default_factory=list)
+    sessions: dict = field(default_factory=dict)
+
+
+def prepare(name: str, rev: str | None, work: Path) -> Tree:
+    """The tree of commit ``rev`` (None: this checkout) in ``work``, and its expectations."""
+    work.mkdir()
+    root = source_tree(rev, work) if rev else ROOT
     env = {
-        "MATCHER_WORKSPACE_DIR": str(tmp / "ws"),
-        "MATCHER_CACHE_DIR": str(tmp / "cache"),
+        "MATCHER_WORKSPACE_DIR": str(work / "ws"),
+        "MATCHER_CACHE_DIR": str(work / "cache"),
         # as on a user's machine, a start compiles the sources once and later starts reuse that
         "PYTHONDONTWRITEBYTECODE": None,
     }
     Path(env["MATCHER_WORKSPACE_DIR"]).mkdir()
-    starts = []
-    for label in ("cold (first start)", "warm (second start)", "warm (third start)"):
-        starts.append({"label": label, **one_start(root, env, exp)})
-        print(label, {k: v for k, v in starts[-1].items() if k != "label"}, flush=True)
-    sessions = concurrent(root, env, n)
-    print("sessions", sessions, flush=True)
-    return {"starts": starts, "sessions": sessions}
+    return Tree(name, root, env, expectations(root, work / "expect-cache"))
+
+
+def measure(trees: list[Tree], n: int, warm: int) -> None:
+    """Every figure, the trees taking turns start by start (so that a change in the
+    machine's load touches both alike); the load average is recorded with each."""
+    labels = ["cold (first start)", *(f"warm ({k + 2}. start)" for k in range(warm))]
+    for label in labels:
+        for tree in trees:
+            load = os.getloadavg()[0]
+            tree.starts.append(
+                {"label": label, "load": load, **one_start(tree.root, tree.env, tree.exp)}
+            )
+            print(tree.name, tree.starts[-1], flush=True)
+    for tree in trees:
+        tree.sessions = {"load": os.getloadavg()[0], **concurrent(tree.root, tree.env, n)}
+        print(tree.name, "sessions", tree.sessions, flush=True)
 
 
 def _med(xs) -> str:
     return f"{statistics.median(xs):.2f}"
 
 
-def report(results: dict[str, dict], n: int) -> str:
+def report(trees: list[Tree], n: int) -> str:
     """The Markdown tables of ``bench/results/app.md``."""
     lines = [
-        "| tree | start | server ready (s) | first ranking (s) | first typed profile (s) | "
+        "| tree | start | load | server ready (s) | first ranking (s) | first typed profile (s) | "
         "second typed profile (s) | why this host, median (s) | change participant, median "
         "(s) | add a filter, median (s) | back to the dataset (s) | worst interaction (s) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for tree, res in results.items():
-        for s in res["starts"]:
+    for label in [s["label"] for s in trees[0].starts]:
+        for tree in trees:
+            (s,) = [x for x in tree.starts if x["label"] == label]
             every = [*s["why"], *s["participant"], *s["filter"], *s["back"]]
             lines.append(
-                f"| {tree} | {s['label']} | {s['ready']:.2f} | {s['first']:.2f} | "
-                f"{s['typed'][0]:.2f} | {s['typed'][1]:.2f} | {_med(s['why'])} | "
-                f"{_med(s['participant'])} | {_med(s['filter'])} | {s['back'][0]:.2f} | "
-                f"{max(every):.2f} |"
+                f"| {tree.name} | {label} | {s['load']:.1f} | {s['ready']:.2f} | "
+                f"{s['first']:.2f} | {s['typed'][0]:.2f} | {s['typed'][1]:.2f} | "
+                f"{_med(s['why'])} | {_med(s['participant'])} | {_med(s['filter'])} | "
+                f"{s['back'][0]:.2f} | {max(every):.2f} |"
             )
     lines += [
         "",
-        f"Sessions on one warm server process, open page to first ranking (sign-in included); "
+        "Sessions on one warm server process, open page to first ranking (sign-in included); "
         f"{n} at once in one Chromium:",
         "",
-        f"| tree | first session of the process (s) | single session, median of 3 (s) | "
+        f"| tree | load | first session of the process (s) | single session, median of 3 (s) | "
         f"{n} at once, median (s) | {n} at once, worst (s) | median / single |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
-    for tree, res in results.items():
-        s = res["sessions"]
+    for tree in trees:
+        s = tree.sessions
         single, many = statistics.median(s["single"]), statistics.median(s["many"])
         lines.append(
-            f"| {tree} | {s['warm']:.2f} | {single:.2f} | {many:.2f} | {max(s['many']):.2f} | "
-            f"{many / single:.1f}x |"
+            f"| {tree.name} | {s['load']:.1f} | {s['warm']:.2f} | {single:.2f} | {many:.2f} | "
+            f"{max(s['many']):.2f} | {many / single:.1f}x |"
         )
     return "\n".join(lines) + "\n"
 
@@ -279,23 +312,20 @@ def main() -> None:
     ap.add_argument("--baseline", default=BASELINE, help="commit to compare with")
     ap.add_argument("--no-baseline", action="store_true", help="measure this tree only")
     ap.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions")
+    ap.add_argument("--warm", type=int, default=2, help="warm starts after the cold one")
     ap.add_argument("--out", default="app.md", help="file name in bench/results/")
     args = ap.parse_args()
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     load = _load()
-    results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        trees = [] if args.no_baseline else [(f"baseline {args.baseline}", args.baseline)]
-        trees.append((f"this tree ({head})", None))
-        for name, rev in trees:
-            work = Path(tmp) / (rev or "head")
-            work.mkdir()
-            root = source_tree(rev, work) if rev else ROOT
-            results[name] = measure_tree(root, work, args.sessions)
+        wanted = [] if args.no_baseline else [(f"baseline {args.baseline}", args.baseline)]
+        wanted.append((f"this tree ({head})", None))
+        trees = [prepare(name, rev, Path(tmp) / (rev or "head")) for name, rev in wanted]
+        measure(trees, args.sessions, args.warm)
     text = f"Dashboard in headless Chromium, sample data; {machine()}; {load}\n\n" + report(
-        results, args.sessions
+        trees, args.sessions
     )
     print(text)
     print(f"written to {write_result(args.out, text)}")

@@ -43,7 +43,7 @@ def placed_rows(matcher) -> np.ndarray:
     return np.flatnonzero((matcher.participants_["role"] != "accompanying").to_numpy())
 
 
-def best_matches(matcher, participant_ids=None, config: Config | None = None) -> pd.DataFrame:
+def best_matches(matcher, config: Config | None = None, participant_ids=None) -> pd.DataFrame:
     """Per participant taking a place (default: all of them; accompanying persons go with
     their learners and are left out): hosts meeting the rules, good-fit ones among them
     (score at least ``config.good_fit_score``), the best one, its score and components.

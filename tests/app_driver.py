@@ -137,12 +137,17 @@ _BUSY = (
 )
 
 
+def idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait, with no fixed pause, until no script run is under way (for timing)."""
+    page.wait_for_function(f"() => !({_BUSY})()", timeout=timeout_ms)
+
+
 def settle(page, timeout_ms: int = 60_000) -> None:
     """Wait until the app has finished its script run (twice idle, 300 ms apart), so that
     no element of the previous run is still on the page."""
     for _ in range(2):
         page.wait_for_timeout(300)
-        page.wait_for_function(f"() => !({_BUSY})()", timeout=timeout_ms)
+        idle(page, timeout_ms)
 
 
 def pick(page, index: int, text: str) -> None:

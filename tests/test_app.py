@@ -144,6 +144,38 @@ def test_find_hosts_and_allocation_show_costs_once_rates_are_set(
     assert any(f"EUR {total:,.0f}" in c.value for c in at.caption)
 
 
+def test_allocation_page_keeps_to_a_budget_ceiling(sample_matcher, tmp_path, monkeypatch):
+    """The page's budget ceiling prices the pairs from the rates table and caps the total of
+    the coordinator's cohort; without amounts it says so and does not run."""
+    import pandas as pd
+
+    from matcher import budget
+
+    at = _app("views/allocate.py", user=_signed_in("demo-coordinator"))
+    at.number_input(key="al_budget").set_value(50_000).run()
+    at.button[0].click().run()
+    assert "allocation" not in at.session_state and "fill in the rates table" in at.error[0].value
+    table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
+    table["figure"] = [str(10 * (k + 1)) for k in range(len(table))]  # test figures only
+    table.to_csv(tmp_path / "rates.csv", index=False)
+    monkeypatch.setenv("MATCHER_RATES_FILE", str(tmp_path / "rates.csv"))
+    rates = budget.load_rates(tmp_path / "rates.csv")
+    at.number_input(key="al_budget").set_value(0).run()
+    at.button[0].click().run()
+    free = at.session_state["allocation"]
+    _, free_total = budget.allocation_costs(sample_matcher, free, rates=rates)
+    ceiling = int(0.7 * free_total)
+    at.number_input(key="al_budget").set_value(ceiling).run()
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    capped = at.session_state["allocation"]
+    _, total = budget.allocation_costs(sample_matcher, capped, rates=rates)
+    assert set(capped.assignments["participant_id"]) == set(free.assignments["participant_id"])
+    assert total <= ceiling < free_total and capped.summary["total_cost"] == pytest.approx(total)
+    left = capped.summary["budget_left"]
+    assert any(f"EUR {left:,.0f} of the budget ceiling left" in c.value for c in at.caption)
+
+
 def test_coordinator_sees_only_own_participants(sample_matcher):
     p = sample_matcher.participants_
     org = p["sending_org"].value_counts().index[0]

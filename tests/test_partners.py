@@ -306,3 +306,13 @@ def test_a_third_country_organisation_cannot_coordinate(orgs):
         f.consortia("UA1", IDEA, "KA220")
     with pytest.raises(ValueError, match="cannot take part in KA210"):
         f.consortia("UA1", IDEA, "KA210")
+
+
+def test_organisations_without_the_optional_past_projects_column_load(tmp_path):
+    """An optional count column left out (or left empty) counts 0, not a traceback."""
+    frame = pd.read_csv(tx.sample_dir() / "organisations.csv", dtype=str, keep_default_na=False)
+    frame.head(4).drop(columns=["past_projects"]).to_csv(tmp_path / "o.csv", index=False)
+    assert load_organisations(tmp_path / "o.csv")["past_projects"].tolist() == [0, 0, 0, 0]
+    some = frame.head(3).assign(past_projects=["2", "", "1"])
+    some.to_csv(tmp_path / "some.csv", index=False)
+    assert load_organisations(tmp_path / "some.csv")["past_projects"].tolist() == [2, 0, 1]

@@ -95,7 +95,8 @@ def test_every_programme_row_has_a_source_and_a_checked_flag():
     assert table["key"].is_unique
     assert set(table["checked"]) <= {"true", "false"}
     assert (table["source"].str.len() > 10).all()
-    assert set(table["kind"]) == {"mobility", "partnership", "rule", "project", "countries"}
+    kinds = {"mobility", "partnership", "rule", "project", "countries"}
+    assert set(table["kind"]) == kinds | {"distance_band", "travel_days"}
 
 
 def test_programme_rules_read_from_the_table():

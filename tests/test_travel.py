@@ -313,13 +313,8 @@ def test_the_shipped_rates_table_sets_no_amount_and_names_its_sources():
     groups = table[table["item"] == "individual_support"]
     for role in ("learner", "staff"):
         listed = ";".join(groups.loc[groups["role"] == role, "countries"]).split(";")
-        assert sorted(listed) == sorted(tx.programme_countries("2026-09-01"))  # each once
-    # Switzerland and the United Kingdom (from 2027) have no group in any source found: the
-    # estimate for a host there lacks that rate and says so, rather than guessing a group
-    p = validate_table(participants({"home_city": "Bologna"}), "participants")
-    h = validate_table(hosts({"country": "CH", "city": "Zürich"}), "hosts")
-    out = budget.placement_costs(p, h, np.array([500.0])).iloc[0]
-    assert "CH is in no country group" in out["rates_missing"]
+        # each of the 33 countries once; CH and UK (from 2027) have no group in a source yet
+        assert sorted(listed) == sorted(tx.programme_countries("2021-01-01"))
 
 
 def test_placement_arithmetic_against_the_rates(rates):
@@ -413,6 +408,36 @@ def test_allocation_total_is_the_sum_of_its_placements(rates):
     full = m.distance_matrix(pids, hids)
     np.testing.assert_allclose(m.distance_pairs(pids, hids), np.diag(full), atol=1e-6)
     assert np.isnan(budget.allocation_costs(m, result)[1])  # the shipped table: not set
+
+
+def test_a_budget_ceiling_in_eur_keeps_the_allocation_within_it(rates):
+    """Three learners from Bologna and two hosts with room for all: Vienna (band 500-1,999 km,
+    preferred) and Ljubljana (100-499 km, cheaper). Without a ceiling all go to Vienna; a
+    ceiling below that total sends some to Ljubljana, within the ceiling."""
+    p = participants(*[{"home_city": "Bologna"} for _ in range(3)])
+    h = hosts(
+        {"country": "AT", "city": "Vienna", "capacity": 3},
+        {"country": "SI", "city": "Ljubljana", "capacity": 3},
+    )
+    p.loc[:, "preferred_countries"] = "AT"  # Vienna fits better
+    m = _fit(p, h)
+    assert budget.budget_arguments(m, None) == {}
+    free = allocate(m)
+    _, free_total = budget.allocation_costs(m, free, rates=rates)
+    limits = budget.budget_arguments(m, free_total - 1, rates=rates)
+    np.testing.assert_array_equal(limits["cost"], budget.cost_matrix(m, rates=rates))
+    assert limits["budget"] == free_total - 1
+    capped = allocate(m, **limits)
+    placements, total = budget.allocation_costs(m, capped, rates=rates)
+    assert total <= free_total - 1 and capped.summary["total_cost"] == pytest.approx(total)
+    assert capped.summary["budget_left"] == pytest.approx(free_total - 1 - total)
+    where = placements["host_id"].map(m.hosts_.set_index("host_id")["country"])
+    assert set(free.assignments["host_id"]) == {"H1"}  # Vienna, without a ceiling
+    assert capped.summary["placed"] == 3 and "SI" in set(where)
+    with pytest.raises(ValueError, match="fill in the rates table"):
+        budget.budget_arguments(m, 1000)  # the shipped table sets no amount
+    with pytest.raises(ValueError, match="more than EUR 0"):
+        budget.budget_arguments(m, 0, rates=rates)
 
 
 def test_a_bad_rates_file_names_file_row_and_column(tmp_path):

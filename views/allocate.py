@@ -41,6 +41,15 @@ method = c1.radio(
         "no participant and host would both rather switch",
     ],
 )
+ceiling = c1.number_input(
+    "Budget ceiling, EUR (0: none)",
+    min_value=0,
+    value=0,
+    step=10_000,
+    key="al_budget",
+    help="the most the placements may cost in total, estimated from the rates table of your "
+    "call year (longest stays); needs the rates filled in",
+)
 priority = c2.toggle(
     "Fewer opportunities first",
     value=True,
@@ -83,22 +92,29 @@ if locks is not None and not locks.empty:
             st.rerun()
 
 if st.button("Run allocation", type="primary"):
-    with st.status("Allocating...", expanded=False) as status:
-        st.write("Scoring every pair and applying the programme's rules")
-        bar = st.progress(0.0, "Scoring the pairs")
-        result = allocate(
-            m,
-            method,
-            priority="fewer_opportunities" if priority else None,
-            participant_ids=ids,
-            decisions=ws.decisions(user) if in_workspace else None,
-            locks=locks,
-            keep_proposals=keep,
-            progress=lambda done, total: bar.progress(done / max(total, 1), "Scoring the pairs"),
-        )
-        took = result.summary["scoring_seconds"] + result.summary["solve_seconds"]
-        status.update(label=f"Done in {took:.2f} s", state="complete")
-    session.remember("allocation", result)
+    try:
+        limits = budget.budget_arguments(m, ceiling or None, ids)
+        with st.status("Allocating...", expanded=False) as status:
+            st.write("Scoring every pair and applying the programme's rules")
+            bar = st.progress(0.0, "Scoring the pairs")
+            result = allocate(
+                m,
+                method,
+                priority="fewer_opportunities" if priority else None,
+                participant_ids=ids,
+                decisions=ws.decisions(user) if in_workspace else None,
+                locks=locks,
+                keep_proposals=keep,
+                progress=lambda done, total: bar.progress(
+                    done / max(total, 1), "Scoring the pairs"
+                ),
+                **limits,
+            )
+            took = result.summary["scoring_seconds"] + result.summary["solve_seconds"]
+            status.update(label=f"Done in {took:.2f} s", state="complete")
+        session.remember("allocation", result)
+    except ValueError as exc:  # a ceiling without rates, or pairs of unknown cost
+        st.error(f"The allocation was not run: {widgets.plain(exc)}")
 
 result = st.session_state.get("allocation")
 if result is None:
@@ -126,6 +142,8 @@ else:
         words.append(f"{s['open proposals released']} open proposals released")
     if "groups" in s:
         words.append(f"{s['groups_placed']} of {s['groups']} groups placed together")
+    if "budget_left" in s:
+        words.append(f"EUR {s['budget_left']:,.0f} of the budget ceiling left")
     st.caption(". ".join(words) + ".")
     _, cost = budget.allocation_costs(m, result)
     st.caption(

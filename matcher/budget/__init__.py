@@ -5,7 +5,14 @@ package ships the table's structure with empty figures); an estimate that needs 
 set is NaN, and says which.
 """
 
-from ._costs import STAYS, allocation_costs, cost_matrix, pair_costs, placement_costs
+from ._costs import (
+    STAYS,
+    allocation_costs,
+    budget_arguments,
+    cost_matrix,
+    pair_costs,
+    placement_costs,
+)
 from ._rates import ITEMS, RATE_COLUMNS, Rates, load_rates, rates_path
 
 __all__ = [
@@ -14,6 +21,7 @@ __all__ = [
     "STAYS",
     "Rates",
     "allocation_costs",
+    "budget_arguments",
     "cost_matrix",
     "load_rates",
     "pair_costs",

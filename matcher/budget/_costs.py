@@ -14,7 +14,14 @@ from .. import geo
 from .. import taxonomy as tx
 from ._rates import ITEMS, Rates, load_rates
 
-__all__ = ["STAYS", "pair_costs", "placement_costs", "cost_matrix", "allocation_costs"]
+__all__ = [
+    "STAYS",
+    "pair_costs",
+    "placement_costs",
+    "cost_matrix",
+    "allocation_costs",
+    "budget_arguments",
+]
 
 #: Which stay the estimate is for: the longest both sides accept (an upper estimate) or
 #: the shortest.
@@ -204,3 +211,27 @@ def allocation_costs(matcher, allocation, *, rates=None, stay="longest"):
     out.insert(0, "participant_id", pids)
     total = float(out["total"].sum(min_count=1)) if out["total"].notna().all() else np.nan
     return out, (0.0 if out.empty else total)
+
+
+def budget_arguments(
+    matcher, ceiling, participant_ids=None, host_ids=None, *, rates=None, stay="longest"
+) -> dict:
+    """The ``cost`` and ``budget`` arguments of :func:`matcher.allocate` for a ceiling in
+    EUR on the total estimated cost of a cohort's placements (:func:`cost_matrix` of the
+    same ``participant_ids`` and ``host_ids``); ``{}`` when ``ceiling`` is ``None``.
+
+    Raises ValueError for a ceiling that is not positive, or when the rates table sets no
+    amount (a ceiling could not be checked); a pair whose rate alone is missing is refused by
+    the allocation, which names how many.
+    """
+    if ceiling is None:
+        return {}
+    if not ceiling > 0:
+        raise ValueError(f"the budget ceiling must be more than EUR 0, got {ceiling}")
+    cost = cost_matrix(matcher, participant_ids, host_ids, rates=rates, stay=stay)
+    if cost.size and np.isnan(cost).all():
+        raise ValueError(
+            "a budget ceiling needs the amounts of your call year: fill in the rates table "
+            "(data/README.md, 'Budget rates') and point MATCHER_RATES_FILE at it"
+        )
+    return {"cost": cost, "budget": float(ceiling)}

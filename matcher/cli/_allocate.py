@@ -63,9 +63,11 @@ def _progress():
 def run(args) -> int:
     """Print the summary, then the assignments (or write them to ``--out``)."""
     from ..allocation import allocate
+    from ..budget import budget_arguments
 
     m = fit_matcher(args)
     decisions, locks = _kept_inputs(args)
+    ceiling = budget_arguments(m, args.budget)  # refused before the scoring when rates are unset
     a = allocate(
         m,
         args.method,
@@ -75,6 +77,7 @@ def run(args) -> int:
         keep_proposals=not args.release_proposals,
         max_placed=args.max_placed,
         progress=_progress(),
+        **ceiling,
     )
     for key, value in a.summary.items():
         print(f"{key:<{SUMMARY_KEY_WIDTH}}{value}", file=sys.stdout if args.out else sys.stderr)
@@ -113,6 +116,12 @@ def add_parser(sub) -> None:
         type=int,
         metavar="N",
         help="place at most N learners and staff (e.g. 30 in a KA122 short-term project)",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        metavar="EUR",
+        help="a ceiling on the total estimated cost of the placements, in EUR (needs the rates of your call year: MATCHER_RATES_FILE, see data/README.md 'Budget rates')",
     )
     p.add_argument(
         "--out",

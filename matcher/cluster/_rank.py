@@ -70,7 +70,7 @@ def best_matches(matcher, client, partition_size: int | None = None) -> pd.DataF
 
 
 def _best_part(matcher, ids) -> pd.DataFrame:
-    return insights.best_matches(matcher, ids)
+    return insights.best_matches(matcher, participant_ids=ids)
 
 
 def coverage(matcher, client, by: str | None = None, partition_size: int | None = None):

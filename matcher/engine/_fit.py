@@ -227,6 +227,7 @@ def fit_state(
         G=prepare_groups(participants, P),
         travel=build_travel(participants, hosts, config),
         centring=side.centring,
+        travel=build_travel(participants, hosts, config),
     )
 
 
@@ -255,7 +256,7 @@ def profile_state(S: Fitted, participants: pd.DataFrame, encoder) -> Fitted:
         vocab=vocab,
         P=P,
         G=prepare_groups(participants, P),
-        travel=travel_with_participants(S.travel, participants, config),
+        travel=build_travel(participants, S.hosts, config),
         occupations=occupations,
         tax_by_field=taxonomy_relevance(fields, S.H.nace),
         history=build_history(None, participants, S.hosts),

@@ -15,7 +15,7 @@ from ..privacy import pseudonym as _pseudonym
 from ._criteria import CRITERION
 from ._fit import fit_state, profile_state
 from ._groups import group_label
-from ._place import one_km
+from ._place import pair_km as _pair_km
 from ._rules import RULES, feasibility
 from ._topk import top_k, top_k_rows
 
@@ -356,8 +356,11 @@ class Matcher:
         alternatives, nearest trade first.
         """
         i = self.participant_index([participant_id])[0]
-        wanted = self._host_filter(country, org_type, sector, city)
-        top, score, comps, match = self._host_ranking(np.array([i]), wanted, min_score, k, max_km)
+        wanted = self._host_filter(country, org_type, sector)
+        wanted = wanted & self._place_filter(
+            city, max_km, self.distance_matrix([participant_id])[0]
+        )
+        top, score, comps, match = self._host_ranking(np.array([i]), wanted, min_score, k)
         top = top[0][top[0] >= 0]
         rows = [
             self._host_row(rank, i, 0, j, score, comps, match, explain)
@@ -431,13 +434,29 @@ class Matcher:
             ok &= np.array([needle in t for t in self._sector_text])
         return ok
 
+    def _place_filter(self, city, max_km, km: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(self.hosts_), dtype=bool)
+        if city is not None and len(_as_list(city)):
+            places = self._S.travel.hosts
+            wanted = _town_keys(_as_list(city), set(self.hosts_["country"]), self.config_)
+            ok &= np.array(
+                [
+                    normalise_place(given) in wanted or normalise_place(name) in wanted
+                    for given, name in zip(places.given, places.name, strict=True)
+                ]
+            )
+        if max_km is not None:
+            ok &= km <= max_km
+        return ok
+
     def _host_row(self, rank, i, r, j, score, comps, match, explain, text=None) -> dict:
         """Result row of host ``j`` for participant ``i``, row ``r`` of the scored block
         (``text``: the pair's sector text evidence, when the caller has it)."""
         comp = {name: float(c[r, j]) for name, c in comps.items()}
         row = {"rank": rank, "host_id": self.host_ids_[j]}
         row.update({c: self._S.h[c][j] for c in ("name", "country", "org_type", "sector")})
-        row["city"], row["km"] = self._S.travel.hosts.given[j], one_km(self._S, i, j)
+        row["city"] = self._S.travel.hosts.given[j]
+        row["km"] = float(_pair_km(self._S, np.array([i]), np.array([j]))[0])
         row.update(
             {"score": float(score[r, j]), "sector_match": bool(match[r, j]), "components": comp}
         )
@@ -571,16 +590,22 @@ class Matcher:
     ) -> dict[str, str]:
         """Each criterion's sentence for pair ``(i, j)``; ``given`` passes values a caller
         already computed to a criterion's reason (``{"sector": {"text": .., "value": ..}}``);
-        ``for_host``: the host's sentence where a criterion has one (no sending town).
-        An accompanying person's sentences are their group's (its first learner's)."""
+        ``for_host``: the wording a host may read. An accompanying person's sentences are
+        their group's (its first learner's)."""
         S, given = self._S, given or {}
         say = {n: (for_host and c.host_reason) or c.reason for n, c in CRITERION.items()}
         g = int(S.P.group[i])
-        if not S.P.accompanying[i] or g < 0 or not len(S.G.learners[g]):
-            return {name: say[name](S, i, j, **given.get(name, {})) for name in CRITERION}
-        first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's
-        head = f"{group_label(S, g)}, mean of the learners' scores; e.g. {S.P.ids[first]}: "
-        return {name: head + say[name](S, first, j) for name in CRITERION}
+        if S.P.accompanying[i] and g >= 0 and len(S.G.learners[g]):
+            first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's
+            head = f"{group_label(S, g)}, mean of the learners' scores; e.g. {S.P.ids[first]}: "
+            given = {}
+        else:
+            first, head = i, ""
+        return {
+            name: head
+            + ((for_host and c.host_reason) or c.reason)(S, first, j, **given.get(name, {}))
+            for name, c in CRITERION.items()
+        }
 
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""

@@ -80,8 +80,8 @@ class Fitted:
     NACE class is unknown); ``text_range`` the (floor, ceiling) of cosines that the sector
     criterion maps onto [0, 1] for the encoder in use; ``G`` the groups of learners with
     their accompanying persons; ``travel`` where both sides are (sending towns, hosts' towns
-    or coordinates) and who travels green; ``centring`` what the language centroids are made
-    of (for profiles scored later). ``p`` and ``h`` hold the text
+    or coordinates) and who travels green; ``centring`` what the language centroids are
+    made of (for profiles scored later). ``p`` and ``h`` hold the text
     columns the reasons read, as lists (``S.p["occupation"][i]``).
     """
 

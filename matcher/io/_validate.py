@@ -532,7 +532,9 @@ def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
 
 
 def _typed_column(values: pd.Series, kind: str) -> pd.Series:
-    if kind in ("days", "count"):
+    if kind == "count":  # an optional count left empty (or a column left out) counts 0
+        return pd.to_numeric(values.replace("", "0")).astype("int64")
+    if kind == "days":
         return values.astype("int64")
     if kind == "rating":
         return values.astype("Int64")
