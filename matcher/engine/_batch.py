@@ -61,18 +61,15 @@ def block_size(n_other: int, block_pairs: int) -> int:
     return max(1, int(block_pairs) // max(int(n_other), 1))
 
 
-def host_ranking_block(
-    matcher, pi: np.ndarray, k: int, wanted, min_score, explain, max_km=None
-) -> pd.DataFrame:
+def host_ranking_block(matcher, pi: np.ndarray, k: int, wanted, min_score, explain) -> pd.DataFrame:
     """Host rankings of the participant rows ``pi``, one table (``participant_id`` first).
 
-    ``wanted`` is the hosts' filter mask ``(n_hosts,)``, ``max_km`` the largest distance from
-    each participant's sending town; the columns are those of ``recommend_hosts`` after
-    ``participant_id``.
+    ``wanted`` is the hosts' filter mask ``(n_hosts,)``; the columns are those of
+    ``recommend_hosts`` after ``participant_id``.
     """
     from ._matcher import HOST_RESULT_COLUMNS
 
-    top, score, comps, match = matcher._host_ranking(pi, wanted, min_score, k, max_km)
+    top, score, comps, match = matcher._host_ranking(pi, wanted, min_score, k)
     written = top >= 0
     text = np.zeros(top.shape, dtype=np.float32)  # the sector reasons' evidence, in one go
     if explain and written.any():
@@ -98,8 +95,6 @@ def host_rankings(
     org_type=None,
     sector: str | None = None,
     min_score: float | None = None,
-    city=None,
-    max_km: float | None = None,
     explain: bool = True,
     block_pairs: int | None = None,
     threads: int | None = None,
@@ -111,13 +106,11 @@ def host_rankings(
     columns of ``recommend_hosts``, participants in the order given.
     """
     pi_all = matcher._rows(participant_ids, "p")
-    wanted = matcher._host_filter(country, org_type, sector, city)
+    wanted = matcher._host_filter(country, org_type, sector)
     rows = block_size(len(matcher.host_ids_), block_pairs or matcher.config_.block_pairs)
     blocks = [pi_all[s : s + rows] for s in range(0, len(pi_all), rows)]
     return in_threads(
-        lambda pi: host_ranking_block(matcher, pi, k, wanted, min_score, explain, max_km),
-        blocks,
-        threads,
+        lambda pi: host_ranking_block(matcher, pi, k, wanted, min_score, explain), blocks, threads
     )
 
 

@@ -12,7 +12,7 @@ from .. import taxonomy as tx
 from .._config import Config
 from ..encode import l2_normalise
 from ..language import MIN_CONFIDENCE, detect_language
-from ._geography import build_travel, travel_with_participants
+from ._geography import build_travel
 from ._history import build_history
 from ._links import (
     UNKNOWN_FIELDS,
@@ -225,7 +225,6 @@ def fit_state(
         history=build_history(history, participants, hosts),
         text_range=config.text_range(encoder, centred=config.language_centring),
         G=prepare_groups(participants, P),
-        travel=build_travel(participants, hosts, config),
         centring=side.centring,
         travel=build_travel(participants, hosts, config),
     )

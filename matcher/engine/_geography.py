@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -10,7 +10,7 @@ import pandas as pd
 from .. import geo
 from .. import taxonomy as tx
 
-__all__ = ["Travel", "build_travel", "travel_with_participants"]
+__all__ = ["Travel", "build_travel"]
 
 
 @dataclass(frozen=True)
@@ -35,23 +35,6 @@ def _distinct(places: geo.Places) -> tuple[np.ndarray, np.ndarray]:
     return unique, index.reshape(-1).astype(np.int64)
 
 
-def _participant_side(participants: pd.DataFrame, config) -> dict:
-    """The participants' places, their index into the distinct places (as unit vectors)
-    and who travels green."""
-    places = geo.locate_table(
-        participants.get("home_city"), participants["home_country"], config=config
-    )
-    coords, loc = _distinct(places)
-    modes = participants.get("travel_mode", pd.Series("", index=participants.index))
-    green = (modes.to_numpy(object) == "green").astype(bool)
-    return {
-        "participants": places,
-        "p_loc": loc,
-        "p_xyz": geo.unit_vectors(*coords.T),
-        "green": green,
-    }
-
-
 def build_travel(participants: pd.DataFrame, hosts: pd.DataFrame, config) -> Travel:
     """Locate participants (their sending town) and hosts (given coordinates, else town),
     with the capital as the stated fallback; checks the configured band scores."""
@@ -59,6 +42,7 @@ def build_travel(participants: pd.DataFrame, hosts: pd.DataFrame, config) -> Tra
     for name in ("travel_band_scores", "travel_green_band_scores"):
         if len(getattr(config, name)) != n_bands:
             raise ValueError(f"{name} needs one score per distance band ({n_bands})")
+    p = geo.locate_table(participants.get("home_city"), participants["home_country"], config=config)
     h = geo.locate_table(
         hosts.get("city"),
         hosts["country"],
@@ -66,11 +50,7 @@ def build_travel(participants: pd.DataFrame, hosts: pd.DataFrame, config) -> Tra
         hosts.get("longitude"),
         config=config,
     )
-    coords, loc = _distinct(h)
-    side = _participant_side(participants, config)
-    return Travel(hosts=h, h_loc=loc, h_xyz=geo.unit_vectors(*coords.T), **side)
-
-
-def travel_with_participants(travel: Travel, participants: pd.DataFrame, config) -> Travel:
-    """``travel`` with other participants (typed-in profiles) against the same hosts."""
-    return replace(travel, **_participant_side(participants, config))
+    (pc, pl), (hc, hl) = _distinct(p), _distinct(h)
+    modes = participants.get("travel_mode", pd.Series("", index=participants.index))
+    green = (modes.to_numpy(object) == "green").astype(bool)
+    return Travel(p, h, pl, hl, geo.unit_vectors(*pc.T), geo.unit_vectors(*hc.T), green)

@@ -343,7 +343,7 @@ class Matcher:
 
         Filters: ``country`` and ``org_type`` (a value or a list), ``sector`` (text found
         in the host's sector or NACE label, or a NACE code prefix), ``min_score``, ``city``
-        (a town or a list, as written or in another language: "Wien" finds Vienna) and
+        (a town or a list, as written or in another language: "München" finds Munich) and
         ``max_km`` (great-circle km from the participant's sending town).
 
         Returns
@@ -393,9 +393,8 @@ class Matcher:
 
         return host_rankings(self, participant_ids, k, **options)
 
-    def _host_ranking(self, pi, wanted, min_score, k, max_km=None):
-        """Top ``k`` hosts of each participant row ``pi``: ``(len(pi), k)`` columns, -1 pads;
-        ``max_km`` keeps hosts within that distance of each participant's sending town.
+    def _host_ranking(self, pi, wanted, min_score, k):
+        """Top ``k`` hosts of each participant row ``pi``: ``(len(pi), k)`` columns, -1 pads.
 
         Also returns the block's scores, components and sector-gate flags ``(len(pi), m)``,
         which the result rows read. Hosts of the trade rank by score, then the others by
@@ -403,10 +402,6 @@ class Matcher:
         """
         score, mask, comps, _ = self._block(pi)
         mask &= wanted[None, :]
-        if max_km is not None:
-            from ._place import travel_km
-
-            mask &= travel_km(self._S, pi, slice(None)) <= max_km
         if min_score is not None:
             mask &= score >= min_score
         sector = comps["sector"]
@@ -414,17 +409,8 @@ class Matcher:
         top = top_k_rows(np.where(match, _GATE_OFFSET + score, sector), mask, k)
         return top, score, comps, match
 
-    def _host_filter(self, country, org_type, sector, city=None) -> np.ndarray:
+    def _host_filter(self, country, org_type, sector) -> np.ndarray:
         h, ok = self.hosts_, np.ones(len(self.hosts_), dtype=bool)
-        if city is not None and len(_as_list(city)):
-            places = self._S.travel.hosts
-            wanted = _town_keys(_as_list(city), set(h["country"]), self.config_)
-            ok &= np.array(
-                [
-                    normalise_place(given) in wanted or normalise_place(name) in wanted
-                    for given, name in zip(places.given, places.name, strict=True)
-                ]
-            )
         if country is not None:
             ok &= h["country"].isin(_as_list(country)).to_numpy()
         if org_type is not None:
@@ -593,7 +579,6 @@ class Matcher:
         ``for_host``: the wording a host may read. An accompanying person's sentences are
         their group's (its first learner's)."""
         S, given = self._S, given or {}
-        say = {n: (for_host and c.host_reason) or c.reason for n, c in CRITERION.items()}
         g = int(S.P.group[i])
         if S.P.accompanying[i] and g >= 0 and len(S.G.learners[g]):
             first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's

@@ -14,7 +14,6 @@ __all__ = [
     "destination_reason",
     "travel_km",
     "pair_km",
-    "one_km",
     "travel_score",
     "travel_reason",
     "travel_reason_for_host",
@@ -100,14 +99,8 @@ def _mode_text(S: Fitted, i: int) -> str:
     return f"standard travel, {days['standard']} funded travel days"
 
 
-def one_km(S: Fitted, i: int, j: int) -> float:
-    """Great-circle km of one pair, with the score's own function (no per-block work)."""
-    T = S.travel
-    return float(geo.chord_distance_km(T.p_xyz[[T.p_loc[i]]], T.h_xyz[[T.h_loc[j]]])[0, 0])
-
-
 def _distance_text(S: Fitted, i: int, j: int) -> tuple[float, str]:
-    km = one_km(S, i, j)
+    km = float(travel_km(S, np.array([i]), np.array([j]))[0, 0])
     band = int(geo.distance_band(km))
     return km, f"about {km:,.0f} km, band {geo.band_label(band)}"
 

@@ -248,7 +248,7 @@ def travel_days() -> dict[str, int]:
     """Funded travel days per travel mode: ``{"standard": 2, "green": 6}`` (programme table)."""
     df = programme()
     rows = df[df["kind"] == "travel_days"]
-    pairs = zip(rows["key"], rows["value"], strict=True)
+    pairs = zip(rows["key"], rows["max_days"], strict=True)
     return {key.removeprefix("travel_"): int(d) for key, d in pairs}
 
 
