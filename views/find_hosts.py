@@ -116,7 +116,7 @@ else:
         needs_access = c3.checkbox("Needs an accessible host")
         c1, c2 = st.columns(2)
         home_city = c1.text_input("Town of the sending school", "")
-        green = c2.toggle("Travels green (train, bus, car-sharing)")
+        green = c2.checkbox("Travels green (train, bus, car-sharing)")
         submitted = st.form_submit_button("Find hosts", type="primary")
     if submitted or "fh_profile" in st.session_state:
         if submitted:

@@ -138,8 +138,9 @@ def _missing(row: pd.Series, p_row: dict, country: str, rates: Rates) -> str:
         out.append(f"travel {geo.band_label(int(row['band']))} ({mode})")
     if np.isnan(row["individual_support"]):
         role = "staff" if p_row["staff"] else "learner"
-        group = rates.group[list(tx.programme_countries()).index(country)] or "?"
-        out.append(f"individual support ({role}, country group {group})")
+        group = rates.group[list(tx.programme_countries()).index(country)]
+        where = f"country group {group}" if group else f"{country} is in no country group"
+        out.append(f"individual support ({role}, {where})")
     for item in ("organisational_support", "inclusion_support", "course_fee"):
         if np.isnan(row[item]):
             out.append(item.replace("_", " "))
