@@ -8,7 +8,7 @@ st.set_page_config(
     layout="wide",
 )
 
-from views import session, widgets  # noqa: E402
+from views import resources, session, widgets  # noqa: E402
 
 PAGES = {
     "find_hosts": st.Page(
@@ -36,6 +36,7 @@ BY_ROLE = {
 }
 
 user = session.user()
+session.sync_cookie()  # the signed session cookie that lets a reload resume the session
 if user is None:
     nav = st.navigation([st.Page("views/login.py", title="Sign in", icon=":material/login:")])
 else:
@@ -43,3 +44,5 @@ else:
     with st.sidebar:
         widgets.sidebar()
 nav.run()
+if user is not None and user.role in ("coordinator", "admin"):
+    resources.warm_up()  # what a typed profile or an upload needs, loaded once the page is out

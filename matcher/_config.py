@@ -144,6 +144,10 @@ class Config:
         workers; empty: on this machine.
     show_progress : bool
         Progress bars on long encodes.
+    fit_cache : bool
+        Keep what a fit computes from the texts (taxonomy placements, vectors) beside the
+        embedding cache, so that fitting the same data again with the same model, settings
+        and release reads it back instead (a warm start of the sample: about 1 s less).
     scorer : {"weights", "learned"}
         ``weights``: the weighted sum above; ``learned``: a model fitted on recorded outcomes
         (``matcher learn``), saved with the workspace.
@@ -152,7 +156,11 @@ class Config:
     login_window_minutes, login_lockout_minutes : float
         How far back failed sign-ins count, and how long a locked user name stays locked.
     session_idle_minutes : float
-        A dashboard session without activity for this long is signed out.
+        A dashboard session without activity for this long is signed out; its signed
+        cookie expires after as long without activity.
+    good_fit_score, good_fit_hosts : float, int
+        Insights: a participant is well covered with at least ``good_fit_hosts`` hosts that
+        meet the rules and score at least ``good_fit_score``.
     partner_weights : dict
         KA2 partner search: weight of each partner criterion (``thematic``,
         ``complementarity``, ``country``, ``language``, ``newcomer``); the environment
@@ -170,6 +178,22 @@ class Config:
     agreement_min_confidence : float
         Learning agreement drafts: an ESCO placement of the occupation less sure than this
         proposes no learning outcomes (they are left to fill in).
+    allocation_candidates : int
+        Allocation: hosts kept per participant (or group) in the candidate graph of a large
+        cohort, the best by score; the result is still checked against every feasible pair.
+    allocation_full_pairs : int
+        Allocation: cohorts with up to this many participant-host pairs use every feasible
+        pair (no candidate graph), and groups up to this many candidate pairs are placed by
+        the exact mixed-integer programme (beyond, by the flow guided by the optimum with
+        groups split, certified when it reaches it).
+    allocation_block_pairs : int
+        Allocation: pairs scored at a time (bounds the memory of a large allocation).
+    allocation_rounds : int
+        Allocation: rounds of the optimality check (pairs that could improve the result are
+        added and it is solved again); the gap is reported when they run out.
+    allocation_time_limit : float
+        Allocation: seconds the mixed-integer programme (groups, budget) may take; past it
+        the best solution found is kept and the gap reported.
     """
 
     model: str = MULTILINGUAL_MODEL
@@ -202,12 +226,15 @@ class Config:
     block_pairs: int = 2_000_000
     dask_scheduler: str = ""
     show_progress: bool = True
+    fit_cache: bool = True
     scorer: str = "weights"
     # --- access control and authentication (matcher.store, views/session.py) ---
     login_max_failures: int = 5
     login_window_minutes: float = 15.0
     login_lockout_minutes: float = 15.0
     session_idle_minutes: float = 30.0
+    good_fit_score: float = 0.7
+    good_fit_hosts: int = 3
     # --- partners (KA2 partner search) ---
     partner_weights: dict = field(default_factory=lambda: dict(PARTNER_WEIGHTS))
     partner_newcomer_halving: float = 2.0
@@ -216,6 +243,12 @@ class Config:
     # --- documents (learning agreement drafts) ---
     agreement_outcomes: int = 5
     agreement_min_confidence: float = 0.34
+    # --- allocation (matcher.allocation) ---
+    allocation_candidates: int = 80
+    allocation_full_pairs: int = 200_000
+    allocation_block_pairs: int = 2_000_000
+    allocation_rounds: int = 20
+    allocation_time_limit: float = 300.0
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -260,6 +293,7 @@ class Config:
 
 
 _FLOATS = {f.name for f in dataclasses.fields(Config) if f.type in ("float", "float | None")}
+_INTS = {f.name for f in dataclasses.fields(Config) if f.type == "int"}
 
 
 def _json_object(name: str, raw: str) -> dict:
@@ -285,13 +319,7 @@ def _parse(name: str, raw: str):
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)
-    if name in (
-        "batch_size",
-        "block_pairs",
-        "login_max_failures",
-        "partner_exact_pool",
-        "agreement_outcomes",
-    ):
+    if name in _INTS:
         return int(raw)
     if name in ("show_progress", "language_centring"):
         return raw.strip().lower() in {"1", "true", "yes", "on"}

@@ -7,6 +7,7 @@ configured model does not cover it.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,8 +60,16 @@ class LanguageReading:
     note: str
 
 
-@lru_cache(maxsize=1)
+_IDENTIFIER_LOCK = threading.Lock()
+
+
 def _identifier():
+    with _IDENTIFIER_LOCK:  # loaded once, also when two threads ask first
+        return _load_identifier()
+
+
+@lru_cache(maxsize=1)
+def _load_identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -44,15 +44,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: dict | None = None, timeout: float = 120.0):
-    """Yield the URL of a fresh ``streamlit run app.py`` on a free loopback port."""
+def running_app(env: dict | None = None, timeout: float = 120.0, root: Path = ROOT):
+    """Yield the URL of a fresh ``streamlit run app.py`` on a free loopback port (the app of
+    the source tree ``root``: this checkout unless a benchmark compares another)."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(root / "app.py"),
         "--server.headless",
         "true",
         "--server.port",
@@ -64,10 +65,13 @@ def running_app(env: dict | None = None, timeout: float = 120.0):
         "--server.fileWatcherType",
         "none",
     ]
-    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
+    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}  # None: unset
+    full_env = {k: v for k, v in full_env.items() if v is not None}
+    # that tree's package first (not an installed copy from another checkout)
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), full_env.get("PYTHONPATH")]))
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=root, env=full_env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + timeout
             while True:
@@ -133,12 +137,17 @@ _BUSY = (
 )
 
 
+def idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait, with no fixed pause, until no script run is under way (for timing)."""
+    page.wait_for_function(f"() => !({_BUSY})()", timeout=timeout_ms)
+
+
 def settle(page, timeout_ms: int = 60_000) -> None:
     """Wait until the app has finished its script run (twice idle, 300 ms apart), so that
     no element of the previous run is still on the page."""
     for _ in range(2):
         page.wait_for_timeout(300)
-        page.wait_for_function(f"() => !({_BUSY})()", timeout=timeout_ms)
+        idle(page, timeout_ms)
 
 
 def pick(page, index: int, text: str) -> None:

@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 from matcher import taxonomy as tx
 from matcher.io import HOSTS, PARTICIPANTS
 
-COUNTRIES = list(tx.programme_countries())
+#: Countries taking part on every date the strategies draw (2025-2028): the 33 of 2021 on.
+COUNTRIES = list(tx.programme_countries("2021-01-01"))
+#: Activities a participant drawn alone can have (a group mobility needs a group).
+SOLO_ACTIVITIES = [a for a in tx.ACTIVITIES if a != "group"]
 LANGS = ["en", "de", "fr", "es", "it", "pl", "el", "fi", "nl", "pt"]
 LEVELS = list(tx.CEFR_LEVELS)
 ISCED = list(tx.isced_fields().index)
@@ -45,7 +48,7 @@ def window(draw, dmin):
 
 @st.composite
 def participant(draw, i):
-    act = draw(st.sampled_from(tx.ACTIVITIES))
+    act = draw(st.sampled_from(SOLO_ACTIVITIES))
     role, lo, hi = tx.activity_limits()[act]
     dmin = draw(st.integers(lo, hi))
     dmax = draw(st.integers(dmin, hi))
@@ -72,6 +75,11 @@ def participant(draw, i):
         "fewer_opportunities": draw(st.booleans()),
         "needs_accessibility": draw(st.booleans()),
         "consent_share": draw(st.booleans()),
+        "group_id": "",
+        "graduation_date": pd.NaT,
+        "employed_by_sender": draw(st.sampled_from(["", "true"])) if role == "staff" else "",
+        "project_type": draw(st.sampled_from(["", *tx.PROJECT_TYPES])),
+        "project_id": "",
     }
 
 
@@ -79,7 +87,14 @@ def participant(draw, i):
 def host(draw, i):
     accepts = draw(st.sampled_from(tx.ACCEPTS))
     roles = ("learner", "staff") if accepts == "both" else (accepts,)
-    open_acts = [a for a, (r, _, _) in tx.activity_limits().items() if r in roles]
+    org_type = draw(st.sampled_from(tx.ORG_TYPES))
+    if org_type == tx.EVENT and accepts == "staff":
+        org_type = "company"  # an event hosts learners' skills competitions
+    open_acts = [
+        a
+        for a, (r, _, _) in tx.activity_limits().items()
+        if r in roles and (a == "skills_competition") == (org_type == tx.EVENT)
+    ]
     acts = draw(st.lists(st.sampled_from(open_acts), max_size=3, unique=True))
     dmin = draw(st.integers(1, 365))
     dmax = draw(st.integers(dmin, 365))
@@ -89,7 +104,7 @@ def host(draw, i):
         "name": draw(text),
         "country": draw(st.sampled_from(COUNTRIES)),
         "city": draw(optional_text),
-        "org_type": draw(st.sampled_from(tx.ORG_TYPES)),
+        "org_type": org_type,
         "oid": draw(st.one_of(st.just(""), st.integers(0, 10**8 - 1).map(lambda n: f"E{n:08d}"))),
         "nace_code": draw(st.one_of(st.just(""), st.sampled_from(NACE))),
         "sector": draw(text),
@@ -104,13 +119,15 @@ def host(draw, i):
         "available_to": end,
         "accessible": draw(st.booleans()),
         "inclusion_support": draw(st.booleans()),
+        "accepts_groups": draw(st.booleans()),
     }
 
 
 def _frame(rows, schema):
     df = pd.DataFrame(rows, columns=list(schema.names))
-    for c in ("available_from", "available_to"):
-        df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+    for c in ("available_from", "available_to", "graduation_date"):
+        if c in df:
+            df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
     for c in ("duration_min_days", "duration_max_days") + (
         ("capacity",) if schema is HOSTS else ()
     ):

@@ -146,6 +146,27 @@ def test_allocate_writes_excel(tmp_path, capsys):
     assert load_workbook(out).sheetnames == ["assignments", "hosts", "summary"]
 
 
+@pytest.mark.model
+def test_allocate_keeps_the_workspaces_locks_and_a_ceiling(tmp_path, capsys, sample_frames):
+    import pandas as pd
+
+    from matcher.store import Workspace
+
+    url = f"sqlite:///{tmp_path}/w.db"
+    ws = Workspace(url)
+    admin = ws.admin_context()
+    ws.import_tables(*sample_frames, user=admin)
+    ws.lock(admin, "P0001", "H0003", "agreed")
+    ws.engine.dispose()
+    out = tmp_path / "cohort.csv"
+    assert main(["allocate", "--db", url, "--max-placed", "30", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "certified optimal" in printed
+    df = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False).set_index("participant_id")
+    assert (df["status"] == "assigned").sum() == 30  # the ceiling, the locked placement included
+    assert df.loc["P0001", ["host_id", "kept"]].tolist() == ["H0003", "locked by hand"]
+
+
 def _recommended_hosts(capsys, *args) -> list[str]:
     import json
 

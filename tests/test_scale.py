@@ -109,9 +109,11 @@ def test_blocked_candidate_rankings_equal_per_host(matcher, reveal):
 
 
 def test_blocked_best_matches_equal_the_whole_matrix(matcher, monkeypatch):
-    scores, mask = matcher.score_matrix()
+    placed = insights.placed_rows(matcher)  # accompanying persons take no place
+    scores, mask = matcher.score_matrix(matcher.participant_ids_[placed])
     monkeypatch.setattr(matcher, "config_", matcher.config_.__class__(block_pairs=200))
     bm = insights.best_matches(matcher)
+    assert bm["participant_id"].tolist() == matcher.participant_ids_[placed].tolist()
     has = mask.any(axis=1)
     best = np.where(mask, scores, -np.inf).argmax(axis=1)
     assert (bm["feasible_hosts"].to_numpy() == mask.sum(axis=1)).all()

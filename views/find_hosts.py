@@ -6,13 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from matcher import lifecycle as lc
-from matcher import plots
 from matcher import taxonomy as tx
 from matcher.documents import shortlist_table, workbook_bytes
 from matcher.io import DataValidationError, validate_table
+from matcher.labels import label
 from matcher.language import read_language
 from matcher.store import AccessDenied
-from views import resources, session, widgets
+from views import resources, saving, session, widgets
+
+#: The filter widgets a saved filter holds (``views/saving.py``).
+FILTER_KEYS = ("fh_country", "fh_org_type", "fh_sector", "fh_min_score")
 
 
 def act_on_ranking(pid: str, picked: list[str], states, done: int) -> None:
@@ -88,7 +91,7 @@ else:
     with st.form("profile"):
         c1, c2, c3 = st.columns(3)
         occupation = c1.text_input("Occupation or programme", "cook")
-        role = c2.selectbox("Role", tx.ROLES)
+        role = c2.selectbox("Role", tx.PLACE_ROLES)  # an accompanying person goes with a group
         home = c3.selectbox(
             "Home country", tx.programme_countries(), index=tx.programme_countries().index("IT")
         )
@@ -129,9 +132,9 @@ else:
             }
             try:
                 one = validate_table(pd.DataFrame([row]), "participants", name="profile")
-                st.session_state["fh_profile"] = one
+                session.remember("fh_profile", one)
             except DataValidationError as exc:
-                st.session_state.pop("fh_profile", None)
+                session.forget("fh_profile")
                 st.error(
                     "The profile has problems:\n\n"
                     + "\n".join(f"- {p.column}: {widgets.plain(p.message)}" for p in exc.problems)
@@ -148,15 +151,19 @@ else:
                 st.caption(f"Profile {reading.note}.")
             m = session.profile_matcher(st.session_state["fh_profile"], m)
             pid = "NEW"
+            saving.profile_form(user, st.session_state["fh_profile"])
 
 if pid is not None:
     hosts = m.hosts_
     with st.expander("Filters", expanded=False):
+        saving.filters_bar(user, "find_hosts", FILTER_KEYS)
         c1, c2, c3, c4 = st.columns(4)
-        countries = c1.multiselect("Country", sorted(hosts["country"].unique()))
-        org_types = c2.multiselect("Organisation type", tx.ORG_TYPES)
-        sector = c3.text_input("Sector or NACE code contains")
-        min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05)
+        countries = c1.multiselect("Country", sorted(hosts["country"].unique()), key="fh_country")
+        org_types = c2.multiselect(
+            "Organisation type", tx.ORG_TYPES, format_func=label, key="fh_org_type"
+        )
+        sector = c3.text_input("Sector or NACE code contains", key="fh_sector")
+        min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05, key="fh_min_score")
     k = st.slider("How many hosts", 5, 50, 10, 5)
     ranked = m.recommend_hosts(
         pid,
@@ -208,16 +215,4 @@ if pid is not None:
     )
     e = m.explain(pid, hid)
     c1, c2 = st.columns([1, 2])
-    c1.metric(
-        "Score",
-        f"{e.score:.2f}",
-        "feasible" if e.feasible else "excluded",
-        delta_color="normal" if e.feasible else "inverse",
-    )
-    if e.broken_rules:
-        c2.error(
-            "Excluded by the programme's rules:\n\n"
-            + "\n".join(f"- **{r}**: {t}" for r, t in e.broken_rules.items())
-        )
-    c2.altair_chart(plots.components_chart(e.components), width="stretch")
-    st.table(widgets.reasons_table(e.reasons))
+    widgets.explanation(e, c1, c2)

@@ -1,10 +1,12 @@
 """Process-wide resources of the dashboard, cached once per process.
 
-``st.cache_resource`` holds genuinely shared objects (the workspace and its engine, the
-encoder, the workspace's fitted matchers, the partner finder); frames read from the workspace
-go through ``st.cache_data``, so that every caller gets its own copy and no page can change
-another's. Nothing here is keyed by an upload: uploads and what is fitted on them live in the
-session's state (``views/session.py``) and are released with the session.
+``st.cache_resource`` holds shared objects, once per process for every session: the
+workspace and its engine, the encoder, the frames read from the workspace and the matchers
+fitted on them (both keyed by the workspace's version; the fit's text side is also kept on
+disk by the package, so a new process reads it back), the partner finder. Shared frames are
+read-only by convention: no page changes them in place. Nothing here is keyed by an upload:
+uploads and what is fitted on them live in the session's state (``views/session.py``) and
+are released with the session.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import streamlit as st
 
 from matcher import Config, Matcher
 from matcher.encode import make_encoder
+from matcher.engine import warm_profiles
 from matcher.privacy import set_pseudonym_key
 from matcher.store import Workspace, WorkspaceUnavailable, seed_sample
 
@@ -30,10 +33,6 @@ SAMPLE_WORKSPACE = (
 CACHED_VERSIONS = 4
 #: Fitted matchers of workspace versions kept per process.
 FITTED_MATCHERS = 8
-#: Matchers of typed-in profiles against the workspace's hosts kept per process, and for how
-#: long (seconds) one unused is kept.
-PROFILE_MATCHERS = 16
-PROFILE_MATCHER_TTL = 3600
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,10 +77,10 @@ def workspace() -> Workspace:
         st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHED_VERSIONS)
+@st.cache_resource(show_spinner=False, max_entries=CACHED_VERSIONS)
 def workspace_frames(version: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Participants, hosts and decision history of the workspace at ``version``
-    (``Workspace.version()``); a fresh copy per call."""
+    (``Workspace.version()``), read once per process and shared (read-only)."""
     return workspace().matching_tables()
 
 
@@ -138,10 +137,16 @@ def fitted(
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=PROFILE_MATCHERS, ttl=PROFILE_MATCHER_TTL)
-def profile_fitted(key: str, _profile: pd.DataFrame, _hosts: pd.DataFrame) -> Matcher:
-    """A matcher of one typed-in profile against the workspace's hosts (``key``: both)."""
-    return Matcher(encoder=encoder()).fit(_profile, _hosts)
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Load, in a background thread once per process, what the first typed profile or
+    upload would wait for: the model, the language identifier, the taxonomy texts' vectors."""
+    enc = encoder()  # here: the thread has no script context for Streamlit's caches
+    thread = threading.Thread(
+        target=warm_profiles, args=(enc,), name="matcher-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 @st.cache_resource(show_spinner="Reading the organisations...", max_entries=CACHED_VERSIONS)

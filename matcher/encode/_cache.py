@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._derived import forget_derived
+
 __all__ = ["CachedEncoder", "text_key", "forget_texts", "write_seed", "seed_path", "CACHE_FILE"]
 
 #: The cache's file in ``cache_dir``.
@@ -39,16 +41,17 @@ _LANG_TABLE = "text_languages"
 
 
 def forget_texts(texts, cache_dir) -> int:
-    """Delete the vectors of ``texts`` from the on-disk cache in ``cache_dir``, for every model.
+    """Delete the vectors of ``texts`` from the on-disk cache in ``cache_dir``, for every model,
+    and every array derived from them (a fit's placements and vectors, ``_derived``).
 
     Used when a participant is erased, so that their texts leave no vector behind.
-    Returns the number of vectors deleted (0 when there is no cache file).
+    Returns the number of vectors and derived files deleted (0 when there is no cache).
     """
     path = Path(cache_dir) / CACHE_FILE
     keys = [text_key(t) for t in texts]
+    deleted = forget_derived(keys, cache_dir)
     if not path.is_file() or not keys:
-        return 0
-    deleted = 0
+        return deleted
     with sqlite3.connect(path, timeout=60) as con:
         q = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?"
         tables = [name for (name,) in con.execute(q, (_TABLE_PREFIX + "%",))]
@@ -110,6 +113,13 @@ class CachedEncoder:
                 con.execute(
                     "INSERT OR IGNORE INTO models VALUES (?, ?)", (self._table, self.identity)
                 )
+
+    def load(self) -> None:
+        """Load the wrapped model now, if it loads lazily (``load()``), so that the first
+        new text does not wait for it."""
+        load = getattr(self.encoder, "load", None)
+        if load is not None:
+            load()
 
     @property
     def dim(self) -> int:

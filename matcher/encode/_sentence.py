@@ -102,6 +102,10 @@ class SentenceEncoder:
                 ) from None
         return self._st
 
+    def load(self) -> None:
+        """Load the model now (otherwise on first use)."""
+        self._load()
+
     @property
     def dim(self) -> int:
         """Vector size of the model (loads it on first use)."""

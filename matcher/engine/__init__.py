@@ -1,6 +1,7 @@
 """The compatibility engine: criteria, hard rules, one reciprocal score, explanations."""
 
 from ._criteria import CRITERIA, CRITERION, Criterion
+from ._fit import warm_profiles
 from ._links import NaceLink, OccupationLink, esco_anchor_texts, field_nace_codes, nace_anchor_texts
 from ._matcher import (
     CANDIDATE_COLUMNS,
@@ -29,4 +30,5 @@ __all__ = [
     "field_nace_codes",
     "esco_anchor_texts",
     "nace_anchor_texts",
+    "warm_profiles",
 ]

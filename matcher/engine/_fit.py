@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -12,6 +15,8 @@ from ..language import MIN_CONFIDENCE, detect_language
 from ._history import build_history
 from ._links import (
     UNKNOWN_FIELDS,
+    _esco_fields,
+    anchor_vectors,
     esco_anchor_texts,
     field_index,
     link_nace,
@@ -20,10 +25,19 @@ from ._links import (
     taxonomy_relevance,
     zscore_confidence,
 )
-from ._prepare import Vocab, prepare_hosts, prepare_participants
-from ._state import Fitted
+from ._persist import load_side, save_side, side_key
+from ._prepare import Vocab, prepare_groups, prepare_hosts, prepare_participants
+from ._state import Centring, Fitted, TextSide
 
-__all__ = ["fit_state", "participant_texts", "host_texts", "language_centroids"]
+__all__ = [
+    "fit_state",
+    "profile_state",
+    "warm_profiles",
+    "text_side",
+    "participant_texts",
+    "host_texts",
+    "language_centroids",
+]
 
 
 def participant_texts(participants: pd.DataFrame) -> list[str]:
@@ -85,7 +99,7 @@ def language_centroids(
 
 def _anchor_vectors(encoder, texts) -> np.ndarray:
     """Unit vectors of taxonomy texts (English), centred on their own mean: ``(n, d)``."""
-    vectors = encoder.encode(list(texts))
+    vectors = anchor_vectors(encoder, texts)
     return vectors - vectors.mean(axis=0)
 
 
@@ -132,17 +146,51 @@ def _host_occupations(own, encoder, config) -> np.ndarray:
     return out
 
 
-def _text_vectors(p_texts, h_texts, encoder, config) -> tuple[np.ndarray, np.ndarray]:
-    """Profile and offer vectors with their language's centroid removed (when configured)."""
+def _text_languages(texts: list[str], encoder) -> list[str]:
+    """Each text's language code, "" when not recognised surely enough."""
+    cached = getattr(encoder, "text_languages", None)  # detected once, kept on disk
+    langs = cached(texts) if cached else [detect_language(t) for t in texts]
+    return [code if prob >= MIN_CONFIDENCE else "" for code, prob in langs]
+
+
+def _text_vectors(p_texts, h_texts, encoder, config):
+    """Profile and offer vectors with their language's centroid removed (when configured),
+    and what the centroids were made of (:class:`Centring`, None without centring)."""
     own = encoder.encode([*p_texts, *h_texts])
+    centring = None
     if config.language_centring:
-        texts = [*p_texts, *h_texts]
-        cached = getattr(encoder, "text_languages", None)  # detected once, kept on disk
-        langs = cached(texts) if cached else [detect_language(t) for t in texts]
-        langs = [code if prob >= MIN_CONFIDENCE else "" for code, prob in langs]
-        reference = encoder.encode(list(esco_anchor_texts()[1])).mean(axis=0)
+        langs = _text_languages([*p_texts, *h_texts], encoder)
+        reference = anchor_vectors(encoder, esco_anchor_texts()[1]).mean(axis=0)
+        centring = Centring.of(own, langs, reference, config.centroid_prior)
         own = own - language_centroids(own, langs, reference, config.centroid_prior)
-    return own[: len(p_texts)], own[len(p_texts) :]
+    return own[: len(p_texts)], own[len(p_texts) :], centring
+
+
+def text_side(participants: pd.DataFrame, hosts: pd.DataFrame, encoder, config) -> TextSide:
+    """Taxonomy placements and expanded vectors of both sides' texts: read back from the
+    cache directory when the same texts were fitted with the same model, configuration,
+    code and taxonomies (``config.fit_cache``), else computed (and kept there)."""
+    cache_dir = getattr(encoder, "cache_dir", None) if config.fit_cache else None
+    key = side_key(participants, hosts, encoder, config) if cache_dir else ""
+    side = load_side(cache_dir, key) if cache_dir else None
+    if side is not None:
+        return side
+    texts = participant_texts(participants)
+    occupations = link_occupations(participants, texts, encoder, config)
+    nace_links = link_nace(hosts, encoder, config)
+    h_texts = host_texts(hosts, nace_links)
+    p_own, h_own, centring = _text_vectors(texts, h_texts, encoder, config)
+    side = TextSide(
+        occupations=occupations,
+        nace=nace_links,
+        p_emb=_participant_vectors(p_own, occupations, encoder, config),
+        h_emb=_host_vectors(h_own, nace_links, encoder, config),
+        centring=centring,
+    )
+    if cache_dir:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            save_side(cache_dir, key, side, [*texts, *participants["occupation"], *h_texts])
+    return side
 
 
 def fit_state(
@@ -155,19 +203,14 @@ def fit_state(
     """Everything the criteria read, built once (texts encoded through the cache)."""
     participants = participants.reset_index(drop=True)
     hosts = hosts.reset_index(drop=True)
-    texts = participant_texts(participants)
-    occupations = link_occupations(participants, texts, encoder, config)
-    nace_links = link_nace(hosts, encoder, config)
-    fields, field_idx = field_index(occupations)
+    side = text_side(participants, hosts, encoder, config)
+    fields, field_idx = field_index(side.occupations)
     vocab = Vocab.build(participants, hosts, fields)
-    nace = np.array([link.code for link in nace_links], dtype=object)
-    field_conf = np.array([link.field_confidence for link in occupations], dtype=np.float32)
-    nace_conf = np.array([link.confidence for link in nace_links], dtype=np.float32)
-    p_own, h_own = _text_vectors(texts, host_texts(hosts, nace_links), encoder, config)
-    p_emb = _participant_vectors(p_own, occupations, encoder, config)
-    h_emb = _host_vectors(h_own, nace_links, encoder, config)
-    P = prepare_participants(participants, vocab, field_idx, field_conf, p_emb)
-    H = prepare_hosts(hosts, vocab, nace, nace_conf, h_emb)
+    nace = np.array([link.code for link in side.nace], dtype=object)
+    field_conf = np.array([link.field_confidence for link in side.occupations], dtype=np.float32)
+    nace_conf = np.array([link.confidence for link in side.nace], dtype=np.float32)
+    P = prepare_participants(participants, vocab, field_idx, field_conf, side.p_emb)
+    H = prepare_hosts(hosts, vocab, nace, nace_conf, side.h_emb)
     return Fitted(
         config=config,
         participants=participants,
@@ -175,9 +218,56 @@ def fit_state(
         vocab=vocab,
         P=P,
         H=H,
-        occupations=occupations,
-        nace=nace_links,
+        occupations=side.occupations,
+        nace=side.nace,
         tax_by_field=taxonomy_relevance(fields, nace),
         history=build_history(history, participants, hosts),
         text_range=config.text_range(encoder, centred=config.language_centring),
+        G=prepare_groups(participants, P),
+        centring=side.centring,
     )
+
+
+def profile_state(S: Fitted, participants: pd.DataFrame, encoder) -> Fitted:
+    """The fitted state ``S`` with other participants (typed-in profiles) against its hosts
+    as fitted: the hosts are not placed, encoded or centred again.
+
+    Each new text is centred on its language's centroid over the fitted texts and itself,
+    as if it had been one more participant of the fit; it has no decision history.
+    """
+    config = S.config
+    participants = participants.reset_index(drop=True)
+    texts = participant_texts(participants)
+    occupations = link_occupations(participants, texts, encoder, config)
+    own = encoder.encode(texts)
+    if S.centring is not None:
+        own = own - S.centring.centroid(own, _text_languages(texts, encoder))
+    p_emb = _participant_vectors(own, occupations, encoder, config)
+    fields, field_idx = field_index(occupations)
+    vocab = replace(S.vocab, fields=fields)
+    field_conf = np.array([link.field_confidence for link in occupations], dtype=np.float32)
+    P = prepare_participants(participants, vocab, field_idx, field_conf, p_emb)
+    return replace(
+        S,
+        participants=participants,
+        vocab=vocab,
+        P=P,
+        G=prepare_groups(participants, P),
+        occupations=occupations,
+        tax_by_field=taxonomy_relevance(fields, S.H.nace),
+        history=build_history(None, participants, S.hosts),
+    )
+
+
+def warm_profiles(encoder) -> None:
+    """Load now what ``Matcher.with_participants`` waits for on its first call with
+    ``encoder``: the ESCO texts' vectors, the language identifier and the model (whose first
+    call costs most); e.g. in a background thread while the user types."""
+    labels, texts = esco_anchor_texts()
+    anchor_vectors(encoder, labels)
+    anchor_vectors(encoder, texts)
+    _esco_fields()
+    detect_language("Warm-up text of the language identifier.")
+    load = getattr(encoder, "load", None)
+    if load is not None:
+        load()

@@ -14,6 +14,8 @@ scales, their z-scores do not.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,6 +30,7 @@ __all__ = [
     "NaceLink",
     "esco_anchor_texts",
     "nace_anchor_texts",
+    "anchor_vectors",
     "field_nace_codes",
     "link_occupations",
     "link_nace",
@@ -74,6 +77,14 @@ def _esco_isced() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
+def _esco_fields() -> tuple[list[str], list[str]]:
+    """Each ESCO occupation's preferred label and ISCED-F field ("" unknown), in row order."""
+    esco = tx.esco_occupations()
+    fields = _esco_isced()["isced_f"].to_dict()
+    return esco["preferred_label"].tolist(), [fields.get(u, "") for u in esco["uri"]]
+
+
+@lru_cache(maxsize=1)
 def esco_anchor_texts() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """ESCO occupations as ``(labels, texts)``: preferred labels, and ``label. description``.
 
@@ -84,6 +95,34 @@ def esco_anchor_texts() -> tuple[tuple[str, ...], tuple[str, ...]]:
     labels = tuple(esco["preferred_label"])
     texts = tuple(f"{r.preferred_label}. {r.description}" for r in esco.itertuples())
     return labels, texts
+
+
+#: Anchor matrices kept per process: (model identity, texts) -> vectors, a few models at once.
+_ANCHOR_VECTORS: OrderedDict = OrderedDict()
+_ANCHOR_MODELS = 4
+_ANCHOR_LOCK = threading.Lock()
+
+
+def anchor_vectors(encoder, texts: tuple[str, ...]) -> np.ndarray:
+    """Vectors ``(len(texts), d)`` of taxonomy texts (one of the anchor tuples), encoded
+    through ``encoder``'s cache once per process and model identity; read-only.
+
+    Every fit and every typed profile compares with the same 8,000 taxonomy texts: looking
+    their vectors up again costs more than the rest of a small fit.
+    """
+    key = (encoder.identity, texts)
+    with _ANCHOR_LOCK:
+        vectors = _ANCHOR_VECTORS.get(key)
+        if vectors is not None:
+            _ANCHOR_VECTORS.move_to_end(key)
+            return vectors
+    vectors = np.asarray(encoder.encode(list(texts)), dtype=np.float32)
+    vectors.setflags(write=False)
+    with _ANCHOR_LOCK:
+        _ANCHOR_VECTORS[key] = vectors
+        while len(_ANCHOR_VECTORS) > 3 * _ANCHOR_MODELS:  # three anchor sets per model
+            _ANCHOR_VECTORS.popitem(last=False)
+    return vectors
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +179,7 @@ def link_occupations(
     labels, texts = esco_anchor_texts()
     occ_vectors = encoder.encode(participants["occupation"].tolist())
     profile_vectors = encoder.encode(profiles)
-    label_vectors, text_vectors = encoder.encode(list(labels)), encoder.encode(list(texts))
+    label_vectors, text_vectors = anchor_vectors(encoder, labels), anchor_vectors(encoder, texts)
     share = config.anchor_label_share
     best = np.zeros(len(profiles), dtype=np.int64)
     conf = np.zeros(len(profiles), dtype=np.float32)
@@ -149,9 +188,7 @@ def link_occupations(
         sims = share * (occ_vectors[rows] @ label_vectors.T)
         sims += (1.0 - share) * (profile_vectors[rows] @ text_vectors.T)
         best[rows], conf[rows] = zscore_confidence(sims, config.anchor_z_low, config.anchor_z_high)
-    esco = tx.esco_occupations()
-    esco_labels = esco["preferred_label"].tolist()
-    esco_fields = esco["uri"].map(_esco_isced()["isced_f"]).fillna("").tolist()
+    preferred, esco_fields = _esco_fields()
     links = []
     for i, code in enumerate(participants["isced_f"]):
         b = int(best[i])
@@ -161,7 +198,7 @@ def link_occupations(
             field, source, fconf = esco_fields[b], "esco", float(conf[i])
         else:
             field, source, fconf = "", "none", 0.0
-        links.append(OccupationLink(esco_labels[b], b, float(conf[i]), field, source, fconf))
+        links.append(OccupationLink(preferred[b], b, float(conf[i]), field, source, fconf))
     return links
 
 
@@ -182,7 +219,7 @@ def link_nace(hosts: pd.DataFrame, encoder, config) -> list[NaceLink]:
                 hosts["sector"].iloc[missing], hosts["description"].iloc[missing], strict=True
             )
         ]
-        sims = encoder.encode(texts) @ encoder.encode(list(names)).T
+        sims = encoder.encode(texts) @ anchor_vectors(encoder, names).T
         best, conf = zscore_confidence(sims, config.anchor_z_low, config.anchor_z_high)
         for k, i in enumerate(missing):
             ok = conf[k] >= config.nace_min_confidence

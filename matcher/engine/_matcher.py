@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,7 +12,8 @@ from .._config import Config
 from ..privacy import CANDIDATE_COLUMNS, PRIVATE_CRITERIA
 from ..privacy import pseudonym as _pseudonym
 from ._criteria import CRITERION
-from ._fit import fit_state
+from ._fit import fit_state, profile_state
+from ._groups import group_label
 from ._rules import RULES, feasibility
 from ._topk import top_k, top_k_rows
 
@@ -64,7 +66,8 @@ class Explanation:
     def __str__(self) -> str:
         head = f"{self.participant_id} x {self.host_id}: score {self.score:.3f}"
         lines = [head + ("" if self.feasible else "  (excluded)")]
-        lines += [f"  x {rule}: {text}" for rule, text in self.broken_rules.items()]
+        labels = {rule.name: rule.label for rule in RULES}
+        lines += [f"  x {labels.get(r, r)}: {text}" for r, text in self.broken_rules.items()]
         for name, value in self.components.items():
             lines.append(f"  {name:<12}{value:5.2f}  {self.reasons.get(name, '')}")
         return "\n".join(lines)
@@ -131,19 +134,35 @@ class Matcher:
             self.encoder_ = make_encoder(self.config_)
         else:
             self.encoder_ = self.encoder
-        S = fit_state(participants, hosts, history, self.encoder_, self.config_)
+        return self._adopt(fit_state(participants, hosts, history, self.encoder_, self.config_))
+
+    def with_participants(self, participants: pd.DataFrame) -> Matcher:
+        """A matcher of other participants (e.g. a profile typed in) against this matcher's
+        hosts as fitted, without fitting the hosts again.
+
+        Each new profile is placed in ESCO, encoded (cached) and centred on its language as
+        if it had been one more participant of this fit; it has no decision history.
+        This matcher is left as it was. :func:`matcher.engine.warm_profiles` loads ahead
+        what the first call would wait for.
+        """
+        other = copy.copy(self)
+        return other._adopt(profile_state(self._S, participants, self.encoder_), hosts=False)
+
+    def _adopt(self, S, hosts: bool = True) -> Matcher:
+        """Take ``S`` (a fitted state) as this matcher's (``hosts``: its host side is new)."""
         self._S = S
-        self.participants_, self.hosts_ = S.participants, S.hosts
-        self.participant_ids_, self.host_ids_ = S.P.ids, S.H.ids
-        self.occupation_links_, self.nace_links_ = S.occupations, S.nace
-        self.participant_vectors_, self.host_vectors_ = S.P.emb, S.H.emb
+        self.participants_, self.participant_ids_ = S.participants, S.P.ids
+        self.occupation_links_, self.participant_vectors_ = S.occupations, S.P.emb
         self._p_index = {pid: i for i, pid in enumerate(S.P.ids)}
         self._candidate_values = {c: S.participants[c].tolist() for c in CANDIDATE_COLUMNS}
-        self._h_index = {hid: j for j, hid in enumerate(S.H.ids)}
-        self._sector_text = [
-            f"{s} | {link.code} {_nace_name(link.code)}".lower()
-            for s, link in zip(S.hosts["sector"], S.nace, strict=True)
-        ]
+        if hosts:
+            self.hosts_, self.host_ids_ = S.hosts, S.H.ids
+            self.nace_links_, self.host_vectors_ = S.nace, S.H.emb
+            self._h_index = {hid: j for j, hid in enumerate(S.H.ids)}
+            self._sector_text = [
+                f"{s} | {link.code} {_nace_name(link.code)}".lower()
+                for s, link in zip(S.hosts["sector"], S.nace, strict=True)
+            ]
         return self
 
     def _resolve_scorer(self):
@@ -176,7 +195,31 @@ class Matcher:
     # --- scoring -------------------------------------------------------------------------
 
     def _components(self, pi, hj) -> dict[str, np.ndarray]:
-        return {name: c.score(self._S, pi, hj) for name, c in CRITERION.items()}
+        comps = {name: c.score(self._S, pi, hj) for name, c in CRITERION.items()}
+        return self._follow_groups(comps, pi, hj)
+
+    def _follow_groups(self, comps: dict, pi, hj) -> dict[str, np.ndarray]:
+        """An accompanying person's scores are their group's: the mean over its learners."""
+        S = self._S
+        pi = np.asarray(pi)
+        group = S.P.group[pi]
+        rows = np.flatnonzero(S.P.accompanying[pi] & (group >= 0))
+        if not len(rows):
+            return comps
+        comps = {name: np.array(values) for name, values in comps.items()}
+        groups = [g for g in np.unique(group[rows]) if len(S.G.learners[g])]
+        if not groups:
+            return comps
+        learners = np.concatenate([S.G.learners[g] for g in groups])  # one call for all
+        theirs = {name: c.score(S, learners, hj) for name, c in CRITERION.items()}
+        start = 0
+        for g in groups:
+            size = len(S.G.learners[g])
+            target = rows[group[rows] == g]
+            for name, values in theirs.items():
+                comps[name][target] = values[start : start + size].mean(axis=0)
+            start += size
+        return comps
 
     def _combine(self, comps: dict[str, np.ndarray]) -> np.ndarray:
         if self.scorer_ is not None:
@@ -362,6 +405,9 @@ class Matcher:
     def _gate_notice(self, i: int, n_match: int, n_shown: int, k: int) -> str:
         if n_match >= min(k, n_shown) and n_shown:
             return ""
+        S, g = self._S, int(self._S.P.group[i])
+        if S.P.accompanying[i] and g >= 0 and len(S.G.learners[g]):
+            i = int(S.G.learners[g][0])  # the trade of the learners they go with
         trade = self.participants_.at[i, "occupation"]
         if n_shown == 0:
             return f"No host meets the programme's rules and the filters for '{trade}'."
@@ -446,6 +492,7 @@ class Matcher:
 
     def _participant_filter(self, consenting_only, role, home_country) -> np.ndarray:
         p, ok = self.participants_, np.ones(len(self.participants_), dtype=bool)
+        ok &= ~self._S.P.accompanying  # they go with their learners, not to a place of their own
         if consenting_only:
             ok &= self._S.P.consent
         if role is not None:
@@ -478,11 +525,15 @@ class Matcher:
 
     def _reasons(self, i: int, j: int, given: dict | None = None) -> dict[str, str]:
         """Each criterion's sentence for pair ``(i, j)``; ``given`` passes values a caller
-        already computed to a criterion's reason (``{"sector": {"text": .., "value": ..}}``)."""
-        given = given or {}
-        return {
-            name: c.reason(self._S, i, j, **given.get(name, {})) for name, c in CRITERION.items()
-        }
+        already computed to a criterion's reason (``{"sector": {"text": .., "value": ..}}``).
+        An accompanying person's sentences are their group's (its first learner's)."""
+        S, given = self._S, given or {}
+        g = int(S.P.group[i])
+        if not S.P.accompanying[i] or g < 0 or not len(S.G.learners[g]):
+            return {name: c.reason(S, i, j, **given.get(name, {})) for name, c in CRITERION.items()}
+        first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's
+        head = f"{group_label(S, g)}, mean of the learners' scores; e.g. {S.P.ids[first]}: "
+        return {name: head + c.reason(S, first, j) for name, c in CRITERION.items()}
 
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""

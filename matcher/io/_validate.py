@@ -31,7 +31,7 @@ _FALSE = {"false", "no", "n", "0", "nein", "non", "falsch", "faux"}
 _LANG_ITEM = re.compile(r"^([A-Za-z]{2})\s*[:=\-\s]\s*([A-Za-z0-9]+)$")
 _OID = re.compile(r"^E\d{8}$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
-_MAX_DAYS = 365  # a stay is at most a year
+_MAX_DAYS = tx.STAY_DAYS[1]  # a stay is at most a year
 #: How timestamps are written back (UTC), to tell whether the loader changed the input.
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _NOT_A_TIMESTAMP = (
@@ -72,13 +72,23 @@ def _p_id(v, col):
 
 def _p_enum(v, col):
     low = v.lower().replace("-", "_").replace(" ", "_")
-    if low in col.choices:
-        return low, None
+    for choice in col.choices:
+        if low == choice.lower():
+            return choice, None
     return None, f"'{v}' is not one of: {', '.join(col.choices)}"
 
 
 def _p_country(v, col):
     return tx.normalise_country(v)
+
+
+def _p_anycountry(v, col):
+    return tx.normalise_any_country(v)
+
+
+def _p_flag(v, col):
+    flag, err = _p_bool(v, col)
+    return (None, err) if err else ("true" if flag else "false", None)
 
 
 def _p_countries(v, col):
@@ -231,6 +241,8 @@ _PARSERS = {
     "orgtypes": _p_activities,
     "langlist": _p_langlist,
     "country": _p_country,
+    "anycountry": _p_anycountry,
+    "flag": _p_flag,
     "countries": _p_countries,
     "languages": _p_languages,
     "days": _p_int,
@@ -280,7 +292,11 @@ def validate_frame(raw: pd.DataFrame, schema: TableSchema):
     if not any(p.row == HEADER_ROW for p in problems):
         records = _records(cells, len(rows))
         notes += _apply_fills(records, cells, schema, name)
+        notes += _apply_table_fills(records, cells, schema, name)
         problems += _run_checks(records, schema, name, rows)
+        found, found_notes = _run_table_checks(records, schema, name, rows)
+        problems += found
+        notes += found_notes
     frame = pd.DataFrame({c: cells[c] for c in schema.names if c in cells})
     for c in extra:
         frame[c] = raw[c].to_numpy()
@@ -419,6 +435,30 @@ def _run_checks(records: list[dict], schema: TableSchema, name: str, rows: list[
     return problems
 
 
+def _apply_table_fills(records: list[dict], cells: dict, schema: TableSchema, name: str):
+    """Fill empty cells from other rows (in place); a note per fill that filled any."""
+    notes = []
+    for fill in schema.table_fills:
+        filled = fill.rule(records)
+        for i, value in filled.items():
+            records[i][fill.column] = cells[fill.column][i] = value
+        if filled:
+            notes.append(Note(name, fill.column, fill.note.format(count=len(filled))))
+    return notes
+
+
+def _run_table_checks(records: list[dict], schema: TableSchema, name: str, rows: list[int]):
+    """Problems and notes of the schema's rules across rows, each naming row and column."""
+    problems, notes = [], []
+    for check in schema.table_checks:
+        for index, column, message in check.rule(records):
+            if check.note:
+                notes.append(Note(name, column, f"row {rows[index]}: {message}"))
+            else:
+                problems.append(Problem(name, rows[index], column, message))
+    return problems, notes
+
+
 def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     """Give each contract column its dtype (all cells are known valid here)."""
     for col in schema.columns:
@@ -429,7 +469,9 @@ def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
 
 
 def _typed_column(values: pd.Series, kind: str) -> pd.Series:
-    if kind in ("days", "count"):
+    if kind == "count":  # an optional count left empty (or a column left out) counts 0
+        return pd.to_numeric(values.replace("", "0")).astype("int64")
+    if kind == "days":
         return values.astype("int64")
     if kind == "rating":
         return values.astype("Int64")

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import taxonomy as tx
 from ..io import HOSTS, PARTICIPANTS, format_languages, write_table
 from ._places import CITIES, HOSTING_WEIGHTS, LEGAL_FORMS, SCHOOL_NAMES, SENDING_WEIGHTS
+from ._programme import add_programme_features
 
 __all__ = ["generate_sample", "write_sample"]
 
@@ -397,10 +398,11 @@ def _draw_host(rng, j: int, occupations, esco_text) -> dict:
 
 
 def _to_frame(rows: list[dict], columns) -> pd.DataFrame:
-    """Rows as a frame with ``columns``, availability dates as ``datetime64[ns]``."""
+    """Rows as a frame with ``columns``, dates as ``datetime64[ns]``."""
     frame = pd.DataFrame(rows, columns=list(columns))
-    for c in ("available_from", "available_to"):
-        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
+    for c in ("available_from", "available_to", "graduation_date"):
+        if c in frame:
+            frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
     return frame
 
 
@@ -412,7 +414,9 @@ def generate_sample(
     Learners and staff come from the sending countries weighted like Erasmus+ VET flows,
     with real ESCO occupations (text from ESCO), consistent ISCED-F fields and NACE Rev. 2.1
     classes, national languages native and English the common foreign language (A2-C1),
-    durations inside the programme's limits, about 15% with fewer opportunities.
+    durations inside the programme's limits, about 15% with fewer opportunities; groups of
+    learners with their accompanying persons, recent graduates, projects (KA121/KA122), hosts
+    that take groups and skills competitions as events (see ``_programme.py``).
 
     Parameters
     ----------
@@ -440,7 +444,8 @@ def generate_sample(
         _draw_participant(rng, i, occupations, esco_text, schools) for i in range(n_participants)
     ]
     hosts = [_draw_host(rng, j, occupations, esco_text) for j in range(n_hosts)]
-    return _to_frame(participants, PARTICIPANTS.names), _to_frame(hosts, HOSTS.names)
+    p, h = add_programme_features(pd.DataFrame(participants), pd.DataFrame(hosts), seed)
+    return _to_frame(p, PARTICIPANTS.names), _to_frame(h, HOSTS.names)
 
 
 def write_sample(out_dir, n_participants=400, n_hosts=250, seed=7, fmt="csv") -> tuple[Path, Path]:

@@ -16,7 +16,7 @@ from ._access import (
     participants_for,
 )
 from ._accounts import SignInLocked
-from ._data import ImportRefused, ImportReport
+from ._data import ImportRefused, ImportReport, Refusal
 from ._database import WorkspaceUnavailable, redact_url
 from ._passwords import hash_password, verify_password
 from ._sample import DEMO_PASSWORD, seed_sample
@@ -29,6 +29,7 @@ __all__ = [
     "User",
     "ImportReport",
     "ImportRefused",
+    "Refusal",
     "AccessDenied",
     "InvalidStep",
     "SignInLocked",
