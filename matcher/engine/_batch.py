@@ -138,6 +138,10 @@ def candidate_rankings(
     cols = block_size(len(matcher.participant_ids_), block_pairs or matcher.config_.block_pairs)
     blocks = [hj_all[s : s + cols] for s in range(0, len(hj_all), cols)]
     options = (k, wanted, min_score, pseudonymise, explain)
+    if pseudonymise and len(matcher.participant_ids_):
+        # the pseudonym key is read (or the workspace created) on first use: once, before
+        # the threads, never by two at a time
+        matcher.pseudonym(matcher.participant_ids_[0])
     return in_threads(lambda hj: candidate_ranking_block(matcher, hj, *options), blocks, threads)
 
 
