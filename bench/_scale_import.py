@@ -95,7 +95,7 @@ def _timed(fn, repeat: int = 5) -> float:
 
 
 def _find_hosts(participants, hosts) -> list[str]:
-    from views.widgets import host_label
+    from views.widgets import host_label, host_labels
 
     enc = CachedEncoder(HashingEncoder(384))
     m = Matcher(encoder=enc).fit(participants.iloc[:500], hosts)
@@ -108,9 +108,10 @@ def _find_hosts(participants, hosts) -> list[str]:
         "the same, sector text filter": lambda: m.recommend_hosts(pid, k=10, sector="restaurant"),
         "top 50": lambda: m.recommend_hosts(pid, k=50),
         "explain one host": lambda: m.explain(pid, hid),
-        "host labels of the 'Why this host?' box": lambda: {
+        "host labels of the 'Why this host?' box, row by row (before)": lambda: {
             r.host_id: host_label(r) for r in m.hosts_.itertuples()
         },
+        "the same labels, column-wise (now)": lambda: host_labels(m.hosts_),
     }
     lines = [
         "",

@@ -221,7 +221,7 @@ if pid is not None:
         places.show_geography(m, pid, ranked)
 
     st.subheader("Why this host?")
-    labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
+    labels = widgets.host_labels(hosts)
     default = list(labels).index(ranked["host_id"].iloc[0]) if not ranked.empty else 0
     # keyed by the participant (or typed profile): a host chosen for one never stays for another
     context = pid if pid != "NEW" else session.frame_key(st.session_state["fh_profile"])

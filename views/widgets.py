@@ -77,6 +77,13 @@ def host_label(row) -> str:
     return f"{row.host_id} - {row.name} ({row.country})"
 
 
+def host_labels(hosts: pd.DataFrame) -> dict[str, str]:
+    """:func:`host_label` of every host, by id, built column-wise (100,000 hosts in a
+    fraction of a second; row by row it took seconds, bench/results/scale.md)."""
+    ids, names, countries = (hosts[c].tolist() for c in ("host_id", "name", "country"))
+    return {h: f"{h} - {n} ({c})" for h, n, c in zip(ids, names, countries, strict=True)}
+
+
 def component_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Components as one ``<criterion>`` column each, for a table with progress bars.
 
