@@ -196,7 +196,42 @@ async def _session(browser, url: str) -> float:
         await context.close()
 
 
-async def _sessions(url: str, n: int, singles: int) -> tuple[float, list[float], list[float]]:
+def _cpu(pids_of) -> float:
+    """CPU seconds used so far by the processes ``pids_of()`` names and by their children
+    that have ended (0 without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return 0.0
+    total = 0.0
+    for pid in pids_of():
+        try:
+            t = psutil.Process(pid).cpu_times()
+        except psutil.Error:  # ended meanwhile
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def _server_pids(url: str) -> list[int]:
+    import psutil
+
+    port = url.rsplit(":", 1)[1]
+    return [
+        p.pid
+        for p in psutil.process_iter(["cmdline"])
+        if "streamlit" in " ".join(p.info["cmdline"] or []) and port in (p.info["cmdline"] or [])
+    ]
+
+
+def _browser_pids() -> list[int]:
+    import psutil
+
+    kids = psutil.Process().children(recursive=True)
+    return [p.pid for p in kids if "chrom" in p.name().lower()]
+
+
+async def _sessions(url: str, n: int, singles: int) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -206,17 +241,19 @@ async def _sessions(url: str, n: int, singles: int) -> tuple[float, list[float],
         try:
             warm = await _session(browser, url)
             single = [await _session(browser, url) for _ in range(singles)]
+            cpu = [_cpu(lambda: _server_pids(url)), _cpu(_browser_pids)]
             many = await asyncio.gather(*(_session(browser, url) for _ in range(n)))
+            cpu = [_cpu(lambda: _server_pids(url)) - cpu[0], _cpu(_browser_pids) - cpu[1]]
         finally:
             await browser.close()
-    return warm, single, list(many)
+    return {"warm": warm, "single": single, "many": list(many), "cpu": cpu}
 
 
 def concurrent(root: Path, env: dict, n: int, singles: int = 3) -> dict:
-    """One new warm server process: its first session, single sessions, then ``n`` at once."""
+    """One new warm server process: its first session, single sessions, then ``n`` at once
+    (with the CPU seconds the server and the browser used for those)."""
     with running_app(env, root=root) as url:
-        warm, single, many = asyncio.run(_sessions(url, n, singles))
-    return {"warm": warm, "single": single, "many": many}
+        return asyncio.run(_sessions(url, n, singles))
 
 
 @dataclass
@@ -289,15 +326,16 @@ def report(trees: list[Tree], n: int) -> str:
         f"{n} at once in one Chromium:",
         "",
         f"| tree | load | first session of the process (s) | single session, median of 3 (s) | "
-        f"{n} at once, median (s) | {n} at once, worst (s) | median / single |",
-        "|---|---|---|---|---|---|---|",
+        f"{n} at once, median (s) | {n} at once, worst (s) | median / single | CPU for the "
+        f"{n}: server, browser (s) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for tree in trees:
         s = tree.sessions
         single, many = statistics.median(s["single"]), statistics.median(s["many"])
         lines.append(
             f"| {tree.name} | {s['load']:.1f} | {s['warm']:.2f} | {single:.2f} | {many:.2f} | "
-            f"{max(s['many']):.2f} | {many / single:.1f}x |"
+            f"{max(s['many']):.2f} | {many / single:.1f}x | {s['cpu'][0]:.1f}, {s['cpu'][1]:.1f} |"
         )
     return "\n".join(lines) + "\n"
 
