@@ -14,9 +14,13 @@ nothing in the repository changes) has its own fresh embedding cache and sample 
   the new content: back to the dataset, opening "Why this host?" on other hosts, switching
   participant, adding a country filter.
 - **concurrent sessions**: a new warm server process serves one session (warming it), then
-  single sessions one after another, then ``--sessions`` sessions at once (each its own
-  browser context, all in one Chromium); each is timed from opening the page to its first
-  ranking, signing in on the way.
+  single sessions one after another, then ``--sessions`` sessions at once; each is timed from
+  opening the page to its first ranking, signing in on the way. Twice: as new users (each a
+  new context of one Chromium, empty cache: every session compiles Streamlit's scripts) and
+  as returning users (each its own Chromium profile that used the dashboard before: cache
+  kept, cookies cleared). The CPU seconds the server and the browsers use for the sessions
+  at once are recorded: on this one machine the browsers' work, which in use runs on each
+  user's own computer, competes with the server's.
 
 What each page must show (the top host after each action) is computed first by the engine of
 the tree under test (``bench/_app_expect.py``), so that every wait ends on the new content.
@@ -178,11 +182,13 @@ def _after_start(page, url: str, t0: float, ready: float, exp: dict) -> dict:
     return {"ready": ready, "first": first, "typed": typed, **steps}
 
 
-async def _session(browser, url: str) -> float:
-    """Seconds from opening the app in a new browser context to its first ranking."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+async def _first_ranking(context, url: str) -> float:
+    """Seconds from opening the app in a new tab of ``context`` to its first ranking."""
+    page = await context.new_page()
     try:
-        page = await context.new_page()
         t = time.perf_counter()
         await page.goto(url)
         await page.get_by_label("User name").wait_for(timeout=WAIT)
@@ -193,7 +199,31 @@ async def _session(browser, url: str) -> float:
         await page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=WAIT)
         return time.perf_counter() - t
     finally:
+        await page.close()
+
+
+async def _session(browser, url: str) -> float:
+    """A new user: a new browser context (empty cache), open page to first ranking."""
+    context = await browser.new_context(viewport=VIEWPORT)
+    try:
+        return await _first_ranking(context, url)
+    finally:
         await context.close()
+
+
+async def _returning_user(pw, url: str, folder: str):
+    """A browser with its own profile that has used the dashboard before (its cache holds
+    the app's scripts; its cookies are cleared), as a returning user's."""
+    context = await pw.chromium.launch_persistent_context(
+        folder,
+        executable_path=chromium_path(),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=VIEWPORT,
+    )
+    await _first_ranking(context, url)
+    await context.clear_cookies()
+    return context
 
 
 def _cpu(pids_of) -> float:
@@ -231,6 +261,16 @@ def _browser_pids() -> list[int]:
     return [p.pid for p in kids if "chrom" in p.name().lower()]
 
 
+async def _timed_sessions(url: str, n: int, singles: int, open_one) -> dict:
+    """``singles`` sessions one after another, then ``n`` at once (``open_one(k)``: open
+    page to first ranking for the k-th), with the CPU seconds used for the ``n``."""
+    single = [await open_one(k) for k in range(singles)]
+    cpu = [_cpu(lambda: _server_pids(url)), _cpu(_browser_pids)]
+    many = await asyncio.gather(*(open_one(singles + k) for k in range(n)))
+    cpu = [_cpu(lambda: _server_pids(url)) - cpu[0], _cpu(_browser_pids) - cpu[1]]
+    return {"single": single, "many": list(many), "cpu": cpu}
+
+
 async def _sessions(url: str, n: int, singles: int) -> dict:
     from playwright.async_api import async_playwright
 
@@ -239,14 +279,20 @@ async def _sessions(url: str, n: int, singles: int) -> dict:
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            warm = await _session(browser, url)
-            single = [await _session(browser, url) for _ in range(singles)]
-            cpu = [_cpu(lambda: _server_pids(url)), _cpu(_browser_pids)]
-            many = await asyncio.gather(*(_session(browser, url) for _ in range(n)))
-            cpu = [_cpu(lambda: _server_pids(url)) - cpu[0], _cpu(_browser_pids) - cpu[1]]
+            out = {"warm": await _session(browser, url)}
+            out["new"] = await _timed_sessions(url, n, singles, lambda k: _session(browser, url))
         finally:
             await browser.close()
-    return {"warm": warm, "single": single, "many": list(many), "cpu": cpu}
+        with tempfile.TemporaryDirectory() as tmp:
+            users = [await _returning_user(pw, url, f"{tmp}/{k}") for k in range(n + singles)]
+            try:
+                out["returning"] = await _timed_sessions(
+                    url, n, singles, lambda k: _first_ranking(users[k], url)
+                )
+            finally:
+                for context in users:
+                    await context.close()
+    return out
 
 
 def concurrent(root: Path, env: dict, n: int, singles: int = 3) -> dict:
@@ -322,21 +368,24 @@ def report(trees: list[Tree], n: int) -> str:
             )
     lines += [
         "",
-        "Sessions on one warm server process, open page to first ranking (sign-in included); "
-        f"{n} at once in one Chromium:",
+        "Sessions on one warm server process (after its first), open page to first ranking "
+        f"(sign-in included), one at a time and {n} at once. New users: each a new context of "
+        "one Chromium (empty cache). Returning users: each its own Chromium profile that has "
+        "used the dashboard before (cache kept, cookies cleared).",
         "",
-        f"| tree | load | first session of the process (s) | single session, median of 3 (s) | "
-        f"{n} at once, median (s) | {n} at once, worst (s) | median / single | CPU for the "
-        f"{n}: server, browser (s) |",
+        f"| tree | load | users | single session, median of 3 (s) | {n} at once, median (s) | "
+        f"{n} at once, worst (s) | median / single | CPU for the {n}: server, browsers (s) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for tree in trees:
-        s = tree.sessions
-        single, many = statistics.median(s["single"]), statistics.median(s["many"])
-        lines.append(
-            f"| {tree.name} | {s['load']:.1f} | {s['warm']:.2f} | {single:.2f} | {many:.2f} | "
-            f"{max(s['many']):.2f} | {many / single:.1f}x | {s['cpu'][0]:.1f}, {s['cpu'][1]:.1f} |"
-        )
+        for users in ("new", "returning"):
+            s = tree.sessions[users]
+            single, many = statistics.median(s["single"]), statistics.median(s["many"])
+            lines.append(
+                f"| {tree.name} | {tree.sessions['load']:.1f} | {users} | {single:.2f} | "
+                f"{many:.2f} | {max(s['many']):.2f} | {many / single:.1f}x | "
+                f"{s['cpu'][0]:.1f}, {s['cpu'][1]:.1f} |"
+            )
     return "\n".join(lines) + "\n"
 
 
