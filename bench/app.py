@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -257,8 +258,12 @@ def _server_pids(url: str) -> list[int]:
 def _browser_pids() -> list[int]:
     import psutil
 
-    kids = psutil.Process().children(recursive=True)
-    return [p.pid for p in kids if "chrom" in p.name().lower()]
+    out = []
+    for p in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # ended meanwhile
+            if "chrom" in p.name().lower():
+                out.append(p.pid)
+    return out
 
 
 async def _timed_sessions(url: str, n: int, singles: int, open_one) -> dict:
