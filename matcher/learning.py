@@ -155,7 +155,9 @@ def synthetic_history(
     scores, mask = matcher.score_matrix()
     rows = []
     t0 = pd.Timestamp("2025-09-01", tz="UTC")
-    candidates = [i for i in range(len(p)) if mask[i].any()]
+    # accompanying persons go with their learners: nobody proposes them a place
+    alone = (p["role"] != "accompanying").to_numpy()
+    candidates = [i for i in range(len(p)) if mask[i].any() and alone[i]]
     for n in range(n_proposals):
         i = candidates[rng.integers(len(candidates))]
         feasible = np.flatnonzero(mask[i])

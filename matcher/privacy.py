@@ -15,6 +15,8 @@ import pandas as pd
 __all__ = [
     "SPECIAL_CATEGORY",
     "CANDIDATE_COLUMNS",
+    "HOST_CONTACT_COLUMNS",
+    "host_view",
     "PRIVATE_CRITERIA",
     "MIN_GROUP",
     "AGGREGATE_DIMENSIONS",
@@ -49,6 +51,10 @@ CANDIDATE_COLUMNS = (
     "available_from",
     "available_to",
 )
+
+#: A host's contact details: shown to coordinators (and admins) only, never to host
+#: accounts nor in anything exported to hosts.
+HOST_CONTACT_COLUMNS = ("contact_person", "email", "phone", "website")
 
 #: Criteria whose value would reveal special-category data to a host.
 PRIVATE_CRITERIA = ("inclusion",)
@@ -226,3 +232,15 @@ def suppress_small_groups(
     out.loc[small, value_cols] = float("nan")
     out["suppressed"] = small
     return out
+
+
+def host_view(hosts: pd.DataFrame) -> pd.DataFrame:
+    """Host offers without the contact details (:data:`HOST_CONTACT_COLUMNS`): what anyone
+    but a coordinator or an admin may see of them.
+
+    Examples
+    --------
+    >>> host_view(pd.DataFrame({"host_id": ["H1"], "email": ["a@b.example"]})).columns.tolist()
+    ['host_id']
+    """
+    return hosts.drop(columns=[c for c in HOST_CONTACT_COLUMNS if c in hosts.columns])

@@ -3,6 +3,7 @@
 Run: ``python scripts/screenshots.py`` (writes docs/screenshots/*.png).
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -38,6 +39,42 @@ def typed_profile(page) -> None:
     page.screenshot(path=str(OUT / "find_hosts_typed.png"))
     page.get_by_text("From the dataset").click()
     page.wait_for_timeout(1500)
+
+
+def import_preview(page, url) -> None:
+    """A coordinator uploads the whole sample (other schools' rows and the hosts file): the
+    Data page says what importing would add and what it leaves out, and why."""
+    page.get_by_role("button", name="Sign out").click()
+    login(page, url, "demo-coordinator")
+    wait_for_ranking(page)
+    page.get_by_role("link", name="Data").click()
+    page.get_by_role("heading", name="Data").wait_for(timeout=120_000)
+    sample = ROOT / "data" / "sample"
+    inputs = page.locator("input[type='file']")
+    inputs.nth(0).set_input_files(str(sample / "participants.csv"))
+    inputs.nth(1).set_input_files(str(sample / "hosts.csv"))
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Validate and use").click()
+    page.get_by_text("Importing this upload would").wait_for(timeout=120_000)
+    page.get_by_text(re.compile(r"^Rows left out")).click()
+    page.wait_for_timeout(1500)
+    page.get_by_text("Importing this upload would").scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "import.png"))
+
+
+def session_and_save(page) -> None:
+    """A reload keeps the session; a typed profile can be saved as a participant."""
+    page.reload()
+    page.get_by_role("heading", name="Data").wait_for(timeout=120_000)
+    page.get_by_role("link", name="Find hosts").click()
+    wait_for_ranking(page)
+    page.get_by_text("New profile").click()
+    page.get_by_role("button", name="Find hosts").click()
+    page.get_by_text("Save this profile as a participant").click()
+    page.get_by_text("Top match").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(1500)
+    page.get_by_text("Save this profile as a participant").scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "save_profile.png"))
 
 
 def act_on_ranking(page) -> None:
@@ -113,7 +150,7 @@ def main() -> None:
         typed_profile(page)
         act_on_ranking(page)
         for title, name, ready in [
-            ("Insights", "insights", "[data-testid='stVegaLiteChart']"),
+            ("Insights", "insights", "[data-testid='stDataFrame']"),
             ("Data", "data", "[data-testid='stFileUploader']"),
             ("Find partners (KA2)", "partners", "[data-testid='stExpander']"),
         ]:
@@ -131,6 +168,8 @@ def main() -> None:
         db = f"sqlite:///{Path(ws_dir) / 'sample-workspace.db'}"
         accepted_placement(page, db)
         host_side(page, url, db)
+        import_preview(page, url)
+        session_and_save(page)
     print(f"screenshots in {OUT}")
 
 

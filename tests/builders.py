@@ -11,6 +11,7 @@ P_DEFAULTS = {
     "activity": "short_term",
     "home_country": "IT",
     "sending_org": "Scuola",
+    "home_city": "",
     "occupation": "cook",
     "isced_f": "",
     "description": "",
@@ -20,16 +21,29 @@ P_DEFAULTS = {
     "available_from": pd.NaT,
     "available_to": pd.NaT,
     "preferred_countries": "",
+    "travel_mode": "",
     "fewer_opportunities": False,
     "needs_accessibility": False,
     "consent_share": True,
+    "group_id": "",
+    "graduation_date": pd.NaT,
+    "employed_by_sender": "",
+    "project_type": "",
+    "project_id": "",
 }
 H_DEFAULTS = {
     "name": "Host",
     "country": "DE",
     "city": "Munich",
+    "postcode": "",
+    "latitude": float("nan"),
+    "longitude": float("nan"),
     "org_type": "company",
     "oid": "",
+    "contact_person": "",
+    "email": "",
+    "phone": "",
+    "website": "",
     "nace_code": "",
     "sector": "",
     "description": "",
@@ -43,6 +57,7 @@ H_DEFAULTS = {
     "available_to": pd.NaT,
     "accessible": True,
     "inclusion_support": False,
+    "accepts_groups": False,
 }
 
 
@@ -51,8 +66,9 @@ def _frame(rows, defaults, schema, id_col, prefix):
         {id_col: r.pop(id_col, f"{prefix}{i + 1}"), **defaults, **r} for i, r in enumerate(rows)
     ]
     df = pd.DataFrame(full, columns=list(schema.names))
-    for c in ("available_from", "available_to"):
-        df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+    for c in ("available_from", "available_to", "graduation_date"):
+        if c in df:
+            df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
     return df
 
 

@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 from matcher import taxonomy as tx
 from matcher.io import HOSTS, PARTICIPANTS
 
-COUNTRIES = list(tx.programme_countries())
+#: Countries taking part on every date the strategies draw (2025-2028): the 33 of 2021 on.
+COUNTRIES = list(tx.programme_countries("2021-01-01"))
+#: Activities a participant drawn alone can have (a group mobility needs a group).
+SOLO_ACTIVITIES = [a for a in tx.ACTIVITIES if a != "group"]
 LANGS = ["en", "de", "fr", "es", "it", "pl", "el", "fi", "nl", "pt"]
 LEVELS = list(tx.CEFR_LEVELS)
 ISCED = list(tx.isced_fields().index)
@@ -45,7 +48,7 @@ def window(draw, dmin):
 
 @st.composite
 def participant(draw, i):
-    act = draw(st.sampled_from(tx.ACTIVITIES))
+    act = draw(st.sampled_from(SOLO_ACTIVITIES))
     role, lo, hi = tx.activity_limits()[act]
     dmin = draw(st.integers(lo, hi))
     dmax = draw(st.integers(dmin, hi))
@@ -60,6 +63,7 @@ def participant(draw, i):
         "activity": act,
         "home_country": home,
         "sending_org": draw(text),
+        "home_city": draw(optional_text),
         "occupation": draw(text),
         "isced_f": draw(st.one_of(st.just(""), st.sampled_from(ISCED))),
         "description": draw(optional_text),
@@ -69,9 +73,15 @@ def participant(draw, i):
         "available_from": start,
         "available_to": end,
         "preferred_countries": ";".join(prefs),
+        "travel_mode": draw(st.sampled_from(("", *tx.TRAVEL_MODES))),
         "fewer_opportunities": draw(st.booleans()),
         "needs_accessibility": draw(st.booleans()),
         "consent_share": draw(st.booleans()),
+        "group_id": "",
+        "graduation_date": pd.NaT,
+        "employed_by_sender": draw(st.sampled_from(["", "true"])) if role == "staff" else "",
+        "project_type": draw(st.sampled_from(["", *tx.PROJECT_TYPES])),
+        "project_id": "",
     }
 
 
@@ -79,18 +89,37 @@ def participant(draw, i):
 def host(draw, i):
     accepts = draw(st.sampled_from(tx.ACCEPTS))
     roles = ("learner", "staff") if accepts == "both" else (accepts,)
-    open_acts = [a for a, (r, _, _) in tx.activity_limits().items() if r in roles]
+    org_type = draw(st.sampled_from(tx.ORG_TYPES))
+    if org_type == tx.EVENT and accepts == "staff":
+        org_type = "company"  # an event hosts learners' skills competitions
+    open_acts = [
+        a
+        for a, (r, _, _) in tx.activity_limits().items()
+        if r in roles and (a == "skills_competition") == (org_type == tx.EVENT)
+    ]
     acts = draw(st.lists(st.sampled_from(open_acts), max_size=3, unique=True))
     dmin = draw(st.integers(1, 365))
     dmax = draw(st.integers(dmin, 365))
     start, end = draw(window(dmin))
+    placed = draw(st.booleans())  # coordinates given (both), or neither
+    lat = draw(st.integers(-90_000, 90_000)) / 1000 if placed else float("nan")
+    lon = draw(st.integers(-180_000, 180_000)) / 1000 if placed else float("nan")
     return {
         "host_id": f"H{i}",
         "name": draw(text),
         "country": draw(st.sampled_from(COUNTRIES)),
         "city": draw(optional_text),
-        "org_type": draw(st.sampled_from(tx.ORG_TYPES)),
+        "postcode": draw(st.sampled_from(("", "80331", "1010", "D02 X285", "LV-1050", "00-950"))),
+        "latitude": lat,
+        "longitude": lon,
+        "org_type": org_type,
         "oid": draw(st.one_of(st.just(""), st.integers(0, 10**8 - 1).map(lambda n: f"E{n:08d}"))),
+        "contact_person": draw(optional_text),
+        "email": draw(st.sampled_from(("", "anna@hotel.example", "x.y-z@sub.example.org"))),
+        "phone": draw(st.sampled_from(("", "+49 89 1234567", "0039 (06) 123-456"))),
+        "website": draw(
+            st.sampled_from(("", "https://www.hotel.example", "http://a.example/x?y=1"))
+        ),
         "nace_code": draw(st.one_of(st.just(""), st.sampled_from(NACE))),
         "sector": draw(text),
         "description": draw(optional_text),
@@ -104,17 +133,22 @@ def host(draw, i):
         "available_to": end,
         "accessible": draw(st.booleans()),
         "inclusion_support": draw(st.booleans()),
+        "accepts_groups": draw(st.booleans()),
     }
 
 
 def _frame(rows, schema):
     df = pd.DataFrame(rows, columns=list(schema.names))
-    for c in ("available_from", "available_to"):
-        df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+    for c in ("available_from", "available_to", "graduation_date"):
+        if c in df:
+            df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
     for c in ("duration_min_days", "duration_max_days") + (
         ("capacity",) if schema is HOSTS else ()
     ):
         df[c] = df[c].astype("int64")
+    for c in ("latitude", "longitude"):
+        if c in df:
+            df[c] = df[c].astype("float64")
     return df
 
 

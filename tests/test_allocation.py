@@ -157,13 +157,20 @@ def test_allocate_sample(sample_matcher, method, tmp_path):
         if hid:
             assert sample_matcher.explain(pid, hid).feasible
     assert (a.hosts["places_used"] <= a.hosts["places_offered"]).all()
-    assert a.summary["placed"] == (df["status"] == "assigned").sum()
-    assert a.summary["blocking_pairs"] == 0
+    # accompanying persons go with their group and are not counted as placed
+    roles = sample_matcher.participants_.set_index("participant_id")["role"]
+    counted = df["participant_id"].map(roles).ne("accompanying").to_numpy()
+    assert (roles == "accompanying").any()
+    assert a.summary["placed"] == ((df["status"] == "assigned") & counted).sum()
+    # a stable matching need not exist with groups (the sample has some): the blocking pairs
+    # found are counted and each is a feasible pair
+    assert a.summary["blocking_pairs"] == len(a.blocking_pairs)
+    assert all(sample_matcher.explain(pid, hid).feasible for pid, hid in a.blocking_pairs)
     wb = load_workbook(a.export(tmp_path / "allocation.xlsx"))
     assert wb.sheetnames == ["assignments", "hosts", "summary"]
     assert "score_sector" in [c.value for c in wb["assignments"][1]]
     assert (
         a.export(tmp_path / "allocation.csv")
         .read_text(encoding="utf-8-sig")
-        .startswith("participant_id,status")
+        .startswith("participant_id,group_id,status")
     )

@@ -7,6 +7,7 @@ from app_driver import run_page
 from streamlit.testing.v1 import AppTest
 
 from matcher.store import DEMO_PASSWORD, User
+from views.widgets import plain
 
 pytestmark = pytest.mark.model
 
@@ -84,7 +85,95 @@ def test_find_hosts_ranks_k_hosts(sample_matcher):
     # the host box follows the participant: it shows the new participant's top host
     assert at.selectbox(key="fh_host_P0007").value == at.dataframe[0].value["host_id"].iloc[0]
     at.selectbox(key="fh_host_P0007").set_value(same.iloc[0]).run()
-    assert any("cross-border" in e.value for e in at.error)
+    assert any("host in another country" in e.value for e in at.error)  # a label, not a code
+
+
+def _places_table(at):
+    """The table of towns, km and costs beside the map (in rank order)."""
+    (table,) = [d.value for d in at.dataframe if {"city", "km", "cost"} <= set(d.value.columns)]
+    return table
+
+
+def test_find_hosts_shows_towns_distances_costs_a_map_and_contacts(sample_matcher):
+    at = _app()
+    table = _places_table(at)  # beside the map, in rank order
+    expected = sample_matcher.recommend_hosts("P0001", k=10)
+    assert list(at.dataframe[0].value["host_id"]) == list(expected["host_id"])
+    assert list(table["rank"]) == list(range(1, 11))
+    assert list(table["city"]) == list(expected["city"]) and table["city"].ne("").all()
+    km = sample_matcher.distance_matrix(["P0001"], list(expected["host_id"]))[0]
+    assert list(table["km"].round(3)) == list(km.round(3))
+    assert (table["cost"] == "rates not set").all()  # the shipped rates table sets no amount
+    assert any("amounts of your call year are not set" in c.value for c in at.caption)
+    maps = [c for c in at.get("vega_lite_chart") if "mercator" in str(c.proto.spec)]
+    spec = str(maps[0].proto.spec) if maps else ""
+    assert maps and not any(x in spec for x in ('"url"', "cartocdn", "mapbox"))  # nothing fetched
+    hid = at.selectbox(key="fh_host_P0001").value
+    email = sample_matcher.hosts_.set_index("host_id").at[hid, "email"]
+    (contact,) = [c.value for c in at.caption if c.value.startswith("**Contact:**")]
+    assert plain(email or "none given") in contact
+    at.slider(key="fh_max_km").set_value(800).run()  # largest distance from the sending town
+    near = _places_table(at)
+    assert len(near) and (near["km"] <= 800).all()
+    assert list(at.dataframe[0].value["host_id"]) == list(
+        sample_matcher.recommend_hosts("P0001", k=10, max_km=800)["host_id"]
+    )
+
+
+def test_find_hosts_and_allocation_show_costs_once_rates_are_set(
+    sample_matcher, tmp_path, monkeypatch
+):
+    import numpy as np
+    import pandas as pd
+
+    from matcher import budget
+
+    table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
+    table["figure"] = [str(10 * (k + 1)) for k in range(len(table))]  # test figures only
+    table.to_csv(tmp_path / "rates.csv", index=False)
+    monkeypatch.setenv("MATCHER_RATES_FILE", str(tmp_path / "rates.csv"))
+    at = _app()
+    ranked = at.dataframe[0].value
+    shown = _places_table(at)
+    rates = budget.load_rates(tmp_path / "rates.csv")
+    costs = budget.cost_matrix(sample_matcher, ["P0001"], list(ranked["host_id"]), rates=rates)[0]
+    assert list(shown["cost"]) == [f"EUR {c:,.0f}" for c in costs] and np.isfinite(costs).all()
+    at = _app("views/allocate.py")
+    at.button[0].click().run()
+    _, total = budget.allocation_costs(sample_matcher, at.session_state["allocation"], rates=rates)
+    assert any(f"EUR {total:,.0f}" in c.value for c in at.caption)
+
+
+def test_allocation_page_keeps_to_a_budget_ceiling(sample_matcher, tmp_path, monkeypatch):
+    """The page's budget ceiling prices the pairs from the rates table and caps the total of
+    the coordinator's cohort; without amounts it says so and does not run."""
+    import pandas as pd
+
+    from matcher import budget
+
+    at = _app("views/allocate.py", user=_signed_in("demo-coordinator"))
+    at.number_input(key="al_budget").set_value(50_000).run()
+    at.button[0].click().run()
+    assert "allocation" not in at.session_state and "fill in the rates table" in at.error[0].value
+    table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
+    table["figure"] = [str(10 * (k + 1)) for k in range(len(table))]  # test figures only
+    table.to_csv(tmp_path / "rates.csv", index=False)
+    monkeypatch.setenv("MATCHER_RATES_FILE", str(tmp_path / "rates.csv"))
+    rates = budget.load_rates(tmp_path / "rates.csv")
+    at.number_input(key="al_budget").set_value(0).run()
+    at.button[0].click().run()
+    free = at.session_state["allocation"]
+    _, free_total = budget.allocation_costs(sample_matcher, free, rates=rates)
+    ceiling = int(0.7 * free_total)
+    at.number_input(key="al_budget").set_value(ceiling).run()
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    capped = at.session_state["allocation"]
+    _, total = budget.allocation_costs(sample_matcher, capped, rates=rates)
+    assert set(capped.assignments["participant_id"]) == set(free.assignments["participant_id"])
+    assert total <= ceiling < free_total and capped.summary["total_cost"] == pytest.approx(total)
+    left = capped.summary["budget_left"]
+    assert any(f"EUR {left:,.0f} of the budget ceiling left" in c.value for c in at.caption)
 
 
 def test_coordinator_sees_only_own_participants(sample_matcher):
@@ -100,10 +189,14 @@ def test_find_hosts_new_profile():
     at = _app()
     at.radio[0].set_value("New profile").run()
     at.text_input[0].set_value("hairdresser")
+    [town] = [t for t in at.text_input if t.label == "Town of the sending school"]
+    town.set_value("Bologna")
     at.button[0].click().run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 10 and (table["country"] != "IT").all()
+    profile = at.session_state["fh_profile"].iloc[0]
+    assert profile["home_city"] == "Bologna" and profile["travel_mode"] == "standard"
 
 
 def test_a_typed_profile_is_scored_against_the_shared_fitted_hosts():
@@ -149,10 +242,30 @@ def test_allocation_assigns_or_explains_everyone(sample_matcher):
     assert len(at.get("download_button")) == 2
 
 
-def test_insights_renders_charts():
+def test_insights_ranks_shortages_and_exports_every_aggregate(sample_matcher):
+    import json
+
+    from matcher import Config, insights
+
     at = _app("views/insights.py", user=_signed_in("demo-analyst"))
-    assert at.metric[0].label == "Coverage"
-    assert len(at.get("vega_lite_chart")) == 5
+    config = Config.from_env()
+    best = insights.best_matches(sample_matcher, config)
+    well = (best["good_hosts"] >= config.good_fit_hosts).mean()
+    assert at.metric[0].label == "Well covered" and at.metric[0].value == f"{well:.0%}"
+    assert 0.2 < well < 0.95  # discriminates, unlike "has a host" (near 100%)
+    table = at.dataframe[0].value
+    expected = insights.shortages(sample_matcher)
+    assert list(table["gap"]) == list(expected["gap"]) and table["gap"].is_monotonic_decreasing
+    assert ((table["demand"] - table["places"]).round(2) == table["gap"]).all()
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 5
+    for chart in charts:  # a chart holds aggregates, never a row per participant
+        assert "participant_id" not in chart.proto.spec and "P0001" not in str(chart.proto)
+    heat = next(json.loads(c.proto.spec) for c in charts if "Shortage" in c.proto.spec)
+    scale = heat["encoding"]["color"]["scale"]
+    assert scale["domainMid"] == 0 and scale["domain"][0] == -scale["domain"][1]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(labels) == 7 and all(lab.startswith("Download") for lab in labels)
 
 
 def _states(pid: str) -> dict:
@@ -322,3 +435,187 @@ def test_find_partners_suggests_valid_consortia():
     assert len(at.expander) >= 1 and "score" in at.expander[0].label
     at.radio(key="fp_action").set_value("KA210").run()
     assert not at.exception
+
+
+def test_a_reload_resumes_the_session_with_its_results(monkeypatch):
+    from views import resources, session
+
+    at = _app(user=None)
+    at.text_input[0].set_value("demo-coordinator")
+    at.text_input[1].set_value(DEMO_PASSWORD)
+    at.button[0].click().run()
+    token = at.session_state["session_token"]
+    assert resources.workspace().resume_session(token).username == "demo-coordinator"
+    at.switch_page("views/allocate.py").run()
+    at.button[0].click().run()
+    placed = at.session_state["allocation"].summary["placed"]
+
+    monkeypatch.setattr(session, "browser_cookie", lambda: token)  # a reload sends the cookie
+    again = AppTest.from_file(APP, default_timeout=180)
+    again.run()
+    again.switch_page("views/allocate.py").run()
+    assert not again.exception
+    assert again.session_state["user"].username == "demo-coordinator"
+    assert again.session_state["allocation"].summary["placed"] == placed
+    resumed = again.session_state["session_token"]
+    assert resumed != token  # rotated on resume
+
+    again.button(key="sign_out").click().run()
+    assert again.title[0].value == "matcher"
+    assert resources.workspace().resume_session(resumed) is None
+    forged = AppTest.from_file(APP, default_timeout=180)
+    monkeypatch.setattr(session, "browser_cookie", lambda: token + "x")
+    forged.run()
+    assert forged.title[0].value == "matcher" and "user" not in forged.session_state
+
+
+def test_an_identity_provider_signs_in_an_existing_account(monkeypatch):
+    from views import session
+
+    _signed_in("anna@school.example", "coordinator", "Berufliche Schule Berlin 2")
+    monkeypatch.setattr(session, "identity_provider", lambda: True)
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.user = {"is_logged_in": True, "email": "anna@school.example"}
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["user"].username == "anna@school.example"
+    assert at.title[0].value == "Find hosts"
+    stranger = AppTest.from_file(APP, default_timeout=180)
+    stranger.user = {"is_logged_in": True, "email": "nobody@school.example"}
+    stranger.run()
+    assert "user" not in stranger.session_state
+    assert any("No account" in e.value for e in stranger.error)
+    out = AppTest.from_file(APP, default_timeout=180)
+    out.user = {"is_logged_in": False}
+    out.run()
+    assert [b.label for b in out.button][0] == "Sign in with your organisation's account"
+
+
+def test_import_says_what_it_adds_and_leaves_out_before_and_after(sample_paths):
+    from views import resources
+
+    org = "Berufliche Schule Berlin 2"
+    at = _app("views/data.py", user=_signed_in("demo-coordinator"))
+    assert len(at.get("download_button")) == 3  # the templates: two CSV, one XLSX
+    pp, hp = sample_paths
+    at.file_uploader(key="up_participants").upload("participants.csv", pp.read_bytes(), "text/csv")
+    at.file_uploader(key="up_hosts").upload("hosts.csv", hp.read_bytes(), "text/csv")
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    ws = resources.workspace()
+    before = ws.participants(ws.admin_context())
+    own = int((before["sending_org"] == org).sum())
+    preview = " ".join(m.value for m in at.markdown)
+    assert f"{own} already up to date" in preview
+    assert (
+        f"{len(before) - own} participants left out: they name another sending organisation"
+        in preview.replace("\\", "")
+    )
+    assert "250 hosts left out: host offers are imported by an administrator" in preview.replace(
+        "\\", ""
+    )
+    assert "upsert" not in preview and "--" not in preview
+    at.button(key="import_upload").click().run()
+    report = at.session_state["import_report"]
+    assert report.written and report.unchanged == {"participants": own}
+    assert [r.rows for r in report.refused] == [len(before) - own, 250]
+    assert any("Imported" in s.value for s in at.success)
+    after = ws.participants(ws.admin_context())
+    before.attrs, after.attrs = {}, {}
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(after, before)  # nothing of another school was written
+
+
+def _by_label(widgets, text):
+    return next(w for w in widgets if w.label.startswith(text))
+
+
+def test_a_typed_profile_is_saved_as_a_participant_with_consent():
+    from views import resources
+
+    org = "Berufliche Schule Berlin 2"
+    at = _app(user=_signed_in("demo-coordinator"))
+    at.radio[0].set_value("New profile").run()
+    at.button[0].click().run()
+    _by_label(at.text_input, "Participant id").set_value("P-SAVED-1")
+    _by_label(at.button, "Save participant").click().run()
+    assert any("consent" in e.value for e in at.error)  # nothing saved without consent
+    ws = resources.workspace()
+    assert "P-SAVED-1" not in set(ws.participants(ws.admin_context())["participant_id"])
+    _by_label(at.checkbox, "The participant (or their guardian) agreed").check()
+    _by_label(at.checkbox, "The participant agrees to be shown").check()
+    _by_label(at.button, "Save participant").click().run()
+    assert not at.exception, at.exception
+    saved = ws.participants(ws.admin_context()).set_index("participant_id").loc["P-SAVED-1"]
+    assert saved["sending_org"] == org and saved["occupation"] == "cook"
+    assert bool(saved["consent_share"]) and not bool(saved["fewer_opportunities"])
+    _by_label(at.button, "Save participant").click().run()  # the same id again: refused
+    assert any("already a participant" in e.value for e in at.error)
+
+
+def test_filters_are_saved_per_user(sample_matcher):
+    at = _app(user=_signed_in("demo-coordinator"))
+    at.multiselect(key="fh_country").set_value(["DE", "AT"]).run()
+    at.text_input(key="find_hosts_saved_name").set_value("German-speaking").run()
+    at.button(key="find_hosts_saved_save").click().run()
+    assert any("Filters saved" in s.value for s in at.success)
+
+    later = _app(user=_signed_in("demo-coordinator"))
+    assert later.multiselect(key="fh_country").value == []
+    later.selectbox(key="find_hosts_saved_pick").set_value("German-speaking").run()
+    later.button(key="find_hosts_saved_apply").click().run()
+    assert later.multiselect(key="fh_country").value == ["DE", "AT"]
+    assert set(later.dataframe[0].value["country"]) <= {"DE", "AT"}
+    other = _app(user=_signed_in("demo-admin"))  # another user does not see them
+    assert other.selectbox(key="find_hosts_saved_pick").options == [""]
+
+
+def test_allocation_keeps_open_proposals_or_releases_them_and_locks_by_hand():
+    from views import resources
+
+    ws = resources.workspace()
+    admin = ws.admin_context()
+    coordinator = _signed_in("demo-coordinator")
+    at = _app("views/allocate.py", user=coordinator)
+    at.button[0].click().run()
+    first = at.session_state["allocation"].assignments
+    consenting = set(ws.participants(admin).query("consent_share")["participant_id"])
+    placed = first[(first["status"] == "assigned") & first["participant_id"].isin(consenting)]
+    placed = placed.iloc[0]
+    pid = placed["participant_id"]
+    m = at.session_state["allocation"].solution
+    # propose the participant to a feasible host other than the one the allocation chose
+    g = m.graph
+    unit = m.problem.unit_of()[list(first["participant_id"]).index(pid)]
+    hosts = [h for h in g.host[g.unit == unit]]
+    hids = at.session_state["allocation"].hosts["host_id"].tolist()
+    other = next(hids[j] for j in hosts if hids[j] != placed["host_id"])
+    ws.record(admin, pid, other, "propose")
+    try:
+        at.button[0].click().run()
+        kept = at.session_state["allocation"].assignments.set_index("participant_id")
+        assert kept.loc[pid, ["host_id", "kept"]].tolist() == [other, "open proposal kept"]
+        assert any("kept as they were: 1 open proposal kept" in c.value for c in at.caption)
+        at.radio(key="al_proposals").set_value(False).run()
+        at.button[0].click().run()
+        released = at.session_state["allocation"]
+        assert released.assignments.set_index("participant_id").loc[pid, "kept"] == ""
+        assert released.summary["open proposals released"] == 1
+        # lock the first assigned placement from the table's selection
+        at.session_state["al_assigned"] = {"selection": {"rows": [0], "columns": []}}
+        at.run()
+        at.button(key="al_lock").click().run()
+        locks = ws.locks(coordinator)
+        assert len(locks) == 1
+        at.button[0].click().run()
+        row = at.session_state["allocation"].assignments.set_index("participant_id")
+        assert row.loc[locks["participant_id"].iloc[0], "kept"] == "locked by hand"
+        at.multiselect(key="al_unlock").set_value(list(locks["participant_id"])).run()
+        at.button(key="al_unlock_go").click().run()
+        assert ws.locks(coordinator).empty
+    finally:
+        ws.record(admin, pid, other, "withdraw")
+        for p in ws.locks(admin)["participant_id"]:
+            ws.unlock(admin, p)

@@ -146,6 +146,64 @@ def test_allocate_writes_excel(tmp_path, capsys):
     assert load_workbook(out).sheetnames == ["assignments", "hosts", "summary"]
 
 
+@pytest.mark.model
+def test_allocate_keeps_the_workspaces_locks_and_a_ceiling(tmp_path, capsys, sample_frames):
+    import pandas as pd
+
+    from matcher.store import Workspace
+
+    url = f"sqlite:///{tmp_path}/w.db"
+    ws = Workspace(url)
+    admin = ws.admin_context()
+    ws.import_tables(*sample_frames, user=admin)
+    ws.lock(admin, "P0001", "H0003", "agreed")
+    ws.engine.dispose()
+    out = tmp_path / "cohort.csv"
+    assert main(["allocate", "--db", url, "--max-placed", "30", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "certified optimal" in printed
+    df = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False).set_index("participant_id")
+    assert (df["status"] == "assigned").sum() == 30  # the ceiling, the locked placement included
+    assert df.loc["P0001", ["host_id", "kept"]].tolist() == ["H0003", "locked by hand"]
+
+
+def _summary_figure(printed: str, key: str) -> float:
+    (line,) = [x for x in printed.splitlines() if x.startswith(f"{key} ")]
+    return float(line.split()[-1])
+
+
+@pytest.mark.model
+def test_allocate_keeps_to_a_budget_ceiling_from_the_rates(
+    tmp_path, capsys, monkeypatch, sample_frames
+):
+    """``--budget EUR`` prices every pair with matcher.budget (the filled rates table) and
+    caps the total; with the shipped table (no amounts) it stops with the reason."""
+    import pandas as pd
+
+    from matcher import budget
+    from matcher.io import write_table
+
+    p, h = sample_frames
+    paths = [tmp_path / "p.csv", tmp_path / "h.csv"]
+    write_table(p[p["group_id"] == ""].head(40), paths[0])  # texts of the shipped seed
+    write_table(h.head(25), paths[1])
+    data = ["--participants", str(paths[0]), "--hosts", str(paths[1])]
+    assert main(["allocate", *data, "--budget", "50000"]) != 0
+    assert "fill in the rates table" in capsys.readouterr().err
+    table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
+    table["figure"] = [str(10 * (k + 1)) for k in range(len(table))]  # test figures only
+    table.to_csv(tmp_path / "rates.csv", index=False)
+    monkeypatch.setenv("MATCHER_RATES_FILE", str(tmp_path / "rates.csv"))
+    out = tmp_path / "cohort.csv"
+    assert main(["allocate", *data, "--budget", "1e12", "--out", str(out)]) == 0
+    free = _summary_figure(capsys.readouterr().out, "total_cost")
+    ceiling = round(0.7 * free)
+    assert main(["allocate", *data, "--budget", str(ceiling), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert 0 < _summary_figure(printed, "total_cost") <= ceiling < free
+    assert _summary_figure(printed, "budget_left") >= 0
+
+
 def _recommended_hosts(capsys, *args) -> list[str]:
     import json
 

@@ -79,7 +79,8 @@ def test_the_draft_uses_host_contacts_when_the_table_has_them(sample_matcher):
     assert draft.host_tutor == "Ana Souza"
     text = _docx_text(agreement_bytes(draft))
     assert "ana@example.org" in text and "+351 22 000 0000" in text
-    plain = draft_agreement(sample_matcher, pid, hid)  # no contact columns: blanks
+    m.hosts_ = sample_matcher.hosts_.assign(contact_person="", email="", phone="", website="")
+    plain = draft_agreement(m, pid, hid)  # no contacts given: blanks
     assert plain.host_contacts == {} and "ana@example.org" not in _docx_text(agreement_bytes(plain))
 
 

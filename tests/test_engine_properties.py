@@ -28,6 +28,9 @@ def feasible_reference(p, h) -> bool:
     acts = [a for a in h["activities"].split(";") if a]
     if acts and p["activity"] not in acts:
         return False
+    # skills competitions take place at events, and events host nothing else
+    if (p["activity"] == "skills_competition") != (h["org_type"] == tx.EVENT):
+        return False
     lo = max(p["duration_min_days"], h["duration_min_days"])
     hi = min(p["duration_max_days"], h["duration_max_days"])
     if lo > hi:

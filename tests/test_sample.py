@@ -16,11 +16,13 @@ def test_sample_is_realistic(sample_frames):
     assert 0.10 <= fewer <= 0.20
     assert participants["needs_accessibility"].any() and hosts["accessible"].any()
     assert (hosts["org_type"] == "intermediary").sum() >= 3
-    assert hosts["capacity"].between(1, 6).all()
+    workplaces = hosts[hosts["org_type"] != tx.EVENT]
+    assert workplaces["capacity"].between(1, 6).all()
     limits = tx.activity_limits()
     for row in participants.itertuples():
         role, lo, hi = limits[row.activity]
-        assert role == row.role and lo <= row.duration_min_days <= row.duration_max_days <= hi
+        expected = "learner" if row.role == "accompanying" else row.role
+        assert role == expected and lo <= row.duration_min_days <= row.duration_max_days <= hi
     learners = participants[participants["role"] == "learner"]
     assert 0.65 <= len(learners) / len(participants) <= 0.85
     english = participants["languages"].str.contains("en:")
@@ -64,3 +66,45 @@ def test_organisations_do_not_depend_on_the_hash_seed():
         )
         outputs.append(run.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_sample_has_what_coordinators_meet(sample_frames):
+    """Groups with accompanying persons, learners accompanied alone, recent graduates,
+    projects, hosts that take groups and skills competitions as events (issue #15)."""
+    participants, hosts = sample_frames
+    grouped = participants[participants["group_id"] != ""]
+    groups = grouped.groupby("group_id")
+    assert groups.ngroups >= 5
+    for gid, rows in groups:
+        learners = rows[rows["role"] == "learner"]
+        assert len(learners) >= 1 and (rows["role"] == "accompanying").sum() >= 1, gid
+        assert rows["sending_org"].nunique() == 1 and rows["activity"].nunique() == 1, gid
+        if learners["activity"].iloc[0] == "group":
+            assert len(learners) >= tx.programme_figure("group_min_learners"), gid
+    assert (participants["role"] == "accompanying").sum() == groups.ngroups
+    solo = groups.filter(lambda r: (r["role"] == "learner").sum() == 1)
+    assert len(solo) >= 2  # a learner with fewer opportunities and their accompanying person
+    graduates = participants[participants["graduation_date"].notna()]
+    assert len(graduates) >= 5 and (graduates["role"] == "learner").all()
+    assert set(participants["project_type"]) == set(tx.PROJECT_TYPES)
+    staff = participants[participants["role"] == "staff"]
+    assert (staff["employed_by_sender"] == "true").mean() > 0.9
+    assert {"preparatory_visit", "invited_expert", "hosting_teacher"} <= set(
+        participants["activity"]
+    )
+    assert hosts["accepts_groups"].sum() >= 20
+    events = hosts[hosts["org_type"] == tx.EVENT]
+    assert len(events) >= 2 and (events["activities"] == "skills_competition").all()
+
+
+def test_sample_keeps_the_first_rows_as_drawn():
+    """The programme features convert later rows only: the first ones (examples, tests) keep
+    their content whatever the features do."""
+    from matcher.sample._programme import PROTECTED_ROWS
+
+    p, h = generate_sample(60, 60, seed=3)
+    first = p.iloc[:PROTECTED_ROWS]
+    # only a learner drawn on a group mobility gains its group
+    assert ((first["group_id"] == "") | (first["activity"] == "group")).all()
+    assert (first["role"] != "accompanying").all()
+    assert (h["org_type"].iloc[:PROTECTED_ROWS] != tx.EVENT).all()

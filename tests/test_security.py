@@ -208,6 +208,59 @@ def test_a_host_sees_only_profiles_proposed_to_it_never_special_category(ws, sam
     assert list(ws.interests(host).columns) == ["candidate", "host_id", "at"]
 
 
+# hosts' contact details are for coordinators only
+
+
+def test_host_contacts_are_for_coordinators_only(ws, sample_frames):
+    from matcher.store import host_contacts, hosts_for
+
+    hosts = sample_frames[1]
+    contacts = set(privacy.HOST_CONTACT_COLUMNS)
+    assert contacts <= set(hosts.columns) and hosts["email"].ne("").any()
+    org = sample_frames[0]["sending_org"].iloc[0]
+    coord = _sign_in(ws, "coord", "coordinator", org)
+    host = _sign_in(ws, "host", "host", "H0003")
+    analyst = _sign_in(ws, "analyst", "analyst")
+    assert contacts <= set(ws.hosts(coord).columns) and contacts <= set(ws.hosts(ws.admin).columns)
+    for who in (None, host, analyst):
+        assert not contacts & set(ws.hosts(who).columns)
+    assert not contacts & set(hosts_for(host, hosts).columns)  # not even its own
+    assert list(host_contacts(coord, hosts).columns) == ["host_id", *privacy.HOST_CONTACT_COLUMNS]
+    for who in (host, analyst):
+        with pytest.raises(AccessDenied):
+            host_contacts(who, hosts)
+    assert not contacts & set(privacy.host_view(hosts).columns)
+
+
+@pytest.mark.model
+def test_a_host_account_never_sees_any_hosts_contacts(sample_workspace):
+    """Every page of a host account, rendered: no host's e-mail, phone, contact person or
+    website appears; the coordinator's Find hosts page shows the chosen host's (so the test
+    can fail)."""
+    from views import resources
+    from views.widgets import plain
+
+    hosts = resources.workspace().matching_tables()[1]
+    values = {v for c in privacy.HOST_CONTACT_COLUMNS for v in hosts[c] if v}
+    secrets = values | {plain(v) for v in values}  # as written, and as Markdown shows it
+
+    def shown(at) -> str:
+        parts = [
+            str(e.value)
+            for kind in ("markdown", "caption", "text", "code")
+            for e in getattr(at, kind)
+        ]
+        parts += [t.value.to_csv() for t in at.dataframe] + [str(t.value) for t in at.table]
+        parts += [str(o) for box in at.selectbox for o in box.options]
+        return "\n".join(parts)
+
+    for page in ("views/candidates.py", "views/decisions.py"):
+        text = shown(_app(page, user="demo-host"))
+        assert not [v for v in secrets if v in text], page
+    coordinator = shown(_app("views/find_hosts.py", user="demo-coordinator"))
+    assert any(v in coordinator for v in secrets)
+
+
 # finding 7: forged users
 
 
@@ -871,3 +924,67 @@ def test_an_upload_and_its_matcher_stay_in_the_session(sample_workspace, tmp_pat
     at.switch_page("views/data.py").run()
     at.button(key="back_to_workspace").click().run()
     assert session.UPLOAD_MATCHER not in at.session_state
+
+
+# --- the session cookie (a dashboard session that survives a reload) ---
+
+
+def test_a_forged_or_expired_session_cookie_is_refused(ws, tmp_path):
+    from itsdangerous import URLSafeTimedSerializer
+
+    from matcher.store._sessions import SESSION_SALT, Sessions
+
+    anna = _sign_in(ws, "anna", "analyst")
+    token = ws.open_session(anna)
+    assert ws.resume_session(token) == anna
+    sid, signature = token.rsplit(".", 1)[0], token.rsplit(".", 1)[1]
+    other_key = URLSafeTimedSerializer(b"guessed key", salt=SESSION_SALT).dumps(sid)
+    forged = [
+        "",
+        None,
+        "not a token",
+        token[:-1] + ("A" if token[-1] != "A" else "B"),  # signature changed
+        sid + "." + signature[::-1],
+        other_key,  # signed with another key
+        Sessions(60).open(anna),  # a valid token of another process
+        ws.admin_context().token,  # a handle's secret is not a session token
+    ]
+    for bad in forged:
+        assert ws.resume_session(bad) is None, bad
+        assert ws.renew_session(bad) is None
+    # a restarted server (another Workspace object on the same database) refuses old tokens
+    assert Workspace(ws.url).resume_session(token) is None
+
+    now = [time.time()]
+    sessions = Sessions(idle_seconds=60, clock=lambda: now[0])
+    old = sessions.open(anna)
+    now[0] += 61  # the signature is older than the idle limit
+    assert sessions.resume(old) is None
+    idle = sessions.open(anna)
+    now[0] += 30
+    fresh = sessions.renew(idle)  # activity renews the signature ...
+    now[0] += 45
+    assert sessions.resume(fresh) == anna and sessions.resume(idle) is None
+    now[0] += 61  # ... but a session left idle ends
+    assert sessions.resume(fresh) is None
+
+
+def test_sign_out_ends_every_session_of_the_user(ws):
+    anna = _sign_in(ws, "anna", "analyst")
+    first, second = ws.open_session(anna), ws.open_session(anna)
+    bob = _sign_in(ws, "bob", "analyst")
+    bobs = ws.open_session(bob)
+    ws.sign_out(anna)
+    assert ws.resume_session(first) is None and ws.resume_session(second) is None
+    assert ws.resume_session(bobs) == bob
+    with pytest.raises(AccessDenied):
+        ws.open_session(anna)  # a revoked handle cannot open a session
+
+
+def test_an_identity_provider_sign_in_needs_an_existing_real_account(ws):
+    _sign_in(ws, "anna@school.example", "coordinator", "Some school")
+    seed_sample(ws)
+    assert ws.sign_in_identity("anna@school.example").organisation == "Some school"
+    assert ws.sign_in_identity("nobody@school.example") is None
+    assert ws.sign_in_identity("demo-admin") is None  # demo accounts need their password
+    assert ws.sign_in_identity("") is None

@@ -314,11 +314,13 @@ def test_reads_keep_the_contract_dtypes_without_validating_again(ws, sample_fram
         raise AssertionError("the store validated again on read")
 
     monkeypatch.setattr(_load, "validate_frame", no_validation)  # what every validation runs
-    for frame, back in zip(sample_frames, (ws.participants(ws.admin), ws.hosts()), strict=True):
+    both = (ws.participants(ws.admin), ws.hosts(ws.admin))
+    for frame, back in zip(sample_frames, both, strict=True):
         assert back.dtypes.to_dict() == frame.dtypes.to_dict()
     empty = Workspace(ws.url.replace("workspace.db", "empty.db")) if "sqlite" in ws.url else None
     if empty is not None:
-        assert empty.hosts().dtypes.to_dict() == sample_frames[1].dtypes.to_dict()
+        hosts = empty.hosts(empty.admin_context())
+        assert hosts.dtypes.to_dict() == sample_frames[1].dtypes.to_dict()
         empty.engine.dispose()
 
 

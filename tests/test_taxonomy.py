@@ -2,11 +2,33 @@ from matcher import taxonomy as tx
 
 
 def test_programme_countries():
-    codes = set(tx.programme_countries())
+    codes = set(tx.programme_countries("2026-12-31"))
     assert len(codes) == 33 and {"EL", "IS", "LI", "NO", "MK", "RS", "TR"} <= codes
-    assert "GR" not in codes and "UK" not in codes
+    assert "GR" not in codes and "UK" not in codes and "CH" not in codes
     assert tx.normalise_country("GR") == ("EL", None)
     assert tx.normalise_country("el") == ("EL", None)
+
+
+def test_countries_by_programme_year():
+    """Switzerland and the United Kingdom are announced from 2027: the date decides."""
+    assert set(tx.programme_countries("2027-01-01")) - set(
+        tx.programme_countries("2026-12-31")
+    ) == {
+        "CH",
+        "UK",
+    }
+    assert set(tx.programme_countries()) == set(tx.programme_countries("2027-01-01"))
+    assert tx.country_joins()["CH"].isoformat() == "2027-01-01"
+    assert tx.normalise_country("GB") == ("UK", None) and tx.normalise_country("uk")[0] == "UK"
+    code, why = tx.normalise_country("US")
+    assert code is None and "not an Erasmus+ programme country" in why
+    # organisations may be anywhere (KA220 partners from third countries)
+    assert tx.normalise_any_country("UA") == ("UA", None)
+    assert tx.normalise_any_country("gr") == ("EL", None)
+    assert tx.normalise_any_country("XX")[0] is None
+    table = tx.programme().set_index("key")
+    for key in ("CH", "UK"):  # announced, not in the current Programme Guide
+        assert table.at[key, "checked"] == "false" and table.at[key, "source"]
 
 
 def test_isced_counts():
@@ -53,3 +75,35 @@ def test_activity_table():
     assert limits["long_term"] == ("learner", 90, 365)
     assert limits["job_shadowing"] == ("staff", 2, 60)
     assert set(limits) == set(tx.ACTIVITIES)
+
+
+def test_unconfirmed_durations_are_configuration_not_figures():
+    """Activities whose duration no source gave keep empty cells (the user fills them in) and
+    stand on the data format's bounds until then; no figure is invented."""
+    table = tx.programme().set_index("key")
+    acts = tx.programme_activities()
+    for act in ("invited_expert", "hosting_teacher", "preparatory_visit"):
+        assert table.at[act, "min_days"] == "" and table.at[act, "max_days"] == ""
+        assert table.at[act, "checked"] == "false"
+        assert not acts.at[act, "limits_known"]
+        assert tx.activity_limits()[act] == ("staff", *tx.STAY_DAYS)
+    assert acts.at["group", "limits_known"] and table.at["group", "checked"] == "false"
+
+
+def test_every_programme_row_has_a_source_and_a_checked_flag():
+    table = tx.programme()
+    assert table["key"].is_unique
+    assert set(table["checked"]) <= {"true", "false"}
+    assert (table["source"].str.len() > 10).all()
+    kinds = {"mobility", "partnership", "rule", "project", "countries"}
+    assert set(table["kind"]) == kinds | {"distance_band", "travel_days"}
+
+
+def test_programme_rules_read_from_the_table():
+    assert tx.programme_figure("recent_graduate_months") == 12
+    assert tx.programme_figure("group_min_learners") == 2
+    assert tx.programme_figure("course_min_countries") == 2
+    assert tx.project_types()["KA122"]["max_participants"] == 30
+    assert tx.project_types()["KA121"]["max_participants"] is None
+    assert tx.third_country_partners("KA220") and not tx.third_country_partners("KA210")
+    assert tx.partnership_actions()["KA220"]["third_country_partners"] is True

@@ -1,28 +1,67 @@
-"""Allocate a cohort: optimal or stable, with the inclusion priority; downloads for Excel."""
+"""Allocate a cohort: optimal or stable, with the inclusion priority; accepted placements and
+locks kept, open proposals kept or released; locks set by hand; downloads for Excel."""
 
 import streamlit as st
 
-from matcher import allocate, plots
-from views import session, widgets
+from matcher import allocate, budget, labels, plots
+from views import resources, session, widgets
+
+#: How the assignments table names its columns.
+COLUMNS = {
+    "participant_id": "Participant",
+    "group_id": "Group",
+    "host_id": "Host",
+    "host_name": "Host name",
+    "host_country": "Country",
+    "kept": "Kept as",
+}
+PROPOSAL_CHOICES = {
+    True: "keep them as placements",
+    False: "release them to the allocation",
+}
 
 st.title("Allocate a cohort")
 st.caption(
-    "Place a whole cohort into hosts with limited places. Every participant is either assigned or told why not."
+    "Place a whole cohort into hosts with limited places. Every participant is either assigned or told why not. Placements accepted by a host and placements you locked are kept as they are."
 )
 
 m = session.matcher()
 user = session.require_user()
 p = session.my_participants(m)
+_, _, _, data_key = session.frames()
+in_workspace = not session.is_upload(data_key)
+ws = resources.workspace()
 c1, c2, c3 = st.columns(3)
 method = c1.radio(
     "Method",
     ["optimal", "stable"],
+    format_func={"optimal": "Most placed", "stable": "Stable"}.get,
     captions=[
         "most placed, then highest total score",
         "no participant and host would both rather switch",
     ],
 )
-priority = c2.toggle("Place participants with fewer opportunities first", value=True)
+ceiling = c1.number_input(
+    "Budget ceiling, EUR (0: none)",
+    min_value=0,
+    value=0,
+    step=10_000,
+    key="al_budget",
+    help="the most the placements may cost in total, estimated from the rates table of your "
+    "call year (longest stays); needs the rates filled in",
+)
+priority = c2.toggle(
+    "Fewer opportunities first",
+    value=True,
+    help="place participants with fewer opportunities before the others",
+)
+keep = c2.radio(
+    "Open proposals (waiting for the host's answer)",
+    list(PROPOSAL_CHOICES),
+    format_func=PROPOSAL_CHOICES.get,
+    key="al_proposals",
+    disabled=not in_workspace,
+)
 if user.role == "coordinator":
     c3.write(f"Cohort: the {len(p)} participants of **{user.organisation}**")
     ids = list(p["participant_id"])
@@ -31,14 +70,51 @@ else:
     cohort = c3.multiselect("Sending organisations (empty: everyone)", schools)
     ids = list(p.loc[p["sending_org"].isin(cohort), "participant_id"]) if cohort else None
 
-if st.button("Run allocation", type="primary"):
-    with st.status("Allocating...", expanded=False) as status:
-        st.write("Scoring every pair and applying the programme's rules")
-        result = allocate(
-            m, method, priority="fewer_opportunities" if priority else None, participant_ids=ids
+locks = ws.locks(user) if in_workspace else None
+if locks is not None and not locks.empty:
+    with st.expander(f"Placements locked by hand ({len(locks)})"):
+        st.dataframe(
+            locks[["participant_id", "host_id", "reason", "username", "at"]],
+            column_config={
+                "participant_id": "Participant",
+                "host_id": "Host",
+                "reason": "Note",
+                "username": "Locked by",
+                "at": "When",
+            },
+            hide_index=True,
+            width="stretch",
         )
-        status.update(label=f"Done in {result.summary['solve_seconds']:.2f} s", state="complete")
-    st.session_state["allocation"] = result
+        drop = st.multiselect("Unlock", list(locks["participant_id"]), key="al_unlock")
+        if st.button("Unlock the selected placements", disabled=not drop, key="al_unlock_go"):
+            for pid in drop:
+                ws.unlock(user, pid)
+            st.rerun()
+
+if st.button("Run allocation", type="primary"):
+    try:
+        limits = budget.budget_arguments(m, ceiling or None, ids)
+        with st.status("Allocating...", expanded=False) as status:
+            st.write("Scoring every pair and applying the programme's rules")
+            bar = st.progress(0.0, "Scoring the pairs")
+            result = allocate(
+                m,
+                method,
+                priority="fewer_opportunities" if priority else None,
+                participant_ids=ids,
+                decisions=ws.decisions(user) if in_workspace else None,
+                locks=locks,
+                keep_proposals=keep,
+                progress=lambda done, total: bar.progress(
+                    done / max(total, 1), "Scoring the pairs"
+                ),
+                **limits,
+            )
+            took = result.summary["scoring_seconds"] + result.summary["solve_seconds"]
+            status.update(label=f"Done in {took:.2f} s", state="complete")
+        session.remember("allocation", result)
+    except ValueError as exc:  # a ceiling without rates, or pairs of unknown cost
+        st.error(f"The allocation was not run: {widgets.plain(exc)}")
 
 result = st.session_state.get("allocation")
 if result is None:
@@ -46,10 +122,35 @@ if result is None:
 else:
     s = result.summary
     c = st.columns(4)
-    c[0].metric("Placed", f"{s['placed']} / {s['participants']}", f"{s['placed_pct']}%")
+    c[0].metric(
+        "Placed",
+        f"{s['placed']} / {s['participants']}",
+        f"{s['placed_pct']:.0f}% of the cohort",
+        delta_color="off",
+        delta_arrow="off",
+    )
     c[1].metric("Mean score", f"{s['mean_score']:.2f}")
     c[2].metric("Fewer opportunities placed", f"{s['fewer_opportunities_placed_pct']}%")
     c[3].metric("Places used", f"{s['places_used']} / {s['places_offered']}")
+    kept = {k.removeprefix("kept: "): v for k, v in s.items() if k.startswith("kept: ")}
+    words = [s["optimality"].capitalize()]
+    if s["method"] == "stable":
+        words.append(f"{s['blocking_pairs']} blocking pairs over every feasible host")
+    if kept:
+        words.append("kept as they were: " + ", ".join(f"{v} {k}" for k, v in kept.items()))
+    if "open proposals released" in s:
+        words.append(f"{s['open proposals released']} open proposals released")
+    if "groups" in s:
+        words.append(f"{s['groups_placed']} of {s['groups']} groups placed together")
+    if "budget_left" in s:
+        words.append(f"EUR {s['budget_left']:,.0f} of the budget ceiling left")
+    st.caption(". ".join(words) + ".")
+    _, cost = budget.allocation_costs(m, result)
+    st.caption(
+        f"Estimated cost of the placements: EUR {cost:,.0f} (longest stays, from the rates table)"
+        if cost == cost
+        else "Estimated cost: the rates of your call year are not set yet (data/README.md, 'Budget rates')."
+    )
     d1, d2 = st.columns(2)
     d1.download_button(
         "Download XLSX",
@@ -63,21 +164,37 @@ else:
     tab1, tab2, tab3 = st.tabs(["Assignments", "Unassigned", "Host fill rates"])
     a = result.assignments
     with tab1:
-        st.dataframe(
-            a[a["status"] == "assigned"].drop(columns=["components"]),
+        shown = a[a["status"] == "assigned"].drop(columns=["components", "status"])
+        picked = st.dataframe(
+            labels.plain_values(shown),
             column_config={
+                **labels.column_labels(shown.columns),
+                **COLUMNS,
                 "score": st.column_config.ProgressColumn(
-                    "score", min_value=0.0, max_value=1.0, format="%.2f"
-                )
+                    "score", min_value=0.0, max_value=1.0, format="%.2f", width="small"
+                ),
+                "reason": st.column_config.TextColumn("why this host", width="large"),
             },
             hide_index=True,
             width="stretch",
+            on_select="rerun",
+            selection_mode="multi-row",
+            key="al_assigned",
         )
+        rows = shown.iloc[picked.selection.rows] if in_workspace else shown.iloc[:0]
+        if st.button(
+            f"Lock the {len(rows)} selected placements", disabled=rows.empty, key="al_lock"
+        ):
+            for r in rows.itertuples():
+                ws.lock(user, r.participant_id, r.host_id, "locked from an allocation")
+            st.success(f"Locked {len(rows)} placements: later allocations keep them.")
     with tab2:
         un = a[a["status"] == "unassigned"][["participant_id", "reason"]]
         if un.empty:
             st.success("Everyone is placed.")
         else:
-            st.dataframe(un, hide_index=True, width="stretch")
+            widgets.plain_table(
+                un, column_config={"reason": st.column_config.TextColumn("why not placed")}
+            )
     with tab3:
         st.altair_chart(plots.fill_rate_chart(result.hosts), width="stretch")

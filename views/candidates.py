@@ -31,21 +31,24 @@ if ranked.empty:
         "No consenting candidate fits this host's rules (role, activities, durations, dates, country)."
     )
 else:
+    # one "stay" column, no role (the activity says it), the criteria below or on request:
+    # the table fits 1400 px
+    ranked["stay"] = (
+        ranked["duration_min_days"].astype(str) + "-" + ranked["duration_max_days"].astype(str)
+    )
     columns = [
         "rank",
         "candidate",
         "interest",
-        "role",
         "activity",
         "home_country",
         "occupation",
         "languages",
-        "duration_min_days",
-        "duration_max_days",
+        "stay",
     ]
     marked = set(ws.interests(user).get("candidate", [])) if user.role == "host" else set()
     ranked["interest"] = ranked["candidate"].map(lambda c: "marked" if c in marked else "")
-    widgets.show_ranking(ranked, columns, key="bc_table")
+    widgets.show_ranking(ranked, columns, key="bc_table", criteria=False)
     pick = st.selectbox("Candidate", list(ranked["candidate"]), key=f"bc_pick_{hid}")
     row = ranked.set_index("candidate").loc[pick]
     message = st.session_state.pop("bc_message", None)

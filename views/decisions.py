@@ -169,7 +169,7 @@ def sending_side(ws, user) -> None:
     interests = ws.interests(user)
     if not interests.empty:
         st.subheader("Hosts interested in your participants")
-        st.dataframe(widgets.interests_table(interests, m.hosts_), hide_index=True, width="stretch")
+        widgets.plain_table(widgets.interests_table(interests, m.hosts_))
     labels = {r.participant_id: widgets.participant_label(r) for r in mine.itertuples()}
     c1, c2 = st.columns(2)
     pid = c1.selectbox("Participant", list(labels), format_func=labels.get, key="dc_participant")
@@ -238,7 +238,7 @@ def host_side(ws, user) -> None:
         marks = ws.interests(user)
         if not marks.empty:
             st.subheader("Candidates you marked interest in")
-            st.dataframe(marks, hide_index=True, width="stretch")
+            widgets.plain_table(marks)
 
 
 st.title("Decisions")
@@ -252,11 +252,11 @@ if user.role in ("host", "admin"):
 
 st.subheader("History")
 if user.role == "host":
-    st.dataframe(ws.decisions(user).iloc[::-1], hide_index=True, width="stretch")
+    widgets.plain_table(ws.decisions(user).iloc[::-1])
 else:
     now = ws.states(user)
     st.markdown("**Where each placement stands**")
-    st.dataframe(widgets.states_table(now), hide_index=True, width="stretch")
+    widgets.plain_table(widgets.states_table(now))
     with st.expander("Every decision recorded"):
         log = ws.decisions(user).drop(columns=["id"], errors="ignore")
-        st.dataframe(log.iloc[::-1], hide_index=True, width="stretch")
+        widgets.plain_table(log.iloc[::-1])

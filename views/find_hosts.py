@@ -9,9 +9,19 @@ from matcher import lifecycle as lc
 from matcher import taxonomy as tx
 from matcher.documents import shortlist_table, workbook_bytes
 from matcher.io import DataValidationError, validate_table
+from matcher.labels import label
 from matcher.language import read_language
 from matcher.store import AccessDenied
-from views import resources, session, widgets
+from views import places, resources, saving, session, widgets
+
+#: The filter widgets a saved filter holds (``views/saving.py``).
+FILTER_KEYS = (
+    "fh_country",
+    "fh_org_type",
+    "fh_sector",
+    "fh_min_score",
+    *places.FILTER_KEYS,
+)
 
 
 def act_on_ranking(pid: str, picked: list[str], states, done: int) -> None:
@@ -87,7 +97,7 @@ else:
     with st.form("profile"):
         c1, c2, c3 = st.columns(3)
         occupation = c1.text_input("Occupation or programme", "cook")
-        role = c2.selectbox("Role", tx.ROLES)
+        role = c2.selectbox("Role", tx.PLACE_ROLES)  # an accompanying person goes with a group
         home = c3.selectbox(
             "Home country", tx.programme_countries(), index=tx.programme_countries().index("IT")
         )
@@ -104,6 +114,9 @@ else:
         start = c1.date_input("Available from", dt.date(2026, 10, 1))
         end = c2.date_input("Available to", dt.date(2027, 6, 30))
         needs_access = c3.checkbox("Needs an accessible host")
+        c1, c2 = st.columns(2)
+        home_city = c1.text_input("Town of the sending school", "")
+        green = c2.toggle("Travels green (train, bus, car-sharing)")
         submitted = st.form_submit_button("Find hosts", type="primary")
     if submitted or "fh_profile" in st.session_state:
         if submitted:
@@ -113,6 +126,7 @@ else:
                 "activity": "",
                 "home_country": home,
                 "sending_org": "(new profile)",
+                "home_city": home_city,
                 "occupation": occupation,
                 "isced_f": "",
                 "description": description,
@@ -122,15 +136,16 @@ else:
                 "available_from": start,
                 "available_to": end,
                 "preferred_countries": ";".join(prefs),
+                "travel_mode": "green" if green else "standard",
                 "fewer_opportunities": False,
                 "needs_accessibility": needs_access,
                 "consent_share": False,
             }
             try:
                 one = validate_table(pd.DataFrame([row]), "participants", name="profile")
-                st.session_state["fh_profile"] = one
+                session.remember("fh_profile", one)
             except DataValidationError as exc:
-                st.session_state.pop("fh_profile", None)
+                session.forget("fh_profile")
                 st.error(
                     "The profile has problems:\n\n"
                     + "\n".join(f"- {p.column}: {widgets.plain(p.message)}" for p in exc.problems)
@@ -147,15 +162,20 @@ else:
                 st.caption(f"Profile {reading.note}.")
             m = session.profile_matcher(st.session_state["fh_profile"], m)
             pid = "NEW"
+            saving.profile_form(user, st.session_state["fh_profile"])
 
 if pid is not None:
     hosts = m.hosts_
     with st.expander("Filters", expanded=False):
+        saving.filters_bar(user, "find_hosts", FILTER_KEYS)
         c1, c2, c3, c4 = st.columns(4)
-        countries = c1.multiselect("Country", sorted(hosts["country"].unique()))
-        org_types = c2.multiselect("Organisation type", tx.ORG_TYPES)
-        sector = c3.text_input("Sector or NACE code contains")
-        min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05)
+        countries = c1.multiselect("Country", sorted(hosts["country"].unique()), key="fh_country")
+        org_types = c2.multiselect(
+            "Organisation type", tx.ORG_TYPES, format_func=label, key="fh_org_type"
+        )
+        sector = c3.text_input("Sector or NACE code contains", key="fh_sector")
+        min_score = c4.slider("Minimum score", 0.0, 1.0, 0.0, 0.05, key="fh_min_score")
+        cities, max_km = places.filters(hosts)
     k = st.slider("How many hosts", 5, 50, 10, 5)
     ranked = m.recommend_hosts(
         pid,
@@ -164,6 +184,8 @@ if pid is not None:
         org_type=org_types or None,
         sector=sector or None,
         min_score=min_score or None,
+        city=cities or None,
+        max_km=max_km,
     )
     if ranked.empty:
         st.info(
@@ -196,6 +218,7 @@ if pid is not None:
             st.caption(
                 "A typed profile is not recorded: shortlist hosts for a participant of your organisation."
             )
+        places.show_geography(m, pid, ranked)
 
     st.subheader("Why this host?")
     labels = {r.host_id: widgets.host_label(r) for r in hosts.itertuples()}
@@ -206,19 +229,6 @@ if pid is not None:
         "Host", list(labels), index=default, format_func=labels.get, key=f"fh_host_{context}"
     )
     e = m.explain(pid, hid)
+    places.show_contacts(session.require_user(), m, hid)
     c1, c2 = st.columns([1, 2])
-    c1.metric(
-        "Score",
-        f"{e.score:.2f}",
-        "feasible" if e.feasible else "excluded",
-        delta_color="normal" if e.feasible else "inverse",
-    )
-    if e.broken_rules:
-        c2.error(
-            "Excluded by the programme's rules:\n\n"
-            + "\n".join(f"- **{r}**: {t}" for r, t in e.broken_rules.items())
-        )
-    from matcher import plots  # Altair, imported once the ranking is out (first page: 0.4 s)
-
-    c2.altair_chart(plots.components_chart(e.components), width="stretch")
-    st.table(widgets.reasons_table(e.reasons))
+    widgets.explanation(e, c1, c2)

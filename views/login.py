@@ -3,7 +3,7 @@
 import streamlit as st
 
 from matcher.store import DEMO_PASSWORD, SignInLocked
-from views import resources, session
+from views import resources, session, widgets
 
 st.title("matcher")
 st.caption(
@@ -13,6 +13,23 @@ st.caption(
 ws = resources.workspace()
 if st.session_state.pop("signed_out_idle", False):
     st.warning("You were signed out after a period of inactivity: please sign in again.")
+unknown = st.session_state.pop("identity_unknown", None)
+if unknown:
+    st.error(
+        f"No account of this workspace is named {widgets.plain(unknown)}: ask an administrator "
+        "to create one with this e-mail address as the user name."
+    )
+if session.identity_provider():
+    if unknown:
+        st.button("Use another account of your organisation", on_click=st.logout, key="oidc_out")
+    else:
+        st.button(
+            "Sign in with your organisation's account",
+            on_click=st.login,
+            type="primary",
+            key="sign_in_oidc",
+        )
+    st.caption("Or sign in with a user name and password of this workspace:")
 with st.form("login"):
     username = st.text_input("User name")
     password = st.text_input("Password", type="password")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from matcher import taxonomy as tx
+from matcher.labels import label
 from matcher.store import lead_organisations
 from views import resources, session, widgets
 
@@ -15,7 +16,7 @@ finder = resources.partner_finder()
 orgs = finder.orgs_
 if orgs.empty:
     st.info(
-        "The workspace has no organisations yet: an admin imports them with 'matcher import --organisations FILE'."
+        "The workspace has no organisations yet: an administrator of the workspace imports the organisations table."
     )
     st.stop()
 user = session.require_user()
@@ -29,7 +30,8 @@ if user.role == "coordinator":
     st.markdown(f"Lead organisation: **{org}** ({country})")
 else:
     labels = {
-        r.org_id: f"{r.org_id} - {r.name} ({r.org_type}, {r.country})" for r in orgs.itertuples()
+        r.org_id: f"{r.org_id} - {r.name} ({label(r.org_type)}, {r.country})"
+        for r in orgs.itertuples()
     }
     lead = st.selectbox("Lead organisation", list(labels), format_func=labels.get, key="fp_lead")
 
@@ -48,11 +50,16 @@ action = c1.radio(
 newcomer = c2.slider("Preference for newcomers", 0.0, 0.5, 0.1, 0.05)
 k = c3.slider("Partners to list", 5, 30, 10, 5)
 
-ranked = finder.rank(lead, idea, k=k, newcomer_weight=newcomer)
+ranked = finder.rank(lead, idea, k=k, newcomer_weight=newcomer, action=action)
 widgets.show_ranking(ranked, ["rank", "org_id", "name", "country", "org_type", "past_projects"])
 
 st.subheader(f"Suggested {action} consortia")
-for n, c in enumerate(finder.consortia(lead, idea, action, newcomer_weight=newcomer), start=1):
+try:
+    consortia = finder.consortia(lead, idea, action, newcomer_weight=newcomer)
+except ValueError as exc:  # a lead in a third country not associated to the Programme
+    st.info(widgets.plain(str(exc)))
+    consortia = []
+for n, c in enumerate(consortia, start=1):
     names = orgs.set_index("org_id").loc[c.members, "name"]
     title = widgets.plain(" + ".join(names))
     with st.expander(f"{n}. {title}  (score {c.score:.2f})", expanded=n == 1):

@@ -10,16 +10,38 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from matcher import labels, write_table
 from matcher import taxonomy as tx
-from matcher.io import parse_languages
+from matcher.io import parse_languages, write_workbook
+from matcher.io import template as io_template
+from matcher.labels import NOT_APPLICABLE
 from views import resources, session
 
-#: Characters with a meaning in Streamlit's Markdown (links, images, emphasis, HTML, math,
-#: emoji and colour directives); each is shown as itself once escaped with a backslash.
+#: Widths of the score and criterion bars in ranked tables (pixels): with the other columns
+#: the table fits a 1400 px window beside the sidebar.
+SCORE_WIDTH, CRITERION_WIDTH, CRITERIA_WIDTH = 90, 72, 120
+#: Widths (pixels) of short columns of ranked tables, so that the longer ones get the room.
+COLUMN_WIDTHS = {
+    "rank": 45,
+    "country": 60,
+    "home_country": 95,
+    "host_id": 60,
+    "stay": 75,
+    "candidate": 115,
+    "activity": 150,
+    "occupation": 150,
+    "languages": 110,
+    "name": 180,
+    "sector": 150,
+    "trade": 85,
+}
+
 #: MIME type of an XLSX download (so that browsers hand it to Excel).
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Width (pixels) of the short decision and interest columns of a ranking.
 DECISION_WIDTH = 100
+#: Characters with a meaning in Streamlit's Markdown (links, images, emphasis, HTML, math,
+#: emoji and colour directives); each is shown as itself once escaped with a backslash.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 
 
@@ -56,41 +78,80 @@ def host_label(row) -> str:
 
 
 def component_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Components as one ``<criterion> fit`` column each, for a table with progress bars."""
+    """Components as one ``<criterion>`` column each, for a table with progress bars.
+
+    A criterion that does not apply to a row (its reason says so, e.g. inclusion for a
+    participant without fewer opportunities) is left empty, never a full bar; one that
+    applies to no row reads "n/a".
+    """
     comps = pd.DataFrame(list(df["components"]), index=df.index)
+    reasons = pd.DataFrame(list(df["reasons"]), index=df.index).reindex(columns=comps.columns)
+    not_applicable = reasons == NOT_APPLICABLE
+    comps = comps.mask(not_applicable)
+    if len(comps):
+        for c in comps.columns[not_applicable.all(axis=0)]:
+            comps[c] = "n/a"
     comps.columns = [f"{c} fit" for c in comps.columns]
     table = pd.concat([df.drop(columns=["components", "reasons"]), comps], axis=1)
     return table, list(comps.columns)
 
 
-def progress_config(columns) -> dict:
-    """Column config showing ``score`` and ``columns`` (all in [0, 1]) as progress bars."""
+def progress_config(columns, table: pd.DataFrame | None = None) -> dict:
+    """Column config showing ``score`` and ``columns`` (all in [0, 1]) as progress bars, a
+    column that reads "n/a" as text, and every other column of ``table`` by its plain label."""
     cfg = {
         "score": st.column_config.ProgressColumn(
-            "score", min_value=0.0, max_value=1.0, format="%.2f"
+            "score", min_value=0.0, max_value=1.0, format="%.2f", width=SCORE_WIDTH
         )
     }
     for c in columns:
+        if table is not None and (table[c] == "n/a").all():
+            cfg[c] = st.column_config.TextColumn(
+                c, width=CRITERION_WIDTH, help="not applicable to this participant"
+            )
+            continue
         cfg[c] = st.column_config.ProgressColumn(
-            c, min_value=0.0, max_value=1.0, format="%.2f", width="small"
+            c, min_value=0.0, max_value=1.0, format="%.2f", width=CRITERION_WIDTH
         )
+    if table is not None:
+        for c in table.columns:
+            if c not in cfg and (c in COLUMN_WIDTHS or labels.label(c) != c):
+                cfg[c] = st.column_config.Column(labels.label(c), width=COLUMN_WIDTHS.get(c))
     return cfg
 
 
 def show_ranking(
-    ranked: pd.DataFrame, columns: list[str], key: str | None = None, select: bool = False
+    ranked: pd.DataFrame,
+    columns: list[str],
+    key: str | None = None,
+    select: bool = False,
+    criteria: bool = True,
+    extra_config: dict | None = None,
 ) -> list[int]:
-    """A ranked result as a table: the rank, the score, the other given columns, then each
-    criterion as a bar (the score first, so that it is never scrolled out of view).
+    """A ranked result as a table that fits a 1400 px window: the rank, the score, the other
+    given columns, then the criteria as one small bar chart per row (in the order of
+    :data:`CRITERIA`; a criterion that does not apply has no bar), or, on request, one bar
+    column per criterion (``criteria=False``: only on request). Codes read as words;
+    ``extra_config`` adds column configurations (labels, number formats).
 
     With ``select``, rows can be ticked; returns the positions of the ticked rows.
     """
-    table, crit = component_columns(ranked)
-    config = progress_config(crit)
+    table, crit = component_columns(labels.plain_values(ranked))
+    each = st.toggle("One column per criterion", key=f"{key}_each" if key else None)
+    if each:
+        table = table[[columns[0], "score", *columns[1:], *crit]]
+        config = progress_config(crit, table)
+    else:
+        bars = table[crit].apply(pd.to_numeric, errors="coerce")
+        table = table[[columns[0], "score", *columns[1:]]]
+        config = progress_config([], table)
+        if criteria:
+            table, config["criteria"] = _criteria_bars(table, bars)
     for name in {"decision", "interest"} & set(columns):  # short words, never cut
         config[name] = st.column_config.TextColumn(name, width=DECISION_WIDTH)
+    config.update(extra_config or {})
     event = st.dataframe(
-        table[[columns[0], "score", *columns[1:], *crit]],
+        table,
         column_config=config,
         hide_index=True,
         width="stretch",
@@ -98,6 +159,23 @@ def show_ranking(
         **({"on_select": "rerun", "selection_mode": "multi-row"} if select else {}),
     )
     return list(event.selection.rows) if select else []
+
+
+def _criteria_bars(table: pd.DataFrame, bars: pd.DataFrame):
+    """``table`` with a ``criteria`` column (the criteria's values as a list per row, a
+    criterion that applies to no row left out) and that column's config."""
+    na = [c.removesuffix(" fit") for c in bars.columns if bars[c].isna().all()]
+    bars = bars.dropna(axis=1, how="all").fillna(0.0)
+    names = ", ".join(c.removesuffix(" fit") for c in bars.columns)
+    config = st.column_config.BarChartColumn(
+        "fit by criterion",
+        y_min=0.0,
+        y_max=1.0,
+        width=CRITERIA_WIDTH,
+        help=f"one bar per criterion, in this order: {names}"
+        + (f" ({', '.join(na)}: n/a, not applicable)" if na else ""),
+    )
+    return table.assign(criteria=bars.values.tolist()), config
 
 
 def languages_text(value: str) -> str:
@@ -169,6 +247,90 @@ def states_table(states: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def plain_table(frame: pd.DataFrame, **kwargs) -> None:
+    """``st.dataframe`` of ``frame`` with coded values and column names in plain words
+    (the frame keeps its column names, e.g. for tests and selections)."""
+    config = {c: st.column_config.Column(t) for c, t in labels.column_labels(frame.columns).items()}
+    config.update(kwargs.pop("column_config", {}))
+    st.dataframe(
+        labels.plain_values(frame),
+        column_config=config,
+        hide_index=kwargs.pop("hide_index", True),
+        width=kwargs.pop("width", "stretch"),
+        **kwargs,
+    )
+
+
+def csv_download(frame: pd.DataFrame, name: str, label: str = "Download CSV", key=None) -> None:
+    """A download button for ``frame`` as a CSV file that opens in Excel (UTF-8 with BOM,
+    cells that Excel would run as formulas neutralised)."""
+    st.download_button(
+        label,
+        csv_bytes(frame),
+        f"{name}.csv",
+        "text/csv",
+        key=key or f"csv_{name}",
+        icon=":material/download:",
+    )
+
+
+def one_row(values: dict) -> pd.DataFrame:
+    """A one-row table of headline figures, for a CSV download."""
+    return pd.DataFrame([values])
+
+
+#: Text encodings offered for CSV uploads ("" = automatic: UTF-8, else Windows-1252 with a note).
+ENCODINGS = {
+    "": "Automatic",
+    "cp1250": "Central European (Windows-1250)",
+    "cp1252": "Western European (Windows-1252)",
+    "cp1251": "Cyrillic (Windows-1251)",
+    "cp1253": "Greek (Windows-1253)",
+    "cp1257": "Baltic (Windows-1257)",
+    "utf-16": "UTF-16",
+}
+
+
+def template(schema) -> pd.DataFrame:
+    """The contract's columns with one example row (``matcher.io.template``)."""
+    return io_template(schema)
+
+
+def template_workbook(schemas) -> bytes:
+    """One XLSX workbook with a template sheet per contract."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "template.xlsx"
+        return write_workbook({s.name: io_template(s) for s in schemas}, path).read_bytes()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` written by the package's CSV writer (formula-safe, opens in Excel)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_table(frame, Path(tmp) / "table.csv").read_bytes()
+
+
+def explanation(e, left, right) -> None:
+    """A pair's explanation: the score (or that the host is excluded, without a score arrow),
+    the rules it breaks in plain words, a bar per criterion and the reasons."""
+    if e.feasible:
+        left.metric("Score", f"{e.score:.2f}", help="weighted sum of the criteria below")
+    else:
+        left.metric("Score", "excluded", help="a host that breaks a rule is never recommended")
+        right.error(
+            "Excluded by the programme's rules:\n\n"
+            + "\n".join(
+                f"- **{plain(labels.label(r))}**: {plain(t)}" for r, t in e.broken_rules.items()
+            )
+        )
+    applicable = {
+        c: (None if e.reasons.get(c) == NOT_APPLICABLE else v) for c, v in e.components.items()
+    }
+    from matcher import plots  # Altair: imported when a page first charts, not on sign-in
+
+    right.altair_chart(plots.components_chart(applicable), width="stretch")
+    st.table(reasons_table(e.reasons))
+
+
 def export_bytes(allocation, suffix: str) -> bytes:
     """An allocation written as ``suffix`` (``xlsx`` or ``csv``), for a download button."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -190,4 +352,6 @@ def sidebar() -> None:
     st.caption(f"**Dataset:** {label}  \n{len(p)} participants, {len(h)} hosts")
     if st.button("Sign out", key="sign_out"):
         session.sign_out()
+        if session.identity() is not None:
+            st.logout()  # also ends the identity provider's sign-in in this browser
         st.rerun()

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .._config import Config
 from ..io import write_table, write_workbook
-from ._solvers import UNASSIGNED, blocking_pairs, deferred_acceptance, optimal_assignment
+from ._kept import kept_placements, open_proposals_released
+from ._problem import UNASSIGNED
+from ._reasons import why_unassigned
+from ._solve import Solution, SolverSettings, solve
 
-__all__ = ["allocate", "Allocation", "METHODS", "PRIORITIES"]
+__all__ = [
+    "allocate",
+    "Allocation",
+    "METHODS",
+    "PRIORITIES",
+    "ACCOMPANYING_ROLE",
+    "cohort_arrays",
+    "project_ceilings",
+    "MatcherScores",
+]
 
 METHODS = ("optimal", "stable")
 PRIORITIES = (None, "fewer_opportunities")
+#: The participant role of an accompanying person: goes with their group, takes no place.
+ACCOMPANYING_ROLE = "accompanying"
 
 
 @dataclass
@@ -26,18 +40,28 @@ class Allocation:
     ----------
     assignments : DataFrame
         One row per participant: ``participant_id, status (assigned|unassigned), host_id,
-        host_name, host_country, score, components, reason``.
+        host_name, host_country, score, components, reason, kept`` (why a placement was
+        kept as it was: accepted by the host, locked by hand, open proposal kept; empty
+        when the allocation chose it) and ``group_id`` when the cohort has groups.
     hosts : DataFrame
-        One row per host: ``host_id, name, country, places_offered, places_used, fill_rate``.
+        One row per host: ``host_id, name, country, places_offered, places_used, fill_rate``
+        (accompanying persons take no place and are not counted).
     summary : dict
         Counts, shares and means (placed %, mean score, placed % among participants with
-        fewer opportunities), the method, the priority rule and the solve time.
+        fewer opportunities), the method, the priority rule, how sure the result is
+        (``optimality``: certified optimal, or the gap; for ``stable``, the lists it is
+        stable with respect to and the blocking pairs found on the full instance), what
+        was kept, and the solve time.
+    blocking_pairs : list of (participant_id, host_id)
+    solution : Solution
+        The solver's own result (candidate graph, certificate, timings).
     """
 
     assignments: pd.DataFrame
     hosts: pd.DataFrame
     summary: dict
     blocking_pairs: list = field(default_factory=list)
+    solution: Solution | None = None
 
     def summary_frame(self) -> pd.DataFrame:
         """The summary as a two-column table (``measure``, ``value``) for display and export."""
@@ -68,6 +92,107 @@ class Allocation:
         return write_table(self.flat_assignments(), path)
 
 
+class MatcherScores:
+    """A score source over a fitted matcher: a block of participants against the hosts.
+
+    Parameters
+    ----------
+    matcher : Matcher
+    participant_ids, host_ids : array of str, the rows and columns of the problem
+    """
+
+    def __init__(self, matcher, participant_ids, host_ids):
+        self.matcher = matcher
+        self.participant_ids = np.asarray(participant_ids, dtype=object)
+        self.host_ids = np.asarray(host_ids, dtype=object)
+        self.n_participants, self.n_hosts = len(self.participant_ids), len(self.host_ids)
+
+    def rows(self, idx, hosts=None):
+        """Scores ``(len(idx), n_hosts)`` float32 and mask (every rule but capacity), against
+        ``hosts`` (column indices) only when given."""
+        cols = self.host_ids if hosts is None else self.host_ids[hosts]
+        return self.matcher.score_matrix(self.participant_ids[idx], cols, check_capacity=False)
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of non-empty values, -1 for empty ones."""
+    text = values.fillna("").astype(str).str.strip()
+    codes = pd.factorize(text.where(text != ""))[0]
+    return np.asarray(codes, dtype=np.int64)
+
+
+def cohort_arrays(participants: pd.DataFrame) -> dict:
+    """``group`` and ``places`` of a participants frame (see :func:`optimal_assignment`).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"role": ["learner", "accompanying", "staff"], "group_id": ["G1", "G1", ""]})
+    >>> {k: v.tolist() for k, v in cohort_arrays(p).items()}
+    {'group': [0, 0, -1], 'places': [1, 0, 1]}
+    """
+    n = len(participants)
+    group = _codes(participants["group_id"]) if "group_id" in participants else np.full(n, -1)
+    places = (participants["role"].astype(str) != ACCOMPANYING_ROLE).to_numpy(np.int64)
+    return {"group": group, "places": places}
+
+
+def project_ceilings(participants: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Projects with a ceiling on the participants they place (a KA122 short-term project:
+    the programme table's maximum), from ``project_type`` and ``project_id``.
+
+    Returns
+    -------
+    project : ndarray (n,) int, the project of each participant, -1 for none with a ceiling
+    ceiling : ndarray (P,) int, each project's maximum
+    Both None when no participant is in a project with a ceiling.
+    """
+    from .. import taxonomy as tx
+
+    types = getattr(tx, "project_types", None)  # the programme table's project rows
+    if types is None or not {"project_type", "project_id"} <= set(participants.columns):
+        return None, None
+    caps = {t: v["max_participants"] for t, v in types().items() if v.get("max_participants")}
+    kind = participants["project_type"].fillna("").astype(str)
+    ident = participants["project_id"].fillna("").astype(str).str.strip()
+    capped = kind.isin(list(caps)) & (ident != "")
+    if not capped.any():
+        return None, None
+    codes, keys = pd.factorize(
+        pd.Series(list(zip(kind, ident, strict=True))).where(capped.to_numpy())
+    )
+    return np.asarray(codes, dtype=np.int64), np.array([caps[k[0]] for k in keys], dtype=np.int64)
+
+
+def _fixed(kept: pd.DataFrame, pids, hids) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Host index per participant for the kept placements, their labels, and notes on the
+    ones that cannot be kept here."""
+    p_at = {p: k for k, p in enumerate(pids)}
+    h_at = {h: k for k, h in enumerate(hids)}
+    fixed = np.full(len(pids), UNASSIGNED, dtype=np.int64)
+    label = np.full(len(pids), "", dtype=object)
+    notes = []
+    for pid, hid, why in kept.itertuples(index=False):
+        if pid not in p_at:
+            continue
+        if hid not in h_at:
+            notes.append(f"{pid}: {why} at {hid}, a host outside this allocation")
+            continue
+        fixed[p_at[pid]], label[p_at[pid]] = h_at[hid], why
+    return fixed, label, notes
+
+
+def _settings(config: Config, n: int, m: int) -> SolverSettings:
+    """Solver settings: every feasible pair for small cohorts, else the candidate graph."""
+    small = n * m <= config.allocation_full_pairs
+    return SolverSettings(
+        candidates=None if small else config.allocation_candidates,
+        block_pairs=config.allocation_block_pairs,
+        rounds=config.allocation_rounds,
+        time_limit=config.allocation_time_limit,
+        mip_pairs=config.allocation_full_pairs,
+    )
+
+
 def allocate(
     matcher,
     method: str = "optimal",
@@ -75,109 +200,127 @@ def allocate(
     participant_ids=None,
     host_ids=None,
     capacity=None,
+    *,
+    decisions: pd.DataFrame | None = None,
+    locks: pd.DataFrame | None = None,
+    keep_proposals: bool = True,
+    cost=None,
+    budget: float | None = None,
+    max_placed: int | None = None,
+    project=None,
+    config: Config | None = None,
+    progress=None,
 ) -> Allocation:
     """Place a cohort into hosts with limited places.
 
-    Parameters
-    ----------
-    matcher : Matcher
-        A fitted matcher; its scores and hard rules are used (never an infeasible pair).
-    method : {"optimal", "stable"}
-        ``optimal``: as many participants placed as possible, then the highest total score
-        (exact min-cost flow). ``stable``: participant-proposing deferred acceptance; no
-        participant and host would both rather be together.
-    priority : {None, "fewer_opportunities"}
-        Place participants with fewer opportunities first: for ``optimal`` the number of
-        them placed comes first in the objective; for ``stable`` every host ranks them above
-        the others (then by score).
-    participant_ids, host_ids : list, optional
-        A sub-cohort and a subset of hosts (default: all).
-    capacity : array-like, optional
-        Places per host (default: the hosts' ``capacity``), e.g. what is still free.
+    ``method``: ``optimal`` places as many as possible, then the highest total score, exact
+    and certified optimal for the whole instance (or the gap said); ``stable`` is
+    participant-proposing deferred acceptance (no participant and host would both rather be
+    together; blocking pairs over every feasible host are counted). ``priority``
+    ``"fewer_opportunities"`` places those participants first (in the objective, or first
+    in every host's ranking). ``participant_ids``, ``host_ids``: a sub-cohort and hosts
+    (default all); ``capacity``: places per host (default the hosts' ``capacity``).
+
+    Groups (``group_id``) go whole to one host or not at all; accompanying persons (role
+    ``accompanying``) go with them and take no place. ``decisions`` and ``locks`` (as
+    ``Workspace.decisions`` and ``Workspace.locks`` return them): placements accepted by a
+    host or locked by hand are kept and take their places first, and so are open proposals
+    when ``keep_proposals`` (else released). ``cost`` ``(n, m)`` is reported as the total
+    and, with ``budget``, capped. ``max_placed`` caps the learners and staff placed per
+    ``project`` (default: each KA122 project of the cohort, ``project_type`` and
+    ``project_id``, at the programme table's maximum). ``config``: the ``allocation_*``
+    settings; ``progress(done, total)`` follows the scoring. See :func:`optimal_assignment`.
 
     Examples
     --------
     >>> import warnings; warnings.simplefilter("ignore")
-    >>> from matcher import Matcher
-    >>> from matcher.encode import HashingEncoder
-    >>> from matcher.io import validate_table
-    >>> from matcher.sample import generate_sample
-    >>> p, h = generate_sample(30, 20, seed=1)
-    >>> m = Matcher(encoder=HashingEncoder()).fit(validate_table(p, "participants"), validate_table(h, "hosts"))
-    >>> result = allocate(m, "stable")
-    >>> result.summary["blocking_pairs"], len(result.assignments)
-    (0, 30)
+    >>> from matcher import Matcher, encode, io, sample
+    >>> p, h = (io.validate_table(t, k) for t, k in zip(sample.generate_sample(30, 20, seed=1), ["participants", "hosts"]))
+    >>> m = Matcher(encoder=encode.HashingEncoder()).fit(p, h)
+    >>> allocate(m, "stable").summary["blocking_pairs"], allocate(m).summary["optimality"]
+    (0, 'certified optimal')
     """
+    _check_choices(method, priority)
+    m, config = matcher, config or Config.from_env()
+    pi = _rows(participant_ids, m.participant_index, len(m.participant_ids_))
+    hj = _rows(host_ids, m.host_index, len(m.host_ids_))
+    places = m.hosts_["capacity"].to_numpy(np.int64)[hj] if capacity is None else capacity
+    kept = kept_placements(decisions, locks, keep_proposals)
+    released = open_proposals_released(decisions, kept) if not keep_proposals else None
+    limits = {"cost": cost, "budget": budget, "max_placed": max_placed, "project": project}
+    return _solve_cohort(
+        m, pi, hj, places, method, priority, kept, released, limits, config, progress
+    )
+
+
+def _check_choices(method: str, priority) -> None:
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if priority not in PRIORITIES:
         raise ValueError(f"priority must be one of {PRIORITIES[1:]} or None, got {priority!r}")
-    m = matcher
-    pi = _rows(participant_ids, m.participant_index, len(m.participant_ids_))
-    hj = _rows(host_ids, m.host_index, len(m.host_ids_))
-    scores, mask = m.score_matrix(m.participant_ids_[pi], m.host_ids_[hj])
-    places = m.hosts_["capacity"].to_numpy(np.int64)[hj] if capacity is None else capacity
+
+
+def _solve_cohort(m, pi, hj, places, method, priority, kept, released, limits, config, progress):
+    """Solve for the cohort's rows ``pi`` and host columns ``hj``; the :class:`Allocation`."""
+    pids, hids = m.participant_ids_[pi], m.host_ids_[hj]
+    frame = m.participants_.iloc[pi].reset_index(drop=True)
     cap = np.asarray(places, dtype=np.int64)
-    fewer = m.participants_["fewer_opportunities"].to_numpy(bool)[pi]
-    prio = fewer if priority == "fewer_opportunities" else None
-    assign, blocking, seconds = _solve(method, scores, mask, cap, prio)
-    used = np.bincount(assign[assign >= 0], minlength=len(hj))
-    assignments = _assignments(m, pi, hj, scores, mask, assign, used >= cap)
-    hosts = _host_table(m.hosts_.iloc[hj].reset_index(drop=True), cap, used)
-    summary = _summary(scores, mask, cap, used, assign, fewer, method, priority)
-    summary.update({"blocking_pairs": len(blocking), "solve_seconds": round(seconds, 3)})
-    return Allocation(assignments, hosts, summary, blocking)
-
-
-def _solve(method, scores, mask, cap, prio) -> tuple[np.ndarray, list, float]:
-    """The assignment ``(n_participants,)``, its blocking pairs (stable only) and the seconds."""
-    t0 = time.perf_counter()
-    if method == "optimal":
-        assign, blocking = optimal_assignment(scores, mask, cap, prio), []
-    else:
-        assign = deferred_acceptance(scores, mask, cap, prio)
-        blocking = blocking_pairs(assign, scores, mask, cap, prio)
-    return assign, blocking, time.perf_counter() - t0
+    fewer = frame["fewer_opportunities"].to_numpy(bool)
+    if limits["max_placed"] is None and limits["project"] is None:
+        limits["project"], limits["max_placed"] = project_ceilings(frame)
+    fixed, kept_label, notes = _fixed(kept, pids, hids)
+    sol = solve(
+        MatcherScores(m, pids, hids), cap, method,
+        priority=fewer if priority == "fewer_opportunities" else None, fixed=fixed,
+        settings=_settings(config, len(pi), len(hj)), progress=progress,
+        **limits, **cohort_arrays(frame),
+    )  # fmt: skip
+    return _result(m, frame, hids, cap, sol, kept_label, notes, priority, released)
 
 
 def _rows(ids, lookup, n: int) -> np.ndarray:
     return np.arange(n) if ids is None else lookup(ids)
 
 
-def _assignments(m, pi, hj, scores, mask, assign, full) -> pd.DataFrame:
+def _result(m, frame, hids, cap, sol: Solution, kept_label, notes, priority, released):
+    """The :class:`Allocation` of a solution."""
+    p = sol.problem
+    assign = sol.assign
+    placed = assign >= 0
+    used = np.bincount(assign[placed], weights=p.places[placed], minlength=len(hids))
+    used = used.astype(np.int64)
+    hosts = _host_table(m.hosts_.set_index("host_id").loc[hids].reset_index(), cap, used)
+    assignments = _assignments(m, frame, hids, sol, kept_label, used)
+    extra = _kept_summary(kept_label, released, notes)
+    summary = _summary(sol, frame, assignments, cap, used, priority, extra)
+    blocking = [(frame["participant_id"].iat[i], hids[j]) for i, j in sol.blocking_pairs]
+    return Allocation(assignments, hosts, summary, blocking, sol)
+
+
+def _assignments(m, frame, hids, sol: Solution, kept_label, used) -> pd.DataFrame:
     """One row per participant: the host and why, or why not placed."""
+    assign = sol.assign
+    reasons = why_unassigned(m, frame, hids, sol, used)
     rows = []
-    for k, i in enumerate(pi):
-        j = assign[k]
-        row = {
-            "participant_id": m.participant_ids_[i],
-            "status": "unassigned",
-            "host_id": "",
-            "host_name": "",
-            "host_country": "",
-            "score": np.nan,
-            "components": {},
-        }
-        if j == UNASSIGNED:
-            row["reason"] = _why_unassigned(m, i, k, hj, scores, mask, full)
-        else:
-            host = m.hosts_.iloc[hj[j]]
-            e = m.explain(row["participant_id"], host["host_id"])
+    for k, pid in enumerate(frame["participant_id"]):
+        j = int(assign[k])
+        row = {"participant_id": pid, "status": "unassigned", "host_id": "", "host_name": "",
+               "host_country": "", "score": np.nan, "components": {}, "reason": reasons.get(k, "")}  # fmt: skip
+        if j != UNASSIGNED:
+            e = m.explain(pid, hids[j])
+            host = m.hosts_.iloc[m.host_index([hids[j]])[0]]
             row.update(
-                {
-                    "status": "assigned",
-                    "host_id": host["host_id"],
-                    "host_name": host["name"],
-                    "host_country": host["country"],
-                    "score": float(scores[k, j]),
-                    "components": e.components,
-                }
-            )
-            row["reason"] = "; ".join(
-                f"{c}: {r}" for c, r in e.reasons.items() if c in ("sector", "language")
-            )
+                status="assigned", host_id=hids[j], host_name=host["name"],
+                host_country=host["country"], score=e.score, components=e.components,
+                reason="; ".join(f"{c}: {r}" for c, r in e.reasons.items() if c in ("sector", "language")),
+            )  # fmt: skip
+        row["kept"] = kept_label[k]
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    groups = frame["group_id"].fillna("").astype(str) if "group_id" in frame else None
+    if groups is not None and (groups != "").any():
+        out.insert(1, "group_id", groups.to_numpy())
+    return out
 
 
 def _host_table(h: pd.DataFrame, cap: np.ndarray, used: np.ndarray) -> pd.DataFrame:
@@ -195,19 +338,38 @@ def _host_table(h: pd.DataFrame, cap: np.ndarray, used: np.ndarray) -> pd.DataFr
     )
 
 
-def _summary(scores, mask, cap, used, assign, fewer, method, priority) -> dict:
-    """Headline figures of an allocation."""
-    placed = assign != UNASSIGNED
-    chosen = scores[placed, assign[placed]]
-    return {
-        "method": method,
+def _quality(sol: Solution) -> dict:
+    """How sure the result is, in the summary's words."""
+    if sol.method == "optimal":
+        out = {"optimality": sol.optimality}
+    else:
+        within = (
+            "every feasible host"
+            if sol.complete
+            else f"each participant's {sol.candidates} best hosts"
+        )
+        out = {"optimality": f"stable with respect to {within}"}
+    out["candidate_hosts"] = "all feasible" if sol.complete else sol.candidates
+    out["blocking_pairs"] = len(sol.blocking_pairs)
+    return out
+
+
+def _summary(sol: Solution, frame, assignments, cap, used, priority, extra) -> dict:
+    """Headline figures of an allocation (accompanying persons are not counted as placed)."""
+    p, assign = sol.problem, sol.assign
+    counted = p.places > 0
+    placed = (assign != UNASSIGNED) & counted
+    fewer = frame["fewer_opportunities"].to_numpy(bool) & counted
+    scores = assignments["score"].to_numpy(np.float64)[placed]
+    out = {
+        "method": sol.method,
         "priority": priority or "none",
-        "participants": int(len(assign)),
+        "participants": int(counted.sum()),
         "placed": int(placed.sum()),
-        "placed_pct": round(100 * float(placed.mean()), 1) if len(assign) else 0.0,
-        "mean_score": round(float(chosen.mean()), 4) if placed.any() else 0.0,
-        "total_score": round(float(chosen.sum()), 4),
-        "without_feasible_host": int((~mask.any(axis=1)).sum()),
+        "placed_pct": round(100 * float(placed.sum()) / max(int(counted.sum()), 1), 1),
+        "mean_score": round(float(scores.mean()), 4) if len(scores) else 0.0,
+        "total_score": round(float(scores.sum()), 4),
+        "without_feasible_host": int(((sol.feasible_hosts() == 0) & counted).sum()),
         "fewer_opportunities": int(fewer.sum()),
         "fewer_opportunities_placed_pct": round(100 * float(placed[fewer].mean()), 1)
         if fewer.any()
@@ -215,17 +377,41 @@ def _summary(scores, mask, cap, used, assign, fewer, method, priority) -> dict:
         "places_offered": int(cap.sum()),
         "places_used": int(used.sum()),
     }
+    out |= _quality(sol) | _groups_summary(p, assign) | extra
+    if sol.total_cost is not None:
+        out["total_cost"] = round(sol.total_cost, 2)
+    if p.budget is not None:
+        out["budget_left"] = round(p.budget + _fixed_cost(p) - (sol.total_cost or 0.0), 2)
+    out["scoring_seconds"] = round(sol.seconds["candidates"], 3)
+    out["solve_seconds"] = round(sol.seconds["solve"] + sol.seconds["check"], 3)
+    return out
 
 
-def _why_unassigned(m, i, k, hj, scores, mask, full) -> str:
-    feasible = np.flatnonzero(mask[k])
-    if len(feasible) == 0:
-        _, rules = m.components_matrix([m.participant_ids_[i]], m.host_ids_[hj])
-        counts = {r: int((~np.asarray(ok)[0]).sum()) for r, ok in rules.items()}
-        top = sorted(((c, r) for r, c in counts.items() if c), reverse=True)[:3]
-        return "no feasible host: " + ", ".join(f"{r} rules out {c}" for c, r in top)
-    order = feasible[np.argsort(-scores[k, feasible], kind="stable")][:3]
-    closest = ", ".join(f"{m.host_ids_[hj[j]]} ({scores[k, j]:.2f})" for j in order)
-    if full[feasible].all():
-        return f"all {len(feasible)} feasible hosts are full; closest: {closest}"
-    return f"not placed: the places went to others the objective or the hosts preferred; closest: {closest}"
+def _fixed_cost(p) -> float:
+    kept = np.flatnonzero(p.fixed >= 0)
+    return float(np.nansum(np.asarray(p.cost[kept, p.fixed[kept]]))) if len(kept) else 0.0
+
+
+def _groups_summary(p, assign) -> dict:
+    """Groups and accompanying persons, when the cohort has them."""
+    sizes = np.diff(p.ptr)
+    groups = np.flatnonzero(sizes > 1)
+    if len(groups) == 0 and (p.places > 0).all():
+        return {}
+    first = p.members[p.ptr[groups]]
+    return {
+        "groups": int(len(groups)),
+        "groups_placed": int((assign[first] >= 0).sum()),
+        "accompanying_persons": int((p.places == 0).sum()),
+    }
+
+
+def _kept_summary(kept_label, released, notes) -> dict:
+    """What was kept as it was, and what was released."""
+    labels = pd.Series(kept_label)
+    out = {f"kept: {k}": int(v) for k, v in labels[labels != ""].value_counts().items()}
+    if released is not None:
+        out["open proposals released"] = int(len(released))
+    if notes:
+        out["not kept"] = "; ".join(notes)
+    return out

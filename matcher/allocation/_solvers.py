@@ -1,16 +1,32 @@
-"""Allocation algorithms as pure functions over a score matrix, a feasibility mask and
-host capacities.
+"""Allocation over dense score matrices: the public solver functions.
 
 Vocabulary from the matching literature: participants *propose* (residents), hosts hold
 up to ``capacity`` of them (hospitals); a *blocking pair* is a feasible pair that both would
-rather form than keep what they have.
+rather form than keep what they have. Every function takes, besides the scores, the mask,
+the capacities and the priority flags, the same optional arguments:
+
+- ``group`` ``(n,)`` int, -1 for none: participants sharing a value are placed together at
+  one host with enough free places, or not at all;
+- ``places`` ``(n,)`` int: places a participant takes (1; 0 for an accompanying person, who
+  goes with their group and counts as no placement);
+- ``fixed`` ``(n,)`` int, host index or -1: placements kept as they are (accepted or locked
+  by hand), whose places are taken first;
+- ``cost`` ``(n, m)`` float and ``budget``: a ceiling on the total cost of the placements;
+- ``max_placed`` int, or one per project (with ``project`` ``(n,)`` int, -1 for none;
+  default one project): at most this many places placed per project (KA122 short-term
+  projects: 30).
+
+They work on the whole matrix; :func:`matcher.allocation.solve` does the same from blocks
+of a score source on a sparse candidate graph, with a certificate of optimality.
 """
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
+
+from ._problem import UNASSIGNED, DenseScores, make_problem
+from ._solve import SolverSettings, solve
+from ._stable import blocking_units
 
 __all__ = [
     "optimal_assignment",
@@ -20,36 +36,28 @@ __all__ = [
     "UNASSIGNED",
 ]
 
-UNASSIGNED = -1
 
-
-def _check(scores, mask, capacity, priority):
-    scores = np.asarray(scores, dtype=np.float64)
-    mask = np.asarray(mask, dtype=bool)
+def _source(scores, mask, capacity):
+    src = DenseScores(scores, mask)
     capacity = np.asarray(capacity, dtype=np.int64)
-    n, m = scores.shape
-    if mask.shape != (n, m) or capacity.shape != (m,):
+    if capacity.shape != (src.n_hosts,):
         raise ValueError(
-            f"shapes differ: scores {scores.shape}, mask {mask.shape}, capacity {capacity.shape}"
+            f"shapes differ: scores {src.scores.shape}, mask {src.mask.shape}, capacity {capacity.shape}"
         )
-    if (capacity < 0).any():
-        raise ValueError("capacities must be >= 0")
-    prio = np.zeros(n, dtype=bool) if priority is None else np.asarray(priority, dtype=bool)
-    if prio.shape != (n,):
-        raise ValueError("priority must have one flag per participant")
-    mask = mask & (capacity > 0)[None, :]
-    return scores, mask, capacity, prio
+    return src, capacity
 
 
 def optimal_assignment(
-    scores, mask, capacity, priority=None, precision: float = 1e-6
+    scores, mask, capacity, priority=None, precision: float = 1e-6, **constraints
 ) -> np.ndarray:
-    """Exact optimal many-to-one assignment as a min-cost flow (OR-Tools).
+    """Exact optimal many-to-one assignment.
 
-    Lexicographic objective: first the number of ``priority`` participants placed (when
-    given), then the number placed, then the total score, subject to capacities and the
-    mask. Scores are rounded to ``precision`` (or coarser for very large instances, so that
-    integer costs fit in 64 bits).
+    Lexicographic objective: first the places of ``priority`` participants placed (when
+    given), then the places placed, then the total score (accompanying persons count for
+    neither), subject to capacities, the mask and the constraints of the module notes. A
+    min-cost flow (OR-Tools) without groups or budget, scores rounded to ``precision`` (or
+    coarser for very large instances, so that integer costs fit in 64 bits); else a
+    mixed-integer programme (HiGHS), solved in stages.
 
     Parameters
     ----------
@@ -57,6 +65,8 @@ def optimal_assignment(
     mask : ndarray (n, m) bool, True where a pair is feasible
     capacity : ndarray (m,) int, places per host
     priority : ndarray (n,) bool, optional
+    **constraints
+        ``group``, ``places``, ``fixed``, ``cost``, ``budget``, ``max_placed``, ``project``.
 
     Returns
     -------
@@ -66,54 +76,28 @@ def optimal_assignment(
     --------
     >>> optimal_assignment([[0.9, 0.8], [0.7, 0.1]], [[True, True], [True, False]], [1, 1])
     array([1, 0])
+
+    Two learners of one group go together, to the host with two places:
+
+    >>> optimal_assignment([[0.9, 0.5], [0.9, 0.5]], [[True, True], [True, True]], [1, 2],
+    ...                    group=[7, 7])
+    array([1, 1])
     """
-    from ortools.graph.python import min_cost_flow
-
-    scores, mask, capacity, prio = _check(scores, mask, capacity, priority)
-    n, m = scores.shape
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    # integer costs: score in units of S; a placement is worth more than any score total,
-    # a priority placement more than any number of other placements
-    limit = 4e18
-    S = min(1.0 / precision, max(1.0, np.floor(limit / float(n + 2) ** 3)))
-    B = S * (n + 1)
-    A = (B + S) * (n + 1) if prio.any() else 0.0
-    rows, cols = np.nonzero(mask)
-    gain = A * prio[rows] + B + np.rint(scores[rows, cols] * S)
-    source, sink = 0, n + m + 1
-    p_nodes = 1 + np.arange(n)
-    h_nodes = 1 + n + np.arange(m)
-    tails = np.concatenate([np.full(n, source), 1 + rows, p_nodes, h_nodes])
-    heads = np.concatenate([p_nodes, 1 + n + cols, np.full(n, sink), np.full(m, sink)])
-    caps = np.concatenate([np.ones(n), np.ones(len(rows)), np.ones(n), capacity]).astype(np.int64)
-    costs = np.concatenate([np.zeros(n), -gain, np.zeros(n), np.zeros(m)]).astype(np.int64)
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    supplies = np.zeros(n + m + 2, dtype=np.int64)
-    supplies[source], supplies[sink] = n, -n
-    flow.set_nodes_supplies(np.arange(n + m + 2), supplies)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed with status {status}")
-    pair_arcs = np.arange(n, n + len(rows))
-    used = flow.flows(pair_arcs) > 0
-    out = np.full(n, UNASSIGNED, dtype=np.int64)
-    out[rows[used]] = cols[used]
-    return out
+    src, capacity = _source(scores, mask, capacity)
+    settings = SolverSettings(precision=precision)
+    return solve(
+        src, capacity, "optimal", priority=priority, settings=settings, **constraints
+    ).assign
 
 
-def _host_key(prio_i: bool, score: float, i: int) -> tuple:
-    """How a host ranks a participant: priority first, then score, then the lower index."""
-    return (bool(prio_i), score, -i)
-
-
-def deferred_acceptance(scores, mask, capacity, priority=None) -> np.ndarray:
+def deferred_acceptance(scores, mask, capacity, priority=None, **constraints) -> np.ndarray:
     """Participant-proposing deferred acceptance (Gale-Shapley, hospitals/residents).
 
-    Participants rank feasible hosts by score (ties: lower host index first); hosts rank
-    participants by the same score, after putting ``priority`` participants first when given
-    (ties: lower participant index). The result is stable and participant-optimal.
+    Participants (groups as one) rank feasible hosts by score (ties: lower host index);
+    hosts rank them by the same score, after putting ``priority`` participants first when
+    given (ties: lower participant index). Without groups the result is stable and
+    participant-optimal; with groups it may have blocking pairs (a stable one may not
+    exist), which :func:`blocking_pairs` finds. ``constraints``: see the module notes.
 
     Returns
     -------
@@ -124,77 +108,36 @@ def deferred_acceptance(scores, mask, capacity, priority=None) -> np.ndarray:
     >>> deferred_acceptance([[0.9, 0.8], [0.95, 0.1]], [[True, True], [True, True]], [1, 1])
     array([1, 0])
     """
-    scores, mask, capacity, prio = _check(scores, mask, capacity, priority)
-    n, m = scores.shape
-    prefs = []
-    for i in range(n):
-        js = np.flatnonzero(mask[i])
-        order = np.lexsort((js, -scores[i, js]))
-        prefs.append(js[order].tolist())
-    nxt = [0] * n
-    held: list[list] = [[] for _ in range(m)]  # min-heaps of (key, i)
-    assign = np.full(n, UNASSIGNED, dtype=np.int64)
-    free = list(range(n - 1, -1, -1))
-    cap = capacity.tolist()
-    row_scores = scores  # local for speed
-    while free:
-        i = free.pop()
-        plist = prefs[i]
-        k = nxt[i]
-        if k >= len(plist):
-            continue
-        j = plist[k]
-        nxt[i] = k + 1
-        key = (bool(prio[i]), float(row_scores[i, j]), -i)
-        heap = held[j]
-        if len(heap) < cap[j]:
-            heapq.heappush(heap, (key, i))
-            assign[i] = j
-        elif key > heap[0][0]:
-            _, out = heapq.heapreplace(heap, (key, i))
-            assign[i] = j
-            assign[out] = UNASSIGNED
-            free.append(out)
-        else:
-            free.append(i)
-    return assign
+    src, capacity = _source(scores, mask, capacity)
+    return solve(src, capacity, "stable", priority=priority, **constraints).assign
 
 
-def blocking_pairs(assign, scores, mask, capacity, priority=None) -> list[tuple[int, int]]:
-    """Feasible pairs ``(i, j)`` where participant i prefers host j to its assignment and j
-    has a free place or prefers i to one it holds (same preferences as
-    :func:`deferred_acceptance`). Empty for a stable assignment.
+def blocking_pairs(
+    assign, scores, mask, capacity, priority=None, **constraints
+) -> list[tuple[int, int]]:
+    """Feasible pairs ``(i, j)`` where participant i (the first member of its group)
+    prefers host j to its assignment and j has a free place or prefers i to one it holds
+    (same preferences as :func:`deferred_acceptance`). Empty for a stable assignment.
     """
-    scores, mask, capacity, prio = _check(scores, mask, capacity, priority)
+    src, capacity = _source(scores, mask, capacity)
+    problem = make_problem(src.n_participants, capacity, priority, **constraints)
     assign = np.asarray(assign, dtype=np.int64)
-    n, m = scores.shape
-    idx = np.arange(n)
-    j_idx = np.arange(m)
     placed = assign >= 0
-    cur = np.where(placed, scores[idx, np.maximum(assign, 0)], -np.inf)
-    cur_j = np.where(placed, assign, m)
-    prefers = (scores > cur[:, None]) | (
-        (scores == cur[:, None]) & (j_idx[None, :] < cur_j[:, None])
-    )
-    candidate = mask & prefers & (assign[:, None] != j_idx[None, :])
-    used = np.bincount(assign[placed], minlength=m)
+    used = np.bincount(assign[placed], weights=problem.places[placed], minlength=len(capacity))
     if (used > capacity).any():
         raise ValueError("assignment exceeds a host's capacity")
-    # each full host's least preferred participant
-    worst_key: list = [None] * m
-    for i in np.flatnonzero(placed):
-        j = assign[i]
-        key = _host_key(prio[i], float(scores[i, j]), int(i))
-        if worst_key[j] is None or key < worst_key[j]:
-            worst_key[j] = key
-    out = []
-    for i, j in zip(*np.nonzero(candidate), strict=True):
-        if used[j] < capacity[j] or _host_key(prio[i], float(scores[i, j]), int(i)) > worst_key[j]:
-            out.append((int(i), int(j)))
-    return out
+    from ._graph import build_graph
+
+    graph = build_graph(problem, src, problem.m, SolverSettings().block_pairs)
+    unit_host = assign[problem.members[problem.ptr[:-1]]]
+    first = problem.members[problem.ptr[:-1]]
+    found = blocking_units(problem, src, graph, unit_host, SolverSettings().block_pairs)
+    return [(int(first[u]), j) for u, j in found]
 
 
-def check_stability(assign, scores, mask, capacity, priority=None) -> list[tuple[int, int]]:
+def check_stability(
+    assign, scores, mask, capacity, priority=None, **constraints
+) -> list[tuple[int, int]]:
     """The blocking pairs of an assignment (empty when it is stable): an alias of
     :func:`blocking_pairs` under the name the matching literature uses for the check.
 
@@ -203,4 +146,4 @@ def check_stability(assign, scores, mask, capacity, priority=None) -> list[tuple
     >>> check_stability([1, 0], [[0.9, 0.1], [0.8, 0.7]], [[True, True], [True, True]], [1, 1])
     [(0, 0)]
     """
-    return blocking_pairs(assign, scores, mask, capacity, priority)
+    return blocking_pairs(assign, scores, mask, capacity, priority, **constraints)

@@ -9,6 +9,7 @@ import pandas as pd
 from ._data import add_matcher_args, fit_matcher
 from ._exit import ExitCode
 from ._output import display_options
+from ._workspace import CLI_USERNAME, workspace_exists, workspace_url
 
 #: pandas display options of the printed assignments.
 ASSIGNMENTS_DISPLAY = {"display.width": 200, "display.max_columns": 20, "display.max_colwidth": 60}
@@ -22,12 +23,62 @@ def _print_assignments(allocation) -> None:
         print(flat.to_string(index=False))
 
 
+def _kept_inputs(args):
+    """The workspace's decisions and locks (when a workspace exists), for kept placements."""
+    from ..store import Workspace
+
+    url = workspace_url(args)
+    if not workspace_exists(url):
+        return None, None
+    ws = Workspace(url)
+    try:
+        return ws.history(), ws.locks(ws.admin_context(CLI_USERNAME))
+    finally:
+        ws.engine.dispose()
+
+
+def _progress():
+    """A progress bar on stderr while the pairs are scored (``MATCHER_SHOW_PROGRESS``)."""
+    from tqdm.auto import tqdm
+
+    from .._config import Config
+
+    bar = tqdm(
+        total=0,
+        desc="scoring pairs",
+        unit="participants",
+        disable=not Config.from_env().show_progress,
+    )
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
 def run(args) -> int:
     """Print the summary, then the assignments (or write them to ``--out``)."""
     from ..allocation import allocate
+    from ..budget import budget_arguments
 
     m = fit_matcher(args)
-    a = allocate(m, args.method, priority=args.priority)
+    decisions, locks = _kept_inputs(args)
+    ceiling = budget_arguments(m, args.budget)  # refused before the scoring when rates are unset
+    a = allocate(
+        m,
+        args.method,
+        priority=args.priority,
+        decisions=decisions,
+        locks=locks,
+        keep_proposals=not args.release_proposals,
+        max_placed=args.max_placed,
+        progress=_progress(),
+        **ceiling,
+    )
     for key, value in a.summary.items():
         print(f"{key:<{SUMMARY_KEY_WIDTH}}{value}", file=sys.stdout if args.out else sys.stderr)
     if args.out:
@@ -54,6 +105,23 @@ def add_parser(sub) -> None:
         "--priority",
         choices=["fewer_opportunities"],
         help="place participants with fewer opportunities first",
+    )
+    p.add_argument(
+        "--release-proposals",
+        action="store_true",
+        help="let the allocation move participants whose proposal is still open (default: keep them where proposed); accepted and locked placements are always kept",
+    )
+    p.add_argument(
+        "--max-placed",
+        type=int,
+        metavar="N",
+        help="place at most N learners and staff (e.g. 30 in a KA122 short-term project)",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        metavar="EUR",
+        help="a ceiling on the total estimated cost of the placements, in EUR (needs the rates of your call year: MATCHER_RATES_FILE, see data/README.md 'Budget rates')",
     )
     p.add_argument(
         "--out",

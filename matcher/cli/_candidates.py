@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from ._data import add_matcher_args, fit_matcher
+from ._data import add_matcher_args, cluster_client, fit_matcher
 from ._exit import ExitCode
-from ._output import FORMATS, emit, progress
+from ._output import FORMATS, emit, emit_stream, progress
 from ._workspace import workspace_url
 
 DEFAULT_TOP = 10
@@ -19,13 +19,20 @@ def run(args) -> int:
 
     # the pseudonyms of the workspace named by --db (default: the configured one)
     set_pseudonym_key(pseudonym_key(workspace_url(args)))
-    m = fit_matcher(args)
-    ids = args.host or list(m.hosts_["host_id"])
+    m, client = fit_matcher(args), cluster_client(args)
+    options = {"pseudonymise": not args.reveal_ids, "consenting_only": not args.reveal_ids}
+    if not args.host:  # every host, in blocks, written as they come
+        if client is not None:
+            from ..cluster import recommend_participants
+
+            blocks = recommend_participants(m, client, k=args.top, **options)
+        else:
+            blocks = m.recommend_participants_batch(k=args.top, **options)
+        emit_stream(blocks, args.format, sys.stdout, len(m.host_ids_), "ranking candidates")
+        return ExitCode.OK
     frames = []
-    for hid in progress(ids, "ranking candidates"):
-        r = m.recommend_participants(
-            hid, k=args.top, pseudonymise=not args.reveal_ids, consenting_only=not args.reveal_ids
-        )
+    for hid in progress(args.host, "ranking candidates"):
+        r = m.recommend_participants(hid, k=args.top, **options)
         r.insert(0, "host_id", hid)
         frames.append(r)
     emit(frames, args.format, sys.stdout)

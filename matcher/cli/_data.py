@@ -92,9 +92,33 @@ def load_tables(
 
 
 def add_matcher_args(parser) -> None:
-    """Arguments of a command that ranks: the participants, the hosts and the workspace."""
+    """Arguments of a command that ranks: the participants, the hosts, the workspace and
+    the Dask scheduler."""
     add_data_args(parser)
     add_db_arg(parser, HISTORY_DB_HELP)
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler (tcp://host:8786) to encode and rank on; default "
+        "MATCHER_DASK_SCHEDULER, else this machine",
+    )
+
+
+def cluster_client(args):
+    """A Dask client for ``--scheduler`` (or ``MATCHER_DASK_SCHEDULER``), else None.
+
+    Connected once per command and shared by the encoder and the rankings.
+    """
+    from .._config import Config
+
+    address = getattr(args, "scheduler", None) or Config.from_env().dask_scheduler
+    if not address:
+        return None
+    if getattr(args, "_client", None) is None:
+        from ..cluster import connect
+
+        args._client = connect(address)
+    return args._client
 
 
 def fit_matcher(args, with_history: bool = True):
@@ -112,4 +136,10 @@ def fit_matcher(args, with_history: bool = True):
 
     tables = load_tables(args)
     history = existing_history(args) if with_history else None
-    return Matcher().fit(tables["participants"], tables["hosts"], history=history)
+    client = cluster_client(args)
+    encoder = None
+    if client is not None:  # texts the cache does not know are encoded on the cluster
+        from ..cluster import cluster_encoder
+
+        encoder = cluster_encoder(client)
+    return Matcher(encoder=encoder).fit(tables["participants"], tables["hosts"], history=history)

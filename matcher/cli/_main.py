@@ -106,3 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.ERROR
     except BrokenPipeError:
         return ExitCode.OK
+    finally:
+        client = getattr(args, "_client", None)  # a Dask client the command connected
+        if client is not None:
+            client.close()

@@ -67,13 +67,13 @@ def _json_records(ranked: pd.DataFrame) -> list[dict]:
     return records
 
 
-def _write_csv(ranked: pd.DataFrame, out) -> None:
+def _write_csv(ranked: pd.DataFrame, out, header: bool = True) -> None:
     from ..io import neutralise_formula, to_cell_text
 
     flat = flatten(ranked)
     for c in flat.columns:
         flat[c] = [neutralise_formula(to_cell_text(v)) for v in flat[c]]
-    flat.to_csv(out, index=False)
+    flat.to_csv(out, index=False, header=header)
 
 
 def _write_table(ranked: pd.DataFrame, out) -> None:
@@ -84,6 +84,48 @@ def _write_table(ranked: pd.DataFrame, out) -> None:
     flat["score"] = flat["score"].round(TABLE_DECIMALS)
     with pd.option_context(*display_options(TABLE_DISPLAY)):
         out.write(flat.to_string(index=False) + "\n")
+
+
+def emit_stream(frames, fmt: str, out, total: int | None = None, label: str = "") -> None:
+    """Write ranked tables as they come (one per block), without holding them all.
+
+    CSV has one header; JSON is one array written record by record; the table format
+    prints each block under its own header. ``total`` (rows of the first side, e.g.
+    participants) drives a progress bar on stderr when it is a terminal.
+    """
+    bar = _bar(total, label)
+    first = True
+    if fmt == "json":
+        out.write("[")
+    for ranked in frames:
+        if fmt == "json":
+            for record in _json_records(ranked):
+                out.write(
+                    ("\n" if first else ",\n") + json.dumps(record, ensure_ascii=False, default=str)
+                )
+                first = False
+        elif fmt == "csv":
+            _write_csv(ranked, out, header=first)
+            first = False
+        elif len(ranked):
+            _write_table(ranked, out)
+            first = False
+        if bar is not None:
+            bar.update(ranked.iloc[:, 0].nunique() if len(ranked) else 0)
+    if fmt == "json":
+        out.write("\n]\n")
+    elif fmt == "table" and first:
+        out.write("no feasible match\n")
+    if bar is not None:
+        bar.close()
+
+
+def _bar(total, label):
+    if not total or total <= PROGRESS_ABOVE or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, file=sys.stderr)
 
 
 def emit(frames: list[pd.DataFrame], fmt: str, out) -> None:

@@ -45,7 +45,7 @@ def run(args) -> int:
     orgs = load_tables(args, ("organisations",), show_notes=False)["organisations"]
     finder = PartnerFinder().fit(orgs)
     options = {"priorities": args.priority or (), "newcomer_weight": args.newcomer_weight}
-    ranked = finder.rank(args.org, args.idea, k=args.top, **options)
+    ranked = finder.rank(args.org, args.idea, k=args.top, action=args.action, **options)
     consortia = finder.consortia(args.org, args.idea, args.action, n=args.consortia, **options)
     if args.format == "json":
         _dump_json(ranked, consortia)

@@ -18,6 +18,7 @@ import pandas as pd
 from .. import taxonomy as tx
 from .._config import Config
 from ..io import parse_languages
+from ..privacy import HOST_CONTACT_COLUMNS  # named in the agreement when known
 from ._outcomes import learning_outcomes
 
 __all__ = [
@@ -30,8 +31,6 @@ __all__ = [
     "agreement_bytes",
 ]
 
-#: Host contact columns (optional in the hosts table) that the agreement names when known.
-HOST_CONTACT_COLUMNS = ("contact_person", "email", "phone", "website")
 #: What a blank to fill in looks like in the document.
 BLANK = "..............................."
 #: Where the learning outcomes come from, as the document says it.

@@ -3,7 +3,14 @@
 from ._criteria import CRITERIA, CRITERION, Criterion
 from ._fit import warm_profiles
 from ._links import NaceLink, OccupationLink, esco_anchor_texts, field_nace_codes, nace_anchor_texts
-from ._matcher import CANDIDATE_COLUMNS, Explanation, Matcher, top_k
+from ._matcher import (
+    CANDIDATE_COLUMNS,
+    HOST_RESULT_COLUMNS,
+    Explanation,
+    Matcher,
+    top_k,
+    top_k_rows,
+)
 from ._rules import RULES, Rule
 
 __all__ = [
@@ -18,6 +25,8 @@ __all__ = [
     "OccupationLink",
     "NaceLink",
     "top_k",
+    "top_k_rows",
+    "HOST_RESULT_COLUMNS",
     "field_nace_codes",
     "esco_anchor_texts",
     "nace_anchor_texts",

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from ._history import cooperation_reason, cooperation_score
 from ._inclusion import inclusion_reason, inclusion_score
 from ._language import language_reason, language_score
-from ._place import destination_reason, destination_score, travel_reason, travel_score
+from ._place import (
+    destination_reason,
+    destination_score,
+    travel_reason,
+    travel_reason_for_host,
+    travel_score,
+)
 from ._sector import sector_reason, sector_score
 from ._stay import dates_reason, dates_score, duration_reason, duration_score
 
@@ -23,11 +29,13 @@ __all__ = ["Criterion", "CRITERIA", "CRITERION"]
 
 @dataclass(frozen=True)
 class Criterion:
-    """A soft criterion: its name, its score function and its reason function."""
+    """A soft criterion: its name, its score function and its reason function; and, where
+    the coordinator's sentence says more than a host may read, the host's sentence."""
 
     name: str
     score: Callable
     reason: Callable
+    host_reason: Callable | None = None
 
 
 CRITERION: dict[str, Criterion] = {
@@ -38,7 +46,7 @@ CRITERION: dict[str, Criterion] = {
         Criterion("duration", duration_score, duration_reason),
         Criterion("dates", dates_score, dates_reason),
         Criterion("destination", destination_score, destination_reason),
-        Criterion("travel", travel_score, travel_reason),
+        Criterion("travel", travel_score, travel_reason, travel_reason_for_host),
         Criterion("inclusion", inclusion_score, inclusion_reason),
         Criterion("cooperation", cooperation_score, cooperation_reason),
     )

@@ -12,6 +12,7 @@ from .. import taxonomy as tx
 from .._config import Config
 from ..encode import l2_normalise
 from ..language import MIN_CONFIDENCE, detect_language
+from ._geography import build_travel
 from ._history import build_history
 from ._links import (
     UNKNOWN_FIELDS,
@@ -26,7 +27,7 @@ from ._links import (
     zscore_confidence,
 )
 from ._persist import load_side, save_side, side_key
-from ._prepare import Vocab, prepare_hosts, prepare_participants
+from ._prepare import Vocab, prepare_groups, prepare_hosts, prepare_participants
 from ._state import Centring, Fitted, TextSide
 
 __all__ = [
@@ -223,7 +224,9 @@ def fit_state(
         tax_by_field=taxonomy_relevance(fields, nace),
         history=build_history(history, participants, hosts),
         text_range=config.text_range(encoder, centred=config.language_centring),
+        G=prepare_groups(participants, P),
         centring=side.centring,
+        travel=build_travel(participants, hosts, config),
     )
 
 
@@ -245,11 +248,14 @@ def profile_state(S: Fitted, participants: pd.DataFrame, encoder) -> Fitted:
     fields, field_idx = field_index(occupations)
     vocab = replace(S.vocab, fields=fields)
     field_conf = np.array([link.field_confidence for link in occupations], dtype=np.float32)
+    P = prepare_participants(participants, vocab, field_idx, field_conf, p_emb)
     return replace(
         S,
         participants=participants,
         vocab=vocab,
-        P=prepare_participants(participants, vocab, field_idx, field_conf, p_emb),
+        P=P,
+        G=prepare_groups(participants, P),
+        travel=build_travel(participants, S.hosts, config),
         occupations=occupations,
         tax_by_field=taxonomy_relevance(fields, S.H.nace),
         history=build_history(None, participants, S.hosts),

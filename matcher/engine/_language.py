@@ -48,30 +48,44 @@ def language_score(S: Fitted, pi, hj) -> np.ndarray:
     wanted_t = H.wanted_t[:, hj]  # (L, m)
     table = language_table(tuple(S.config.language_gap_scores))
     best = np.zeros((held.shape[0], wanted_t.shape[1]), dtype=np.float32)
-    # only languages both wanted by some host and held by some participant can score
+    # only pairs where the host wants the language and the participant holds it can score:
+    # a national language is one of a few dozen, so most pairs are skipped
     for lang in np.flatnonzero(H.wanted_any & held.any(axis=0)):
-        s = table[wanted_t[lang][None, :], held[:, lang][:, None]]
-        np.maximum(best, s, out=best)
+        rows, cols = np.flatnonzero(held[:, lang]), np.flatnonzero(wanted_t[lang])
+        if len(rows) and len(cols):
+            s = table[wanted_t[lang][cols][None, :], held[rows, lang][:, None]]
+            sub = np.ix_(rows, cols)
+            best[sub] = np.maximum(best[sub], s)
     best[:, ~H.has_wanted[hj]] = 1.0
     return best
 
 
 def language_reason(S: Fitted, i: int, j: int) -> str:
     """The sentence for the language score: the language that decides it, levels held and wanted."""
-    wanted = S.H.wanted_t[:, j]
-    if not wanted.any():
+    return _language_sentence(
+        tuple(S.P.levels[i].tolist()),
+        tuple(S.H.wanted_t[:, j].tolist()),
+        S.vocab.languages,
+        tuple(S.config.language_gap_scores),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _language_sentence(held: tuple, wanted: tuple, names: tuple, gap_scores: tuple) -> str:
+    """:func:`language_reason` from the levels held and wanted (cached: few combinations
+    recur across the many pairs of a batch)."""
+    if not any(wanted):
         return "the host sets no language requirement"
-    held = S.P.levels[i]
-    table = language_table(tuple(S.config.language_gap_scores))
-    langs = np.flatnonzero(wanted)
-    scores = table[wanted[langs], held[langs]]
+    held_a, wanted_a = np.array(held), np.array(wanted)
+    table = language_table(gap_scores)
+    langs = np.flatnonzero(wanted_a)
+    scores = table[wanted_a[langs], held_a[langs]]
     best = langs[int(np.argmax(scores))]  # the language the score comes from
-    names = S.vocab.languages
-    if held[best] == _NOT_HELD:
-        asked = " or ".join(f"{lang_name(names[k])} {_level(wanted[k])}" for k in langs)
+    if held_a[best] == _NOT_HELD:
+        asked = " or ".join(f"{lang_name(names[k])} {_level(wanted_a[k])}" for k in langs)
         return f"no level held in the host's working languages ({asked})"
-    name, have, want = lang_name(names[best]), _level(held[best]), _level(wanted[best])
-    gap = int(wanted[best]) - int(held[best])
+    name, have, want = lang_name(names[best]), _level(held_a[best]), _level(wanted_a[best])
+    gap = int(wanted_a[best]) - int(held_a[best])
     if gap <= 0:
         return f"{name} {have} meets the host's {want}"
     if gap == 1:

@@ -162,6 +162,10 @@ def zscore_confidence(sims: np.ndarray, z_low: float, z_high: float) -> tuple[np
     return best, conf.astype(np.float32)
 
 
+#: Profiles placed on ESCO at a time (bounds the (block, 3,658) similarity matrices).
+_PLACE_BLOCK = 4096
+
+
 def link_occupations(
     participants: pd.DataFrame, profiles: list[str], encoder, config
 ) -> list[OccupationLink]:
@@ -173,24 +177,28 @@ def link_occupations(
     occupation's field.
     """
     labels, texts = esco_anchor_texts()
-    occ = participants["occupation"].tolist()
+    occ_vectors = encoder.encode(participants["occupation"].tolist())
+    profile_vectors = encoder.encode(profiles)
+    label_vectors, text_vectors = anchor_vectors(encoder, labels), anchor_vectors(encoder, texts)
     share = config.anchor_label_share
-    sims = share * (encoder.encode(occ) @ anchor_vectors(encoder, labels).T)
-    sims += (1.0 - share) * (encoder.encode(profiles) @ anchor_vectors(encoder, texts).T)
-    best, conf = zscore_confidence(sims, config.anchor_z_low, config.anchor_z_high)
+    best = np.zeros(len(profiles), dtype=np.int64)
+    conf = np.zeros(len(profiles), dtype=np.float32)
+    for s in range(0, len(profiles), _PLACE_BLOCK):  # bounds the (block, 3,658) similarities
+        rows = slice(s, s + _PLACE_BLOCK)
+        sims = share * (occ_vectors[rows] @ label_vectors.T)
+        sims += (1.0 - share) * (profile_vectors[rows] @ text_vectors.T)
+        best[rows], conf[rows] = zscore_confidence(sims, config.anchor_z_low, config.anchor_z_high)
     preferred, esco_fields = _esco_fields()
     links = []
     for i, code in enumerate(participants["isced_f"]):
-        esco_field = esco_fields[best[i]]
+        b = int(best[i])
         if code and code not in UNKNOWN_FIELDS:
             field, source, fconf = code, "given", 1.0
-        elif esco_field:
-            field, source, fconf = esco_field, "esco", float(conf[i])
+        elif esco_fields[b]:
+            field, source, fconf = esco_fields[b], "esco", float(conf[i])
         else:
             field, source, fconf = "", "none", 0.0
-        links.append(
-            OccupationLink(preferred[best[i]], int(best[i]), float(conf[i]), field, source, fconf)
-        )
+        links.append(OccupationLink(preferred[b], b, float(conf[i]), field, source, fconf))
     return links
 
 

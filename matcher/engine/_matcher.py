@@ -9,19 +9,36 @@ import numpy as np
 import pandas as pd
 
 from .._config import Config
+from ..geo import gazetteer, normalise_place
 from ..privacy import CANDIDATE_COLUMNS, PRIVATE_CRITERIA
 from ..privacy import pseudonym as _pseudonym
 from ._criteria import CRITERION
 from ._fit import fit_state, profile_state
+from ._groups import group_label
+from ._place import pair_km as _pair_km
 from ._rules import RULES, feasibility
+from ._topk import top_k, top_k_rows
 
-__all__ = ["Matcher", "Explanation", "CANDIDATE_COLUMNS", "top_k"]
+__all__ = [
+    "Matcher",
+    "Explanation",
+    "CANDIDATE_COLUMNS",
+    "HOST_RESULT_COLUMNS",
+    "candidate_result_columns",
+    "top_k",
+    "top_k_rows",
+]
 
 #: Added to the score of hosts that clear the sector gate, so that they rank first.
 _GATE_OFFSET = 2.0
 #: Value a private criterion takes on the host's side: the same for every candidate.
 _NEUTRAL_PRIVATE = 1.0
-_HOST_COLUMNS = ["rank", "host_id", "name", "country", "org_type", "sector", "score"]
+#: Columns of a host ranking (``recommend_hosts``), in order.
+HOST_RESULT_COLUMNS = [
+    "rank",
+    *("host_id", "name", "country", "city", "org_type", "sector"),
+    *("score", "km", "sector_match", "components", "reasons"),
+]
 
 
 @dataclass
@@ -51,7 +68,8 @@ class Explanation:
     def __str__(self) -> str:
         head = f"{self.participant_id} x {self.host_id}: score {self.score:.3f}"
         lines = [head + ("" if self.feasible else "  (excluded)")]
-        lines += [f"  x {rule}: {text}" for rule, text in self.broken_rules.items()]
+        labels = {rule.name: rule.label for rule in RULES}
+        lines += [f"  x {labels.get(r, r)}: {text}" for r, text in self.broken_rules.items()]
         for name, value in self.components.items():
             lines.append(f"  {name:<12}{value:5.2f}  {self.reasons.get(name, '')}")
         return "\n".join(lines)
@@ -81,6 +99,9 @@ class Matcher:
         Each host's NACE class, given or inferred, with its confidence.
     participant_vectors_ : ndarray (n_participants, d) ; host_vectors_ : ndarray (n_hosts, d)
         Unit text vectors (expanded with ESCO and NACE) behind the sector criterion.
+    participant_places_, host_places_ : geo.Places
+        Where each participant's sending town and each host is (``lat, lon, how, name``):
+        given coordinates, the town in the offline gazetteer, or the capital as fallback.
 
     Examples
     --------
@@ -137,10 +158,13 @@ class Matcher:
         self._S = S
         self.participants_, self.participant_ids_ = S.participants, S.P.ids
         self.occupation_links_, self.participant_vectors_ = S.occupations, S.P.emb
+        self.participant_places_ = S.travel.participants
         self._p_index = {pid: i for i, pid in enumerate(S.P.ids)}
+        self._candidate_values = {c: S.participants[c].tolist() for c in CANDIDATE_COLUMNS}
         if hosts:
             self.hosts_, self.host_ids_ = S.hosts, S.H.ids
             self.nace_links_, self.host_vectors_ = S.nace, S.H.emb
+            self.host_places_ = S.travel.hosts
             self._h_index = {hid: j for j, hid in enumerate(S.H.ids)}
             self._sector_text = [
                 f"{s} | {link.code} {_nace_name(link.code)}".lower()
@@ -178,7 +202,31 @@ class Matcher:
     # --- scoring -------------------------------------------------------------------------
 
     def _components(self, pi, hj) -> dict[str, np.ndarray]:
-        return {name: c.score(self._S, pi, hj) for name, c in CRITERION.items()}
+        comps = {name: c.score(self._S, pi, hj) for name, c in CRITERION.items()}
+        return self._follow_groups(comps, pi, hj)
+
+    def _follow_groups(self, comps: dict, pi, hj) -> dict[str, np.ndarray]:
+        """An accompanying person's scores are their group's: the mean over its learners."""
+        S = self._S
+        pi = np.asarray(pi)
+        group = S.P.group[pi]
+        rows = np.flatnonzero(S.P.accompanying[pi] & (group >= 0))
+        if not len(rows):
+            return comps
+        comps = {name: np.array(values) for name, values in comps.items()}
+        groups = [g for g in np.unique(group[rows]) if len(S.G.learners[g])]
+        if not groups:
+            return comps
+        learners = np.concatenate([S.G.learners[g] for g in groups])  # one call for all
+        theirs = {name: c.score(S, learners, hj) for name, c in CRITERION.items()}
+        start = 0
+        for g in groups:
+            size = len(S.G.learners[g])
+            target = rows[group[rows] == g]
+            for name, values in theirs.items():
+                comps[name][target] = values[start : start + size].mean(axis=0)
+            start += size
+        return comps
 
     def _combine(self, comps: dict[str, np.ndarray]) -> np.ndarray:
         if self.scorer_ is not None:
@@ -213,6 +261,35 @@ class Matcher:
             sc, m, _, _ = self._block(pi[s : s + block], hj, check_capacity)
             scores[s : s + block], mask[s : s + block] = sc, m
         return scores, mask
+
+    def score_details(self, participant_ids=None, host_ids=None, check_capacity=True):
+        """Scores, feasibility and per-criterion scores of all pairs of the given ids, at once.
+
+        Returns
+        -------
+        scores : ndarray (n_participants, n_hosts) float32
+        mask : ndarray (n_participants, n_hosts) bool
+        components : dict of name -> ndarray (n_participants, n_hosts) float32
+        """
+        pi, hj = self._rows(participant_ids, "p"), self._rows(host_ids, "h")
+        scores, mask, comps, _ = self._block(pi, hj, check_capacity)
+        return scores, mask, comps
+
+    def distance_matrix(self, participant_ids=None, host_ids=None) -> np.ndarray:
+        """Great-circle km from each participant's sending town to each host's town,
+        ``(n_participants, n_hosts)`` (what the travel criterion and the budget use)."""
+        from ._place import travel_km
+
+        return travel_km(self._S, self._rows(participant_ids, "p"), self._rows(host_ids, "h"))
+
+    def distance_pairs(self, participant_ids, host_ids) -> np.ndarray:
+        """Great-circle km of aligned pairs, participant ``k`` to host ``k``: ``(n_pairs,)``."""
+        from ._place import pair_km
+
+        pi, hj = self.participant_index(participant_ids), self.host_index(host_ids)
+        if len(pi) != len(hj):
+            raise ValueError(f"{len(pi)} participant ids but {len(hj)} host ids")
+        return pair_km(self._S, pi, hj)
 
     def score_pairs(self, participant_ids, host_ids, check_capacity=True):
         """Scores of aligned pairs: participant ``k`` with host ``k``.
@@ -258,37 +335,79 @@ class Matcher:
         org_type=None,
         sector: str | None = None,
         min_score: float | None = None,
+        city=None,
+        max_km: float | None = None,
         explain: bool = True,
     ) -> pd.DataFrame:
         """The ``k`` best feasible hosts for a participant, hosts of the right trade first.
 
         Filters: ``country`` and ``org_type`` (a value or a list), ``sector`` (text found
-        in the host's sector or NACE label, or a NACE code prefix), ``min_score``.
+        in the host's sector or NACE label, or a NACE code prefix), ``min_score``, ``city``
+        (a town or a list, as written or in another language: "München" finds Munich) and
+        ``max_km`` (great-circle km from the participant's sending town).
 
         Returns
         -------
-        DataFrame with ``rank, host_id, name, country, org_type, sector, score, sector_match,
-        components, reasons``. Infeasible hosts never appear. Hosts whose sector fit clears
+        DataFrame with ``rank, host_id, name, country, city, org_type, sector, score, km,
+        sector_match, components, reasons`` (``km`` from the sending town, city level where
+        known). Infeasible hosts never appear. Hosts whose sector fit clears
         ``config.sector_gate`` (``sector_match``) come first, best score first; when fewer
         than ``k`` do, ``attrs["notice"]`` says so and the rest follow as the closest
         alternatives, nearest trade first.
         """
         i = self.participant_index([participant_id])[0]
-        score, mask, comps, _ = self._block(np.array([i]))
-        score, mask = score[0], mask[0] & self._host_filter(country, org_type, sector)
-        if min_score is not None:
-            mask &= score >= min_score
-        sector = comps["sector"][0]
-        match = sector >= self.config_.sector_gate
-        # hosts of the trade by score, then the others by closeness of trade
-        top = top_k(np.where(match, _GATE_OFFSET + score, sector), mask, k)
+        wanted = self._host_filter(country, org_type, sector)
+        wanted = wanted & self._place_filter(
+            city, max_km, self.distance_matrix([participant_id])[0]
+        )
+        top, score, comps, match = self._host_ranking(np.array([i]), wanted, min_score, k)
+        top = top[0][top[0] >= 0]
         rows = [
-            self._host_row(rank, i, j, score, comps, match, explain)
+            self._host_row(rank, i, 0, j, score, comps, match, explain)
             for rank, j in enumerate(top, start=1)
         ]
-        out = pd.DataFrame(rows, columns=[*_HOST_COLUMNS, "sector_match", "components", "reasons"])
-        out.attrs["notice"] = self._gate_notice(i, int(match[top].sum()), len(top), k)
+        out = pd.DataFrame(rows, columns=HOST_RESULT_COLUMNS)
+        out.attrs["notice"] = self._gate_notice(i, int(match[0, top].sum()), len(top), k)
         return out
+
+    def recommend_hosts_batch(self, participant_ids=None, k: int = 10, **options):
+        """``recommend_hosts`` for many participants (default: all), in blocks of the score
+        matrix: an iterator of tables, ``participant_id`` then the ranking's columns.
+
+        Options are ``recommend_hosts``'s filters, ``explain`` and ``block_pairs`` (pairs
+        scored at a time, default ``config.block_pairs``): memory stays bounded whatever the
+        size, and reasons are built only for the rows returned. Each participant's rows equal
+        ``recommend_hosts(participant_id, k, ...)``.
+
+        Examples
+        --------
+        >>> from matcher import Matcher, load_participants, load_hosts
+        >>> from matcher.taxonomy import sample_dir
+        >>> m = Matcher().fit(load_participants(sample_dir() / "participants.csv"),
+        ...                   load_hosts(sample_dir() / "hosts.csv"))
+        >>> blocks = list(m.recommend_hosts_batch(["P0001", "P0002"], k=3, block_pairs=250))
+        >>> len(blocks), list(blocks[0]["rank"])
+        (2, [1, 2, 3])
+        """
+        from ._batch import host_rankings
+
+        return host_rankings(self, participant_ids, k, **options)
+
+    def _host_ranking(self, pi, wanted, min_score, k):
+        """Top ``k`` hosts of each participant row ``pi``: ``(len(pi), k)`` columns, -1 pads.
+
+        Also returns the block's scores, components and sector-gate flags ``(len(pi), m)``,
+        which the result rows read. Hosts of the trade rank by score, then the others by
+        closeness of trade.
+        """
+        score, mask, comps, _ = self._block(pi)
+        mask &= wanted[None, :]
+        if min_score is not None:
+            mask &= score >= min_score
+        sector = comps["sector"]
+        match = sector >= self.config_.sector_gate
+        top = top_k_rows(np.where(match, _GATE_OFFSET + score, sector), mask, k)
+        return top, score, comps, match
 
     def _host_filter(self, country, org_type, sector) -> np.ndarray:
         h, ok = self.hosts_, np.ones(len(self.hosts_), dtype=bool)
@@ -301,17 +420,42 @@ class Matcher:
             ok &= np.array([needle in t for t in self._sector_text])
         return ok
 
-    def _host_row(self, rank, i, j, score, comps, match, explain) -> dict:
-        comp = {name: float(c[0, j]) for name, c in comps.items()}
+    def _place_filter(self, city, max_km, km: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(self.hosts_), dtype=bool)
+        if city is not None and len(_as_list(city)):
+            places = self._S.travel.hosts
+            wanted = _town_keys(_as_list(city), set(self.hosts_["country"]), self.config_)
+            ok &= np.array(
+                [
+                    normalise_place(given) in wanted or normalise_place(name) in wanted
+                    for given, name in zip(places.given, places.name, strict=True)
+                ]
+            )
+        if max_km is not None:
+            ok &= km <= max_km
+        return ok
+
+    def _host_row(self, rank, i, r, j, score, comps, match, explain, text=None) -> dict:
+        """Result row of host ``j`` for participant ``i``, row ``r`` of the scored block
+        (``text``: the pair's sector text evidence, when the caller has it)."""
+        comp = {name: float(c[r, j]) for name, c in comps.items()}
         row = {"rank": rank, "host_id": self.host_ids_[j]}
         row.update({c: self._S.h[c][j] for c in ("name", "country", "org_type", "sector")})
-        row.update({"score": float(score[j]), "sector_match": bool(match[j]), "components": comp})
-        row["reasons"] = self._reasons(i, j) if explain else {}
+        row["city"] = self._S.travel.hosts.given[j]
+        row["km"] = float(_pair_km(self._S, np.array([i]), np.array([j]))[0])
+        row.update(
+            {"score": float(score[r, j]), "sector_match": bool(match[r, j]), "components": comp}
+        )
+        given = {} if text is None else {"sector": {"text": text, "value": comp["sector"]}}
+        row["reasons"] = self._reasons(i, j, given) if explain else {}
         return row
 
     def _gate_notice(self, i: int, n_match: int, n_shown: int, k: int) -> str:
         if n_match >= min(k, n_shown) and n_shown:
             return ""
+        S, g = self._S, int(self._S.P.group[i])
+        if S.P.accompanying[i] and g >= 0 and len(S.G.learners[g]):
+            i = int(S.G.learners[g][0])  # the trade of the learners they go with
         trade = self.participants_.at[i, "occupation"]
         if n_shown == 0:
             return f"No host meets the programme's rules and the filters for '{trade}'."
@@ -349,33 +493,54 @@ class Matcher:
         Candidates whose sector fit clears ``config.sector_gate`` come first.
         """
         j = self.host_index([host_id])[0]
+        wanted = self._participant_filter(consenting_only, role, home_country)
+        top, score, comps = self._candidate_ranking(
+            np.array([j]), wanted, min_score, k, pseudonymise
+        )
+        top = top[0][top[0] >= 0]
+        rows = [
+            self._candidate_row(rank, i, 0, j, score, comps, pseudonymise, explain)
+            for rank, i in enumerate(top, start=1)
+        ]
+        return pd.DataFrame(rows, columns=candidate_result_columns(pseudonymise))
+
+    def recommend_participants_batch(self, host_ids=None, k: int = 10, **options):
+        """``recommend_participants`` for many hosts (default: all), in blocks of the score
+        matrix: an iterator of tables, ``host_id`` then the ranking's columns.
+
+        Options are ``recommend_participants``'s (consenting and pseudonymised by default),
+        ``explain`` and ``block_pairs``; each host's rows equal
+        ``recommend_participants(host_id, k, ...)``.
+        """
+        from ._batch import candidate_rankings
+
+        return candidate_rankings(self, host_ids, k, **options)
+
+    def _candidate_ranking(self, hj, wanted, min_score, k, pseudonymise):
+        """Top ``k`` participants of each host column ``hj``: ``(len(hj), k)`` rows, -1 pads.
+
+        Also returns the block's host-side scores and components ``(n_participants,
+        len(hj))``: with ``pseudonymise`` every candidate gets the same value on the
+        private criteria. Candidates of the trade come first.
+        """
         pi = np.arange(len(self.participants_))
-        score, mask, comps, _ = self._block(pi, np.array([j]))
+        score, mask, comps, _ = self._block(pi, hj)
         if pseudonymise:
             comps = {
                 n: (np.full_like(c, _NEUTRAL_PRIVATE) if n in PRIVATE_CRITERIA else c)
                 for n, c in comps.items()
             }
             score = self._combine(comps)
-        score, mask = (
-            score[:, 0],
-            mask[:, 0] & self._participant_filter(consenting_only, role, home_country),
-        )
+        mask &= wanted[:, None]
         if min_score is not None:
             mask &= score >= min_score
-        match = comps["sector"][:, 0] >= self.config_.sector_gate
-        top = top_k(score + _GATE_OFFSET * match, mask, k)
-        rows = [
-            self._candidate_row(rank, i, j, score, comps, pseudonymise, explain)
-            for rank, i in enumerate(top, start=1)
-        ]
-        first = "candidate" if pseudonymise else "participant_id"
-        return pd.DataFrame(
-            rows, columns=["rank", first, *CANDIDATE_COLUMNS, "score", "components", "reasons"]
-        )
+        match = comps["sector"] >= self.config_.sector_gate
+        top = top_k_rows((score + _GATE_OFFSET * match).T, mask.T, k)
+        return top, score, comps
 
     def _participant_filter(self, consenting_only, role, home_country) -> np.ndarray:
         p, ok = self.participants_, np.ones(len(self.participants_), dtype=bool)
+        ok &= ~self._S.P.accompanying  # they go with their learners, not to a place of their own
         if consenting_only:
             ok &= self._S.P.consent
         if role is not None:
@@ -384,9 +549,10 @@ class Matcher:
             ok &= p["home_country"].isin(_as_list(home_country)).to_numpy()
         return ok
 
-    def _candidate_row(self, rank, i, j, score, comps, pseudonymise, explain) -> dict:
-        comp = {name: float(c[i, 0]) for name, c in comps.items()}
-        reasons = self._reasons(i, j) if explain else {}
+    def _candidate_row(self, rank, i, c, j, score, comps, pseudonymise, explain) -> dict:
+        """Result row of participant ``i`` for host ``j``, column ``c`` of the scored block."""
+        comp = {name: float(v[i, c]) for name, v in comps.items()}
+        reasons = self._reasons(i, j, for_host=pseudonymise) if explain else {}
         if pseudonymise:
             comp = {n: v for n, v in comp.items() if n not in PRIVATE_CRITERIA}
             reasons = {n: v for n, v in reasons.items() if n not in PRIVATE_CRITERIA}
@@ -395,8 +561,8 @@ class Matcher:
         row["candidate" if pseudonymise else "participant_id"] = (
             self.pseudonym(pid) if pseudonymise else pid
         )
-        row.update({c: self.participants_.at[i, c] for c in CANDIDATE_COLUMNS})
-        row.update({"score": float(score[i]), "components": comp, "reasons": reasons})
+        row.update({col: self._candidate_values[col][i] for col in CANDIDATE_COLUMNS})
+        row.update({"score": float(score[i, c]), "components": comp, "reasons": reasons})
         return row
 
     def pseudonym(self, participant_id: str) -> str:
@@ -405,8 +571,26 @@ class Matcher:
 
     # --- explanations --------------------------------------------------------------------
 
-    def _reasons(self, i: int, j: int) -> dict[str, str]:
-        return {name: c.reason(self._S, i, j) for name, c in CRITERION.items()}
+    def _reasons(
+        self, i: int, j: int, given: dict | None = None, for_host: bool = False
+    ) -> dict[str, str]:
+        """Each criterion's sentence for pair ``(i, j)``; ``given`` passes values a caller
+        already computed to a criterion's reason (``{"sector": {"text": .., "value": ..}}``);
+        ``for_host``: the wording a host may read. An accompanying person's sentences are
+        their group's (its first learner's)."""
+        S, given = self._S, given or {}
+        g = int(S.P.group[i])
+        if S.P.accompanying[i] and g >= 0 and len(S.G.learners[g]):
+            first = int(S.G.learners[g][0])  # an accompanying person's scores are the group's
+            head = f"{group_label(S, g)}, mean of the learners' scores; e.g. {S.P.ids[first]}: "
+            given = {}
+        else:
+            first, head = i, ""
+        return {
+            name: head
+            + ((for_host and c.host_reason) or c.reason)(S, first, j, **given.get(name, {}))
+            for name, c in CRITERION.items()
+        }
 
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""
@@ -426,6 +610,12 @@ class Matcher:
         )
 
 
+def candidate_result_columns(pseudonymise: bool = True) -> list[str]:
+    """Columns of a candidate ranking (``recommend_participants``), in order."""
+    first = "candidate" if pseudonymise else "participant_id"
+    return ["rank", first, *CANDIDATE_COLUMNS, "score", "components", "reasons"]
+
+
 def _nace_name(code: str) -> str:
     from .. import taxonomy as tx
 
@@ -440,23 +630,18 @@ def _lookup(ids, index: dict, what: str) -> np.ndarray:
     return np.array([index[i] for i in ids], dtype=np.int64)
 
 
+def _town_keys(towns, countries, config) -> set[str]:
+    """Normalised names of ``towns`` as written and as the gazetteer names them in any of
+    ``countries`` ("Wien" also as "vienna")."""
+    keys = {normalise_place(t) for t in towns} - {""}
+    g = gazetteer(config)
+    for town in towns:
+        for country in countries:
+            row = g.lookup(town, country)
+            if row is not None:
+                keys.add(normalise_place(g.name[row]))
+    return keys
+
+
 def _as_list(x):
     return [x] if isinstance(x, str) else list(x)
-
-
-def top_k(score: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` best-scoring True entries of ``mask``, best first (ties by index).
-
-    Examples
-    --------
-    >>> top_k(np.array([0.2, 0.9, 0.5, 0.9]), np.array([True, True, True, False]), 2).tolist()
-    [1, 2]
-    """
-    idx = np.flatnonzero(mask)
-    if len(idx) == 0 or k <= 0:
-        return idx[:0]
-    s = score[idx]
-    if len(idx) > k:
-        part = np.argpartition(-s, k - 1)[:k]
-        idx, s = idx[part], s[part]
-    return idx[np.lexsort((idx, -s))]

@@ -1,11 +1,10 @@
-"""Destination preference and travel between the home and the host country."""
+"""Destination preference, and travel between the sending town and the host's town."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
+from .. import geo
 from .. import taxonomy as tx
 from ..io import parse_list
 from ._state import Fitted, column
@@ -13,14 +12,12 @@ from ._state import Fitted, column
 __all__ = [
     "destination_score",
     "destination_reason",
-    "country_distance_km",
     "travel_km",
+    "pair_km",
     "travel_score",
     "travel_reason",
+    "travel_reason_for_host",
 ]
-
-#: Mean Earth radius in km (great-circle distances).
-EARTH_RADIUS_KM = 6371.0
 
 
 def destination_score(S: Fitted, pi, hj) -> np.ndarray:
@@ -41,40 +38,87 @@ def destination_reason(S: Fitted, i: int, j: int) -> str:
     return f"{country} is not among the preferred destinations ({', '.join(prefs)})"
 
 
-@lru_cache(maxsize=1)
-def country_distance_km() -> np.ndarray:
-    """Great-circle distance between capitals, ``(C, C)`` in the order of programme countries."""
-    c = tx.countries()
-    lat, lon = np.radians(c["lat"].to_numpy()), np.radians(c["lon"].to_numpy())
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+def _distinct_km(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """km between the distinct places of the block ``(u_p, u_h)``, and each row's and
+    column's index into them: a few towns send to many hosts that share towns."""
+    T = S.travel
+    pu, p_inv = np.unique(T.p_loc[pi], return_inverse=True)
+    h_loc = T.h_loc[hj]
+    if isinstance(hj, slice):
+        hu, h_inv = np.arange(len(T.h_xyz)), h_loc
+    else:
+        hu, h_inv = np.unique(h_loc, return_inverse=True)
+    km = geo.chord_distance_km(T.p_xyz[pu], T.h_xyz[hu])
+    return km, p_inv.reshape(-1), np.asarray(h_inv).reshape(-1)
 
 
 def travel_km(S: Fitted, pi, hj) -> np.ndarray:
-    """Capital-to-capital distance ``(len(pi), m)`` in km."""
-    return country_distance_km()[S.P.country[pi][:, None], column(S.H.country, hj)]
+    """Great-circle km from each participant's sending town to each host's town,
+    ``(len(pi), m)`` (city level where known, capitals as the fallback)."""
+    km, p_inv, h_inv = _distinct_km(S, pi, hj)
+    return km[p_inv][:, h_inv]
+
+
+def pair_km(S: Fitted, pi, hj) -> np.ndarray:
+    """Great-circle km of aligned pairs: participant ``pi[k]`` to host ``hj[k]``, ``(k,)``."""
+    T = S.travel
+    a, b = T.p_xyz[T.p_loc[pi]], T.h_xyz[T.h_loc[hj]]
+    half_chord = np.linalg.norm(a - b, axis=1) / 2
+    return 2 * geo.EARTH_RADIUS_KM * np.arcsin(np.clip(half_chord, 0.0, 1.0))
+
+
+def _score_table(values) -> np.ndarray:
+    """Scores indexed by band + 1: under the first band scores like the first band."""
+    values = np.asarray(values, dtype=np.float32)
+    return np.concatenate([values[:1], values])
 
 
 def travel_score(S: Fitted, pi, hj) -> np.ndarray:
-    """Green-travel feasibility ``(len(pi), m)``: 1 up to ``travel_green_km``, 0 from ``travel_far_km``."""
-    green, far = S.config.travel_green_km, S.config.travel_far_km
-    km = travel_km(S, pi, hj)
-    return np.clip((far - km) / (far - green), 0.0, 1.0).astype(np.float32)
+    """Travel fit ``(len(pi), m)`` by the distance band between the two towns, from the
+    configured scores per band for standard and for green travellers."""
+    km, p_inv, h_inv = _distinct_km(S, pi, hj)
+    band = (geo.distance_band(km) + 1)[p_inv][:, h_inv]  # banded once per pair of towns
+    standard = _score_table(S.config.travel_band_scores)[band]
+    green = _score_table(S.config.travel_green_band_scores)[band]
+    return np.where(S.travel.green[pi][:, None], green, standard).astype(np.float32)
+
+
+def _place_text(places: geo.Places, r: int, whose: str) -> str:
+    """A place as the reason names it, saying when the capital stands in for the town."""
+    name, given = places.name[r], places.given[r]
+    if places.how[r] == geo.HOW_CAPITAL:
+        missing = f"{whose} '{given}' not found" if given else f"no {whose} given"
+        return f"{name} (capital; {missing})"
+    return name or f"{whose} coordinates"
+
+
+def _mode_text(S: Fitted, i: int) -> str:
+    days = tx.travel_days()
+    if S.travel.green[i]:
+        return f"green travel (train, bus, car-sharing), up to {days['green']} funded travel days"
+    return f"standard travel, {days['standard']} funded travel days"
+
+
+def _distance_text(S: Fitted, i: int, j: int) -> tuple[float, str]:
+    km = float(travel_km(S, np.array([i]), np.array([j]))[0, 0])
+    band = int(geo.distance_band(km))
+    return km, f"about {km:,.0f} km, band {geo.band_label(band)}"
 
 
 def travel_reason(S: Fitted, i: int, j: int) -> str:
-    """The sentence for the travel score, with the same distance limits as the score."""
-    green, far = S.config.travel_green_km, S.config.travel_far_km
-    km = float(travel_km(S, np.array([i]), np.array([j]))[0, 0])
-    capitals = tx.countries()["capital"]
-    home = capitals[S.p["home_country"][i]]
-    dest = capitals[S.h["country"][j]]
-    if km <= green:
-        mode = "green travel (train, bus) realistic"
-    elif km < far:
-        mode = "green travel possible but long"
-    else:
-        mode = "likely a flight"
-    return f"{home} -> {dest} about {km:,.0f} km: {mode}"
+    """The sentence for the travel score: the two towns, the distance and its band, and the
+    participant's travel mode, with the same arrays as the score."""
+    T = S.travel
+    _, distance = _distance_text(S, i, j)
+    home = _place_text(T.participants, i, "sending town")
+    dest = _place_text(T.hosts, j, "host town")
+    both_capitals = T.participants.how[i] == T.hosts.how[j] == geo.HOW_CAPITAL
+    level = " (capital to capital)" if both_capitals else ""
+    return f"{home} -> {dest}: {distance}{level}; {_mode_text(S, i)}"
+
+
+def travel_reason_for_host(S: Fitted, i: int, j: int) -> str:
+    """The travel sentence a host sees: distance, band and travel mode, not the candidate's
+    town (which would point to the sending school)."""
+    _, distance = _distance_text(S, i, j)
+    return f"from the candidate's home town: {distance}; {_mode_text(S, i)}"

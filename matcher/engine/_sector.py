@@ -17,6 +17,7 @@ The score and its sentence sit side by side and read the same constants.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,6 +29,7 @@ __all__ = [
     "sector_evidence",
     "sector_score",
     "sector_reason",
+    "pair_text_evidence",
     "strength",
     "shared_words",
 ]
@@ -63,7 +65,9 @@ def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarr
     weight : ndarray, same shape, the share of the score the crosswalk takes
     """
     P, H = S.P, S.H
-    text = calibrate(P.emb[pi] @ H.emb[hj].T, S.text_range)
+    # float64: the same float32 cosine for a pair whatever the block it is scored in
+    cos = (P.emb[pi].astype(np.float64) @ H.emb64[hj].T).astype(np.float32)
+    text = calibrate(cos, S.text_range)
     fields = P.field[pi]
     rows = np.maximum(fields, 0)
     if isinstance(hj, slice):
@@ -77,9 +81,13 @@ def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 def sector_score(S: Fitted, pi, hj) -> np.ndarray:
     """Sector fit ``(len(pi), n_hosts_in_block)`` in [0, 1]: text, moved by the crosswalk."""
-    text, tax, weight = sector_evidence(S, pi, hj)
+    return _sector_fit(*sector_evidence(S, pi, hj))
+
+
+def _sector_fit(text: np.ndarray, tax: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The sector score from its evidence (:func:`sector_evidence`)."""
     known = ~np.isnan(tax)
-    score = np.where(known, (1.0 - weight) * text + weight * np.nan_to_num(tax), text)
+    score = np.where(known, (1.0 - weight) * text + weight * tax, text)  # NaN tax not taken
     return score.astype(np.float32)
 
 
@@ -143,9 +151,14 @@ def shared_words(a: str, b: str, limit: int = 3) -> list[str]:
     >>> shared_words("Apprentice cook, pastry and kitchen work", "Busy kitchen, pastry shop")
     ['kitchen', 'pastry']
     """
-    wa = {w.lower() for w in _WORD.findall(a)} - _COMMON
-    wb = {w.lower() for w in _WORD.findall(b)} - _COMMON
-    return sorted(wa & wb)[:limit]
+    return sorted(_content_words(a) & _content_words(b))[:limit]
+
+
+@lru_cache(maxsize=65536)
+def _content_words(text: str) -> frozenset:
+    """Lower-cased words of four letters or more, without the common ones (cached: a
+    profile or an offer is explained against many others in batch recommendations)."""
+    return frozenset(w.lower() for w in _WORD.findall(text)) - _COMMON
 
 
 def _sure(conf: float) -> str:
@@ -178,11 +191,25 @@ def _crosswalk_phrase(S: Fitted, i: int, j: int) -> str:
     return f"not a typical sector for {field}"
 
 
-def sector_reason(S: Fitted, i: int, j: int) -> str:
-    """The sentence for the sector score of pair ``(i, j)``, showing its evidence."""
-    pair = (np.array([i]), np.array([j]))
-    text = float(sector_evidence(S, *pair)[0][0, 0])
-    value = float(sector_score(S, *pair)[0, 0])
+def pair_text_evidence(S: Fitted, pi: np.ndarray, hj: np.ndarray) -> np.ndarray:
+    """The text evidence of aligned pairs ``(pi[k], hj[k])``: ``(n_pairs,)`` float32, the
+    value :func:`sector_evidence` gives each pair (float64 cosines, the same float32)."""
+    cos = np.einsum("nd,nd->n", S.P.emb[pi].astype(np.float64), S.H.emb64[hj])
+    return calibrate(cos.astype(np.float32), S.text_range).astype(np.float32)
+
+
+def sector_reason(
+    S: Fitted, i: int, j: int, text: float | None = None, value: float | None = None
+) -> str:
+    """The sentence for the sector score of pair ``(i, j)``, showing its evidence.
+
+    ``text`` and ``value`` (the text evidence and the sector score of the pair) are computed
+    here unless a caller that scored the pair already passes them, as batch rankings do.
+    """
+    if text is None or value is None:
+        evidence_arrays = sector_evidence(S, np.array([i]), np.array([j]))
+        text = float(evidence_arrays[0][0, 0])
+        value = float(_sector_fit(*evidence_arrays)[0, 0])
     occupation = S.p["occupation"][i]
     occ = S.occupations[i]
     evidence = []

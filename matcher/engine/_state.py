@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from .._config import Config
+from ._geography import Travel
 from ._history import History
 from ._links import NaceLink, OccupationLink
-from ._prepare import HostArrays, ParticipantArrays, Vocab
+from ._prepare import GroupArrays, HostArrays, ParticipantArrays, Vocab
 
 __all__ = ["Fitted", "TextSide", "Centring", "column"]
 
@@ -77,8 +78,10 @@ class Fitted:
 
     ``tax_by_field`` is the crosswalk relevance ``(n_fields, n_hosts)`` (NaN for hosts whose
     NACE class is unknown); ``text_range`` the (floor, ceiling) of cosines that the sector
-    criterion maps onto [0, 1] for the encoder in use; ``centring`` what the language
-    centroids are made of (for profiles scored later). ``p`` and ``h`` hold the text
+    criterion maps onto [0, 1] for the encoder in use; ``G`` the groups of learners with
+    their accompanying persons; ``travel`` where both sides are (sending towns, hosts' towns
+    or coordinates) and who travels green; ``centring`` what the language centroids are
+    made of (for profiles scored later). ``p`` and ``h`` hold the text
     columns the reasons read, as lists (``S.p["occupation"][i]``).
     """
 
@@ -93,6 +96,8 @@ class Fitted:
     tax_by_field: np.ndarray
     history: History
     text_range: tuple[float, float]
+    G: GroupArrays
+    travel: Travel
     centring: Centring | None = None
 
     def __post_init__(self):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
@@ -65,6 +66,7 @@ def dates_score(S: Fitted, pi, hj) -> np.ndarray:
     return np.clip((days - lo + 1) / np.maximum(hi - lo + 1, 1), 0.0, 1.0).astype(np.float32)
 
 
+@lru_cache(maxsize=8192)
 def day(x: float) -> str:
     """ISO date of a day number (days since 1970-01-01)."""
     return (dt.date(1970, 1, 1) + dt.timedelta(days=int(x))).isoformat()

@@ -7,7 +7,7 @@ problem into one :class:`DataValidationError`. Loaders return what they normalis
 inferred as text in ``frame.attrs["notes"]`` and issue no warnings.
 """
 
-from ._checks import infer_activity
+from ._checks import graduation_deadline, infer_activity
 from ._errors import DataValidationError, Note, Problem, format_report
 from ._ids import id_problem
 from ._load import (
@@ -30,10 +30,12 @@ from ._schema import (
     Check,
     Column,
     Fill,
+    TableCheck,
+    TableFill,
     TableSchema,
 )
 from ._validate import format_languages, parse_languages, parse_list
-from ._write import neutralise_formula, to_cell_text, write_table, write_workbook
+from ._write import neutralise_formula, template, to_cell_text, write_table, write_workbook
 
 __all__ = [
     "DataValidationError",
@@ -56,13 +58,17 @@ __all__ = [
     "Column",
     "Check",
     "Fill",
+    "TableCheck",
+    "TableFill",
     "TableSchema",
     "parse_languages",
     "format_languages",
     "parse_list",
     "infer_activity",
+    "graduation_deadline",
     "write_table",
     "write_workbook",
+    "template",
     "neutralise_formula",
     "to_cell_text",
     "id_problem",

@@ -17,11 +17,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from .. import taxonomy as tx
 
 __all__ = [
     "infer_activity",
     "fill_activity",
+    "accompanying_in_group",
+    "staff_not_grouped",
+    "group_activity_has_group",
+    "graduation_for_learners",
+    "graduation_within_limit",
+    "employed_for_staff",
+    "graduation_deadline",
+    "country_takes_part",
+    "host_country_takes_part",
+    "event_hosts_competitions",
+    "competitions_at_events",
     "durations_ordered",
     "activity_fits",
     "activity_matches_role",
@@ -31,6 +44,7 @@ __all__ = [
     "preferred_not_home",
     "activities_open_to_accepts",
     "rating_only_when_complete",
+    "coordinates_paired",
     "RATING_RANGE",
 ]
 
@@ -77,9 +91,12 @@ def _window_days(row: Row) -> int:
 
 
 def fill_activity(row: Row) -> str | None:
-    """An empty activity, inferred from role and duration (none when min > max)."""
+    """An empty activity, inferred from role and duration (none when min > max).
+
+    An accompanying person's activity is their group's (a table fill), never inferred here.
+    """
     dmin, dmax = row["duration_min_days"], row["duration_max_days"]
-    if dmin > dmax:
+    if dmin > dmax or row["role"] == "accompanying":
         return None
     return infer_activity(row["role"], dmin, dmax)
 
@@ -98,7 +115,7 @@ def durations_ordered(row: Row) -> Failure:
 def activity_fits(row: Row) -> Failure:
     """An activity left empty could be inferred (runs after :func:`fill_activity`)."""
     role, dmin, dmax = row["role"], row["duration_min_days"], row["duration_max_days"]
-    if row["activity"] != "" or dmin > dmax:
+    if row["activity"] != "" or dmin > dmax or role == "accompanying":
         return None
     options = ", ".join(
         f"{act} {lo}-{hi}" for act, (r, lo, hi) in tx.activity_limits().items() if r == role
@@ -111,11 +128,16 @@ def activity_fits(row: Row) -> Failure:
 
 
 def activity_matches_role(row: Row) -> Failure:
-    """The activity is open to the participant's role."""
+    """The activity is open to the participant's role (an accompanying person's: a learner
+    activity, the one of the learners they go with)."""
     role, act = row["role"], row["activity"]
     if row["duration_min_days"] > row["duration_max_days"]:
         return None
     act_role = tx.activity_limits()[act][0]
+    if role == "accompanying":
+        if act_role != "learner":
+            return "activity", f"'{act}' is a staff activity; accompanying persons go with learners"
+        return None
     if act_role != role:
         return "activity", f"'{act}' is a {act_role} activity, but role is {role}"
     return None
@@ -125,6 +147,7 @@ def activity_within_limits(row: Row) -> Failure:
     """The durations lie within the programme limits of the activity."""
     act, dmin, dmax = row["activity"], row["duration_min_days"], row["duration_max_days"]
     act_role, lo, hi = tx.activity_limits()[act]
+    # an accompanying person may go for part of the stay only (their role differs too)
     if dmin > dmax or act_role != row["role"] or (lo <= dmin and dmax <= hi):
         return None
     return (
@@ -178,4 +201,131 @@ def rating_only_when_complete(row: Row) -> Failure:
     if row["action"] != "complete":
         lo, hi = RATING_RANGE
         return "rating", f"a rating ({lo}-{hi}) goes with 'complete' only, not '{row['action']}'"
+    return None
+
+
+# --- groups, accompanying persons, recent graduates, staff, countries, events ----------------
+
+
+def accompanying_in_group(row: Row) -> Failure:
+    """An accompanying person names the group (or the one learner) they go with."""
+    if row["role"] == "accompanying" and row["group_id"] == "":
+        return (
+            "group_id",
+            "an accompanying person needs the group_id of the learners they go with "
+            "(the same group_id on the learners' rows)",
+        )
+    return None
+
+
+def staff_not_grouped(row: Row) -> Failure:
+    """Staff who travel with learners are accompanying persons, not staff on their own mobility."""
+    if row["role"] == "staff" and row["group_id"] != "":
+        return (
+            "role",
+            "staff in a group of learners go as accompanying persons: write role accompanying",
+        )
+    return None
+
+
+def group_activity_has_group(row: Row) -> Failure:
+    """A learner on a group mobility names the group."""
+    if row["role"] == "learner" and row["activity"] == "group" and row["group_id"] == "":
+        return "group_id", "a group mobility of VET learners needs the group's group_id"
+    return None
+
+
+def graduation_for_learners(row: Row) -> Failure:
+    """A graduation date belongs to a learner (a recent graduate)."""
+    if row["role"] != "learner":
+        return "graduation_date", f"applies to learners (recent graduates) only, not {row['role']}"
+    return None
+
+
+def graduation_deadline(graduated) -> pd.Timestamp:
+    """Last day a recent graduate's mobility may start: graduation plus the programme's months."""
+    return pd.Timestamp(graduated) + pd.DateOffset(months=tx.programme_figure(_GRADUATE_RULE))
+
+
+_GRADUATE_RULE = "recent_graduate_months"
+
+
+def graduation_within_limit(row: Row) -> Failure:
+    """A recent graduate can start within the programme's months of graduation."""
+    graduated, start = row["graduation_date"], row["available_from"]
+    if row["role"] != "learner" or start <= graduation_deadline(graduated):
+        return None
+    months = tx.programme_figure(_GRADUATE_RULE)
+    return (
+        "available_from",
+        f"{start.date()} is more than {months} months after graduation_date "
+        f"{graduated.date()}: a recent graduate's mobility starts within {months} months",
+    )
+
+
+def employed_for_staff(row: Row) -> Failure:
+    """Being employed by the sending organisation is asked of staff, not of learners."""
+    if row["role"] == "learner":
+        return "employed_by_sender", "applies to staff and accompanying persons, not learners"
+    return None
+
+
+def _country_takes_part(country: str, column: str, row: Row) -> Failure:
+    joins = tx.country_joins()[country]
+    start, end = row["available_from"], row["available_to"]
+    first = max(pd.Timestamp(joins), start) if not pd.isna(start) else pd.Timestamp(joins)
+    if (end - first).days + 1 >= row["duration_min_days"]:
+        return None
+    name = tx.countries().at[country, "name"]
+    return (
+        column,
+        f"{country} ({name}) takes part in Erasmus+ from {joins.isoformat()}; the window "
+        f"ending {end.date()} leaves no stay of {row['duration_min_days']} days from then",
+    )
+
+
+def country_takes_part(row: Row) -> Failure:
+    """A participant's home country takes part on their dates (e.g. Switzerland from 2027)."""
+    return _country_takes_part(row["home_country"], "home_country", row)
+
+
+def host_country_takes_part(row: Row) -> Failure:
+    """A host's country takes part on its dates."""
+    return _country_takes_part(row["country"], "country", row)
+
+
+def event_hosts_competitions(row: Row) -> Failure:
+    """An event hosts skills competitions of learners only."""
+    if row["org_type"] != tx.EVENT:
+        return None
+    if row["accepts"] == "staff":
+        return "accepts", "an event hosts learners' skills competitions: accepts learner or both"
+    other = [a for a in (row["activities"] or "").split(";") if a and a != "skills_competition"]
+    if other:
+        return "activities", f"an event hosts skills competitions only, not {', '.join(other)}"
+    return None
+
+
+def competitions_at_events(row: Row) -> Failure:
+    """Skills competitions take place at events, not at workplace placements."""
+    if row["org_type"] != tx.EVENT and "skills_competition" in row["activities"].split(";"):
+        return (
+            "activities",
+            "skills competitions take place at events: give the competition its own row with "
+            "org_type event, or remove skills_competition",
+        )
+    return None
+
+
+def coordinates_paired(row: Row) -> Failure:
+    """Latitude and longitude are given together, or neither (a cell that failed to parse
+    is already reported)."""
+    lat, lon = row["latitude"], row["longitude"]
+    if lat is None or lon is None:
+        return None
+    has_lat, has_lon = not pd.isna(lat), not pd.isna(lon)
+    if has_lat and not has_lon:
+        return "longitude", "is empty, but latitude is given (give both or neither)"
+    if has_lon and not has_lat:
+        return "latitude", "is empty, but longitude is given (give both or neither)"
     return None

@@ -100,8 +100,10 @@ def load_participants(path, encoding: str | None = None) -> pd.DataFrame:
     >>> participants = load_participants(sample_dir() / "participants.csv")
     >>> participants.loc[0, "role"] in ("learner", "staff")
     True
-    >>> participants.attrs["notes"]  # what the loader normalised or inferred
-    ['participants.csv, column activity: inferred from role and duration for 133 row(s) (empty cells)']
+    >>> participants.attrs["notes"][0]  # what the loader normalised or inferred
+    'participants.csv, column activity: inferred from role and duration for 124 row(s) (empty cells)'
+    >>> len(participants.attrs["notes"])  # also the accompanying persons' activity, staff checks
+    3
     """
     return load_table(path, PARTICIPANTS, encoding)
 

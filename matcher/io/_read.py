@@ -82,7 +82,7 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str | None, l
                 "",
                 f"file is not UTF-8 (first non-UTF-8 byte on line {line}); read as {legacy} "
                 f"(Windows Western European). If accented letters look wrong, save the file as "
-                f"'CSV UTF-8' or pass the encoding (--encoding cp1250 for Central European).",
+                f"'CSV UTF-8' or give its encoding (cp1250 for Central European).",
             )
         )
         return text, notes, []

@@ -8,18 +8,29 @@ the values filled in for empty cells (:class:`Fill`). How all of it is run lives
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..lifecycle import ACTIONS
-from ..taxonomy import ACCEPTS, ACTIVITIES, ORG_TYPES, PARTNER_TYPES, ROLES
+from ..taxonomy import (
+    ACCEPTS,
+    ACTIVITIES,
+    ORG_TYPES,
+    PARTNER_TYPES,
+    PROJECT_TYPES,
+    ROLES,
+    TRAVEL_MODES,
+)
 from . import _checks as rules
+from . import _table_checks as table_rules
 
 __all__ = [
     "Column",
     "Check",
     "Fill",
+    "TableCheck",
+    "TableFill",
     "TableSchema",
     "PARTICIPANTS",
     "HOSTS",
@@ -38,9 +49,12 @@ DECISION_ACTIONS = ACTIONS
 class Column:
     """One column of the contract.
 
-    ``kind`` names the parser: ``id``, ``text``, ``enum``, ``country``, ``countries``,
-    ``languages``, ``langlist``, ``days``, ``count``, ``rating``, ``date``, ``timestamp``,
-    ``bool``, ``isced``, ``nace``, ``oid``, ``activity``, ``activities``, ``orgtypes``.
+    ``kind`` names the parser: ``id``, ``text``, ``enum``, ``country``, ``anycountry`` (any
+    ISO country, e.g. a KA2 partner from a third country), ``countries``, ``languages``,
+    ``langlist``, ``days``, ``count``, ``rating``, ``date``, ``timestamp``, ``bool``, ``flag``
+    (true, false or empty for unknown; kept as that text), ``isced``, ``nace``, ``oid``,
+    ``activity``, ``activities``, ``orgtypes``, ``latitude``, ``longitude``, ``postcode``,
+    ``email``, ``phone``, ``url``.
     ``required`` columns must exist and, with ``nonempty``, hold a value in every row.
     """
 
@@ -83,11 +97,36 @@ class Fill:
 
 
 @dataclass(frozen=True)
-class TableSchema:
-    """A table's contract: its columns, its id column, and the rules across columns.
+class TableCheck:
+    """A rule across the rows of a table (a group of learners, a project), declared on a schema.
 
-    ``id_column`` (``None``: rows have no id) must hold unique values. ``fills`` run before
-    ``checks``; both run only when every required column is present.
+    ``rule(rows) -> [(index, column, message), ...]`` reads every row (``index`` from 0) and
+    blames the cells that break it. With ``note`` the findings are notes, not problems: the
+    file is accepted and the user told.
+    """
+
+    name: str
+    rule: Callable[[Sequence[Mapping[str, Any]]], list[tuple[int, str, str]]]
+    note: bool = False
+
+
+@dataclass(frozen=True)
+class TableFill:
+    """Values for empty cells of ``column`` computed from other rows: ``rule(rows) ->
+    {index: value}``; ``note`` (formatted with ``count``) tells the user what was filled."""
+
+    column: str
+    rule: Callable[[Sequence[Mapping[str, Any]]], dict[int, Any]]
+    note: str
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table's contract: its columns, its id column, and the rules across columns and rows.
+
+    ``id_column`` (``None``: rows have no id) must hold unique values. ``fills`` run first,
+    then ``table_fills``, ``checks`` and ``table_checks``; all run only when every required
+    column is present.
     """
 
     name: str
@@ -95,6 +134,8 @@ class TableSchema:
     columns: tuple[Column, ...]
     checks: tuple[Check, ...] = ()
     fills: tuple[Fill, ...] = ()
+    table_checks: tuple[TableCheck, ...] = ()
+    table_fills: tuple[TableFill, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -127,7 +168,15 @@ PARTICIPANTS = TableSchema(
         Column(
             "participant_id", "id", True, True, doc="Unique id (pseudonymous).", example="P0001"
         ),
-        Column("role", "enum", True, True, ROLES, doc="learner or staff.", example="learner"),
+        Column(
+            "role",
+            "enum",
+            True,
+            True,
+            ROLES,
+            doc="learner, staff, or accompanying (goes with learners where they go; takes no place).",
+            example="learner",
+        ),
         Column(
             "activity",
             "activity",
@@ -150,6 +199,12 @@ PARTICIPANTS = TableSchema(
             True,
             doc="Sending organisation (VET school, company).",
             example="IIS Alberghiero Roma",
+        ),
+        Column(
+            "home_city",
+            "text",
+            doc="Town of the sending organisation, for the travel distance (empty: the capital).",
+            example="Bologna",
         ),
         Column(
             "occupation",
@@ -202,6 +257,13 @@ PARTICIPANTS = TableSchema(
             example="DE;AT",
         ),
         Column(
+            "travel_mode",
+            "enum",
+            choices=TRAVEL_MODES,
+            doc="standard, or green (train, bus, bike or car-sharing for the main part of the trip); empty: standard.",
+            example="green",
+        ),
+        Column(
             "fewer_opportunities",
             "bool",
             doc="Participant with fewer opportunities (special-category; never shown to hosts).",
@@ -219,6 +281,39 @@ PARTICIPANTS = TableSchema(
             doc="Consents to be shown, pseudonymised, to hosts.",
             example="true",
         ),
+        Column(
+            "group_id",
+            "id",
+            doc="Learners travelling as a group share it, with their accompanying persons "
+            "(also one learner and the person accompanying them).",
+            example="G-ROMA-1",
+        ),
+        Column(
+            "graduation_date",
+            "date",
+            doc="Recent graduates: graduation day; the mobility starts within 12 months of it.",
+            example="2026-06-30",
+        ),
+        Column(
+            "employed_by_sender",
+            "flag",
+            doc="Staff: employed by or regularly working for the sending organisation "
+            "(true/false; empty: not checked yet).",
+            example="true",
+        ),
+        Column(
+            "project_type",
+            "enum",
+            choices=PROJECT_TYPES,
+            doc="KA121 (accredited) or KA122 (short-term project, at most 30 participants).",
+            example="KA122",
+        ),
+        Column(
+            "project_id",
+            "id",
+            doc="The Erasmus+ project the mobility belongs to.",
+            example="2026-1-IT01-KA122-VET-000123",
+        ),
     ),
     checks=(
         _DURATIONS_ORDERED,
@@ -232,6 +327,23 @@ PARTICIPANTS = TableSchema(
             ("home_country", "preferred_countries"),
             rules.preferred_not_home,
         ),
+        Check("accompanying_in_group", ("role",), rules.accompanying_in_group),
+        Check("staff_not_grouped", ("role",), rules.staff_not_grouped),
+        Check("group_activity_has_group", ("role", "activity"), rules.group_activity_has_group),
+        Check(
+            "graduation_for_learners", ("role", "graduation_date"), rules.graduation_for_learners
+        ),
+        Check(
+            "graduation_within_limit",
+            ("role", "graduation_date", "available_from"),
+            rules.graduation_within_limit,
+        ),
+        Check("employed_for_staff", ("role", "employed_by_sender"), rules.employed_for_staff),
+        Check(
+            "country_takes_part",
+            ("home_country", "available_to", "duration_min_days"),
+            rules.country_takes_part,
+        ),
     ),
     fills=(
         Fill(
@@ -240,6 +352,22 @@ PARTICIPANTS = TableSchema(
             rules.fill_activity,
             note="inferred from role and duration for {count} row(s) (empty cells)",
         ),
+    ),
+    table_fills=(
+        TableFill(
+            "activity",
+            table_rules.fill_group_activity,
+            note="the activity of their group's learners for {count} accompanying person(s)",
+        ),
+    ),
+    table_checks=(
+        TableCheck("group_has_learners", table_rules.group_has_learners),
+        TableCheck("group_travels_together", table_rules.group_travels_together),
+        TableCheck("group_mobility_composition", table_rules.group_mobility_composition),
+        TableCheck("group_has_common_stay", table_rules.group_has_common_stay),
+        TableCheck("project_type_consistent", table_rules.project_type_consistent),
+        TableCheck("project_over_cap", table_rules.project_over_cap, note=True),
+        TableCheck("staff_employment_unknown", table_rules.staff_employment_unknown, note=True),
     ),
 )
 
@@ -257,17 +385,55 @@ HOSTS = TableSchema(
             doc="Host country (EL or GR for Greece).",
             example="DE",
         ),
-        Column("city", "text", doc="City.", example="Munich"),
+        Column("city", "text", doc="Town (for the travel distance and the map).", example="Munich"),
+        Column("postcode", "postcode", doc="Postcode.", example="80331"),
+        Column(
+            "latitude",
+            "latitude",
+            doc="Latitude in degrees (-90 to 90), with longitude; wins over the town.",
+            example="48.1374",
+        ),
+        Column(
+            "longitude",
+            "longitude",
+            doc="Longitude in degrees (-180 to 180), with latitude.",
+            example="11.5755",
+        ),
         Column(
             "org_type",
             "enum",
             True,
             True,
             ORG_TYPES,
-            doc="company, public_body, ngo, vet_institution or intermediary.",
+            doc="company, public_body, ngo, vet_institution, intermediary, or event (a skills "
+            "competition: hosts skills competitions only).",
             example="company",
         ),
         Column("oid", "oid", doc="Erasmus+ organisation id: E and 8 digits.", example="E10123456"),
+        Column(
+            "contact_person",
+            "text",
+            doc="Contact person (shown to coordinators only).",
+            example="Anna Huber",
+        ),
+        Column(
+            "email",
+            "email",
+            doc="Contact e-mail (shown to coordinators only).",
+            example="training@hotel-adler.example",
+        ),
+        Column(
+            "phone",
+            "phone",
+            doc="Contact phone, with country code (shown to coordinators only).",
+            example="+49 89 1234567",
+        ),
+        Column(
+            "website",
+            "url",
+            doc="Website, http(s) address (shown to coordinators only).",
+            example="https://www.hotel-adler.example",
+        ),
         Column(
             "nace_code",
             "nace",
@@ -340,6 +506,13 @@ HOSTS = TableSchema(
             doc="Mentoring, accommodation help or other support for participants with fewer opportunities.",
             example="false",
         ),
+        Column(
+            "accepts_groups",
+            "bool",
+            doc="Takes a group of learners (and their accompanying persons) at once; also true "
+            "when the host lists group among its activities.",
+            example="true",
+        ),
     ),
     checks=(
         _DURATIONS_ORDERED,
@@ -350,6 +523,14 @@ HOSTS = TableSchema(
             ("accepts", "activities"),
             rules.activities_open_to_accepts,
         ),
+        Check("event_hosts_competitions", ("org_type", "accepts"), rules.event_hosts_competitions),
+        Check("competitions_at_events", ("org_type", "activities"), rules.competitions_at_events),
+        Check(
+            "country_takes_part",
+            ("country", "available_to", "duration_min_days"),
+            rules.host_country_takes_part,
+        ),
+        Check("coordinates_paired", (), rules.coordinates_paired),
     ),
 )
 
@@ -360,7 +541,13 @@ ORGANISATIONS = TableSchema(
         Column("org_id", "id", True, True, doc="Unique id.", example="O0001"),
         Column("name", "text", True, True, doc="Organisation name.", example="Berufsschule Graz"),
         Column(
-            "country", "country", True, True, doc="Country (EL or GR for Greece).", example="AT"
+            "country",
+            "anycountry",
+            True,
+            True,
+            doc="Country (EL or GR for Greece); a KA220 partner may be in a third country not "
+            "associated to the Programme.",
+            example="AT",
         ),
         Column(
             "org_type",

@@ -30,8 +30,19 @@ _TRUE = {"true", "yes", "y", "1", "x", "ja", "oui", "si", "sì", "wahr", "vrai"}
 _FALSE = {"false", "no", "n", "0", "nein", "non", "falsch", "faux"}
 _LANG_ITEM = re.compile(r"^([A-Za-z]{2})\s*[:=\-\s]\s*([A-Za-z0-9]+)$")
 _OID = re.compile(r"^E\d{8}$")
+_EMAIL = re.compile(
+    r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$"
+)
+_PHONE = re.compile(r"^\+?[0-9 ()./\-]+$")
+_PHONE_DIGITS = (6, 15)  # E.164 numbers have at most 15 digits
+_URL = re.compile(
+    r"^(?:https?://)?([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)(?::\d+)?(?:[/?#]\S*)?$", re.I
+)
+_POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,9}$")
+#: Allowed range of each coordinate, in degrees.
+_COORDINATE_RANGE = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
-_MAX_DAYS = 365  # a stay is at most a year
+_MAX_DAYS = tx.STAY_DAYS[1]  # a stay is at most a year
 #: How timestamps are written back (UTC), to tell whether the loader changed the input.
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _NOT_A_TIMESTAMP = (
@@ -72,13 +83,23 @@ def _p_id(v, col):
 
 def _p_enum(v, col):
     low = v.lower().replace("-", "_").replace(" ", "_")
-    if low in col.choices:
-        return low, None
+    for choice in col.choices:
+        if low == choice.lower():
+            return choice, None
     return None, f"'{v}' is not one of: {', '.join(col.choices)}"
 
 
 def _p_country(v, col):
     return tx.normalise_country(v)
+
+
+def _p_anycountry(v, col):
+    return tx.normalise_any_country(v)
+
+
+def _p_flag(v, col):
+    flag, err = _p_bool(v, col)
+    return (None, err) if err else ("true" if flag else "false", None)
 
 
 def _p_countries(v, col):
@@ -222,6 +243,43 @@ def _p_activities(v, col):
     return ";".join(out), None
 
 
+def _p_coordinate(v, col):
+    try:
+        f = float(v.replace(",", "."))
+    except ValueError:
+        return None, f"'{v}' is not a number of degrees (e.g. 48.1374)"
+    lo, hi = _COORDINATE_RANGE[col.kind]
+    if not lo <= f <= hi:
+        return None, f"{f:g} is outside {lo:g} to {hi:g} degrees"
+    return f, None
+
+
+def _p_postcode(v, col):
+    if _POSTCODE.match(v):
+        return v.upper(), None
+    return None, f"'{v}' is not a postcode (letters, digits, spaces or '-', at most 10)"
+
+
+def _p_email(v, col):
+    if _EMAIL.match(v):
+        return v, None
+    return None, f"'{v}' is not an e-mail address (name@example.org)"
+
+
+def _p_phone(v, col):
+    digits = sum(ch.isdigit() for ch in v)
+    lo, hi = _PHONE_DIGITS
+    if _PHONE.match(v) and lo <= digits <= hi:
+        return v, None
+    return None, f"'{v}' is not a phone number ({lo}-{hi} digits, e.g. +49 89 1234567)"
+
+
+def _p_url(v, col):
+    if not _URL.match(v) or ("://" in v and not v.lower().startswith(("http://", "https://"))):
+        return None, f"'{v}' is not a web address (e.g. https://www.example.org)"
+    return (v if "://" in v else f"https://{v}"), None
+
+
 _PARSERS = {
     "id": _p_id,
     "text": _p_text,
@@ -231,6 +289,8 @@ _PARSERS = {
     "orgtypes": _p_activities,
     "langlist": _p_langlist,
     "country": _p_country,
+    "anycountry": _p_anycountry,
+    "flag": _p_flag,
     "countries": _p_countries,
     "languages": _p_languages,
     "days": _p_int,
@@ -242,12 +302,25 @@ _PARSERS = {
     "isced": _p_isced,
     "nace": _p_nace,
     "oid": _p_oid,
+    "latitude": _p_coordinate,
+    "longitude": _p_coordinate,
+    "postcode": _p_postcode,
+    "email": _p_email,
+    "phone": _p_phone,
+    "url": _p_url,
 }
 
 #: What an empty cell holds, by kind (others: the empty string).
-_DEFAULTS = {"bool": False, "date": pd.NaT, "timestamp": pd.NaT, "rating": pd.NA}
+_DEFAULTS = {
+    "bool": False,
+    "date": pd.NaT,
+    "timestamp": pd.NaT,
+    "rating": pd.NA,
+    "latitude": float("nan"),
+    "longitude": float("nan"),
+}
 #: Kinds whose values are kept exactly as written (never reported as normalised).
-_VERBATIM = ("text", "id")
+_VERBATIM = ("text", "id", "email", "phone")
 
 
 def _canonical_text(kind: str, value) -> str:
@@ -258,6 +331,8 @@ def _canonical_text(kind: str, value) -> str:
         return value.strftime(_TIMESTAMP_FORMAT)
     if kind == "bool":
         return "true" if value else "false"
+    if kind in _COORDINATE_RANGE:
+        return str(int(value)) if float(value).is_integer() else str(value)
     return str(value)
 
 
@@ -280,7 +355,11 @@ def validate_frame(raw: pd.DataFrame, schema: TableSchema):
     if not any(p.row == HEADER_ROW for p in problems):
         records = _records(cells, len(rows))
         notes += _apply_fills(records, cells, schema, name)
+        notes += _apply_table_fills(records, cells, schema, name)
         problems += _run_checks(records, schema, name, rows)
+        found, found_notes = _run_table_checks(records, schema, name, rows)
+        problems += found
+        notes += found_notes
     frame = pd.DataFrame({c: cells[c] for c in schema.names if c in cells})
     for c in extra:
         frame[c] = raw[c].to_numpy()
@@ -419,6 +498,30 @@ def _run_checks(records: list[dict], schema: TableSchema, name: str, rows: list[
     return problems
 
 
+def _apply_table_fills(records: list[dict], cells: dict, schema: TableSchema, name: str):
+    """Fill empty cells from other rows (in place); a note per fill that filled any."""
+    notes = []
+    for fill in schema.table_fills:
+        filled = fill.rule(records)
+        for i, value in filled.items():
+            records[i][fill.column] = cells[fill.column][i] = value
+        if filled:
+            notes.append(Note(name, fill.column, fill.note.format(count=len(filled))))
+    return notes
+
+
+def _run_table_checks(records: list[dict], schema: TableSchema, name: str, rows: list[int]):
+    """Problems and notes of the schema's rules across rows, each naming row and column."""
+    problems, notes = [], []
+    for check in schema.table_checks:
+        for index, column, message in check.rule(records):
+            if check.note:
+                notes.append(Note(name, column, f"row {rows[index]}: {message}"))
+            else:
+                problems.append(Problem(name, rows[index], column, message))
+    return problems, notes
+
+
 def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     """Give each contract column its dtype (all cells are known valid here)."""
     for col in schema.columns:
@@ -429,7 +532,9 @@ def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
 
 
 def _typed_column(values: pd.Series, kind: str) -> pd.Series:
-    if kind in ("days", "count"):
+    if kind == "count":  # an optional count left empty (or a column left out) counts 0
+        return pd.to_numeric(values.replace("", "0")).astype("int64")
+    if kind == "days":
         return values.astype("int64")
     if kind == "rating":
         return values.astype("Int64")
@@ -439,4 +544,6 @@ def _typed_column(values: pd.Series, kind: str) -> pd.Series:
         return pd.to_datetime(values, utc=True).astype("datetime64[ns, UTC]")
     if kind == "bool":
         return values.astype(bool)
+    if kind in _COORDINATE_RANGE:
+        return values.astype("float64")
     return values.astype(str)  # pandas' default text dtype ("str" in pandas 3, object before)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["write_table", "write_workbook", "to_cell_text", "neutralise_formula"]
+__all__ = ["write_table", "write_workbook", "to_cell_text", "neutralise_formula", "template"]
 
 _FORMULA = re.compile(r"'*[=+\-@]")
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -132,3 +132,18 @@ def _size_columns(ws, frame: pd.DataFrame) -> None:
         width = max(len(t) for t in texts) + _COLUMN_PADDING
         width = min(max(width, _COLUMN_WIDTH_MIN), _COLUMN_WIDTH_MAX)
         ws.column_dimensions[get_column_letter(c)].width = width
+
+
+def template(schema) -> pd.DataFrame:
+    """A table of the contract ``schema`` (a :class:`TableSchema` or its name) with every
+    column and one example row, to fill in: what the dashboard's templates hold.
+
+    Examples
+    --------
+    >>> list(template("hosts").columns[:3])
+    ['host_id', 'name', 'country']
+    """
+    from ._schema import SCHEMAS
+
+    schema = SCHEMAS[schema] if isinstance(schema, str) else schema
+    return pd.DataFrame([{c.name: c.example for c in schema.columns}])

@@ -3,7 +3,9 @@
 A consortium is the lead plus ``size - 1`` partners drawn from ranked candidates. Its value
 is the sum of the partners' individual scores plus a bonus per distinct organisation type
 and per distinct country (lead included), so that fit and diversity both count. It is valid
-when it spans at least the action's minimum number of countries.
+when its members from programme countries (EU Member States and associated third countries)
+reach the action's minimum number of organisations and countries: partners from other third
+countries (KA220 only) do not count towards it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .. import taxonomy as tx
 
 __all__ = ["Consortium", "ConsortiumProblem", "best_distinct", "describe_consortium"]
 
@@ -62,6 +66,11 @@ class ConsortiumProblem:
         Distinct countries the consortium must span.
     diversity_bonus : float
         Value added per distinct type and per distinct country.
+    counted : ndarray of shape (n_orgs,) of bool, optional
+        Organisations that count towards the minimum (in a programme country); all when
+        omitted.
+    min_orgs : int
+        Counted organisations the consortium must hold (the lead included).
     """
 
     lead: int
@@ -72,6 +81,8 @@ class ConsortiumProblem:
     n_partners: int
     min_countries: int
     diversity_bonus: float
+    counted: np.ndarray | None = None
+    min_orgs: int = 0
 
     def value(self, partners) -> float:
         """Objective of the consortium ``lead + partners`` (higher is better)."""
@@ -83,8 +94,15 @@ class ConsortiumProblem:
         )
 
     def is_valid(self, partners) -> bool:
-        """Whether ``lead + partners`` spans enough countries."""
-        return len({self.countries[m] for m in [self.lead, *partners]}) >= self.min_countries
+        """Whether the members of ``lead + partners`` that count span enough organisations
+        and countries."""
+        members = [self.lead, *partners]
+        if self.counted is not None:
+            members = [m for m in members if self.counted[m]]
+        return (
+            len(members) >= self.min_orgs
+            and len({self.countries[m] for m in members}) >= self.min_countries
+        )
 
 
 def best_distinct(found: list[tuple[float, tuple]], n: int) -> list[tuple[float, tuple]]:
@@ -135,14 +153,25 @@ def describe_consortium(
     countries = sorted({orgs.at[m, "country"] for m in members})
     common = set.intersection(*(languages[m] for m in members))
     newcomers = sum(int(orgs.at[m, "past_projects"]) == 0 for m in members[1:])
+    programme = set(tx.programme_countries())
+    third = [m for m in members if orgs.at[m, "country"] not in programme]
+    counted = [m for m in members if m not in third]
+    counted_countries = sorted({orgs.at[m, "country"] for m in counted})
     reasons = [
-        f"{len(members)} organisations from {len(countries)} countries ({', '.join(countries)}): "
-        f"meets the rule of {rules['min_orgs']} from {rules['min_countries']}",
+        f"{len(counted)} organisations from {len(counted_countries)} programme countries "
+        f"({', '.join(counted_countries)}): meets the rule of {rules['min_orgs']} from "
+        f"{rules['min_countries']}",
         "types: " + ", ".join(sorted(set(types))),
         ("common working language: " + ", ".join(sorted(common)))
         if common
         else "no language common to all",
     ]
+    if third:
+        where = ", ".join(sorted({orgs.at[m, "country"] for m in third}))
+        reasons.append(
+            f"{len(third)} partner(s) from third countries not associated to the Programme "
+            f"({where}): allowed as partners, not counted towards the minimum"
+        )
     if newcomers:
         reasons.append(f"{newcomers} newcomer(s) to Erasmus+")
     lacks = [f"no {t.replace('_', ' ')}" for t in sorted(wanted - set(types))]

@@ -108,6 +108,9 @@ class PartnerFinder:
         self.langs_ = [set(parse_list(v)) for v in self.orgs_["languages"]]
         self.types_ = self.orgs_["org_type"].to_numpy()
         self.countries_ = self.orgs_["country"].to_numpy()
+        # EU Member States and associated third countries (any programme year): they count
+        # towards a consortium's minimum and may coordinate; others are KA220 partners only
+        self.counted_ = np.isin(self.countries_, tx.programme_countries())
         return self
 
     def _i(self, org_id: str) -> int:
@@ -148,10 +151,13 @@ class PartnerFinder:
             "newcomer": newcomer_reason(int(self.orgs_.at[j, "past_projects"])),
         }
 
-    def _candidates(self, members: list[int], org_type, country) -> np.ndarray:
-        """Boolean mask ``(n_orgs,)``: not a member, of the asked types and countries."""
+    def _candidates(self, members: list[int], org_type, country, action=None) -> np.ndarray:
+        """Boolean mask ``(n_orgs,)``: not a member, of the asked types and countries, and
+        from a programme country unless ``action`` admits third-country partners."""
         ok = np.ones(len(self.orgs_), dtype=bool)
         ok[members] = False
+        if action is not None and not tx.third_country_partners(action):
+            ok &= self.counted_
         if org_type is not None:
             ok &= np.isin(self.types_, _as_list(org_type))
         if country is not None:
@@ -169,10 +175,12 @@ class PartnerFinder:
         newcomer_weight: float | None = None,
         org_type=None,
         country=None,
+        action: str | None = None,
     ) -> pd.DataFrame:
         """The ``k`` best partners for ``org_id``'s project ``idea``.
 
-        Never the organisation itself nor a member already chosen.
+        Never the organisation itself nor a member already chosen; for an ``action`` that
+        admits no partner from third countries not associated to the Programme (KA210), none.
 
         Parameters
         ----------
@@ -190,6 +198,8 @@ class PartnerFinder:
             Replaces the configured weight of the newcomer preference.
         org_type, country : str or sequence of str, optional
             Keep only partners of these types or countries.
+        action : {"KA210", "KA220"}, optional
+            The partnership action whose rule on third-country partners applies.
 
         Returns
         -------
@@ -201,7 +211,7 @@ class PartnerFinder:
         members = [lead, *(self._i(c) for c in consortium)]
         comps = self._components(lead, _idea_text(idea, list(priorities)), members)
         score = combine(comps, partner_weights(self.config_.partner_weights, newcomer_weight))
-        idx = np.flatnonzero(self._candidates(members, org_type, country))
+        idx = np.flatnonzero(self._candidates(members, org_type, country, action))
         order = idx[np.lexsort((idx, -score[idx]))][:k]
         rows = []
         for rank, j in enumerate(order, start=1):
@@ -252,7 +262,8 @@ class PartnerFinder:
         org_id, idea, priorities, newcomer_weight
             As in `rank`.
         action : {"KA210", "KA220"}
-            The partnership action whose composition rules apply.
+            The action whose rules apply (partners from non-associated third countries: KA220
+            only, not counted towards the minimum, never the lead: ``ValueError``).
         size : int, optional
             Organisations per consortium, the lead included (default: the minimum + 1).
         n : int
@@ -268,9 +279,12 @@ class PartnerFinder:
         rules, size = _action_rules(action, size)
         pool = self.config_.partner_exact_pool if pool is None else pool
         lead = self._i(org_id)
+        self._check_lead(lead, action)
         k = max(pool, CANDIDATES_PER_MEMBER * size)
-        ranked = self.rank(org_id, idea, k, priorities=priorities, newcomer_weight=newcomer_weight)
-        problem = self._problem(lead, ranked, size - 1, rules["min_countries"])
+        ranked = self.rank(
+            org_id, idea, k, priorities=priorities, newcomer_weight=newcomer_weight, action=action
+        )
+        problem = self._problem(lead, ranked, size - 1, rules)
         if len(problem.candidates) <= pool:
             found, method = exact_search(problem), EXACT_METHOD
         else:
@@ -283,8 +297,23 @@ class PartnerFinder:
             for value, partners in best_distinct(found, n)
         ]
 
+    def _check_lead(self, lead: int, action: str) -> None:
+        """A lead in a third country not associated to the Programme cannot coordinate."""
+        if self.counted_[lead]:
+            return
+        org, country = self.orgs_.at[lead, "org_id"], self.countries_[lead]
+        role = (
+            "can be a partner, never the coordinator"
+            if tx.third_country_partners(action)
+            else "cannot take part"
+        )
+        raise ValueError(
+            f"{org} is in {country}, a third country not associated to the Programme: it "
+            f"{role} in {action}"
+        )
+
     def _problem(
-        self, lead: int, ranked: pd.DataFrame, n_partners: int, min_countries: int
+        self, lead: int, ranked: pd.DataFrame, n_partners: int, rules: dict
     ) -> ConsortiumProblem:
         """The search over ``ranked`` partners, their rank scores as base scores."""
         candidates = [self._i(c) for c in ranked["org_id"]]
@@ -295,8 +324,10 @@ class PartnerFinder:
             org_types=self.types_,
             countries=self.countries_,
             n_partners=n_partners,
-            min_countries=min_countries,
+            min_countries=rules["min_countries"],
             diversity_bonus=self.config_.partner_diversity_bonus,
+            counted=self.counted_,
+            min_orgs=rules["min_orgs"],
         )
 
 

@@ -15,7 +15,9 @@ import pandas as pd
 
 from .. import taxonomy as tx
 from ..io import HOSTS, PARTICIPANTS, format_languages, write_table
+from ._geography import add_geography
 from ._places import CITIES, HOSTING_WEIGHTS, LEGAL_FORMS, SCHOOL_NAMES, SENDING_WEIGHTS
+from ._programme import add_programme_features
 
 __all__ = ["generate_sample", "write_sample"]
 
@@ -207,16 +209,20 @@ def _draw_occupation(rng, occupations: pd.DataFrame):
     return occupations.iloc[rng.choice(len(occupations), p=weights)]
 
 
-def _schools(countries: list[str]) -> dict[str, list[str]]:
-    """Sending school names by country: two schools in each of the first cities."""
+def _school_towns(countries: list[str]) -> dict[str, str]:
+    """Sending school names and their towns: two schools in each of a country's first cities."""
     return {
-        c: [
-            f"{SCHOOL_NAMES[c]} {city}" + (f" {k}" if k > 1 else "")
-            for city in CITIES[c][:SCHOOL_CITIES_PER_COUNTRY]
-            for k in range(1, SCHOOLS_PER_CITY + 1)
-        ]
+        f"{SCHOOL_NAMES[c]} {city}" + (f" {k}" if k > 1 else ""): city
         for c in countries
+        for city in CITIES[c][:SCHOOL_CITIES_PER_COUNTRY]
+        for k in range(1, SCHOOLS_PER_CITY + 1)
     }
+
+
+def _schools(countries: list[str]) -> dict[str, list[str]]:
+    """Sending school names by country (see :func:`_school_towns`)."""
+    towns = _school_towns(countries)
+    return {c: [s for s in towns if s.startswith(f"{SCHOOL_NAMES[c]} ")] for c in countries}
 
 
 def _draw_plan(rng, role: str) -> tuple[str, int, int]:
@@ -397,10 +403,11 @@ def _draw_host(rng, j: int, occupations, esco_text) -> dict:
 
 
 def _to_frame(rows: list[dict], columns) -> pd.DataFrame:
-    """Rows as a frame with ``columns``, availability dates as ``datetime64[ns]``."""
+    """Rows as a frame with ``columns``, dates as ``datetime64[ns]``."""
     frame = pd.DataFrame(rows, columns=list(columns))
-    for c in ("available_from", "available_to"):
-        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
+    for c in ("available_from", "available_to", "graduation_date"):
+        if c in frame:
+            frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
     return frame
 
 
@@ -412,7 +419,9 @@ def generate_sample(
     Learners and staff come from the sending countries weighted like Erasmus+ VET flows,
     with real ESCO occupations (text from ESCO), consistent ISCED-F fields and NACE Rev. 2.1
     classes, national languages native and English the common foreign language (A2-C1),
-    durations inside the programme's limits, about 15% with fewer opportunities.
+    durations inside the programme's limits, about 15% with fewer opportunities; groups of
+    learners with their accompanying persons, recent graduates, projects (KA121/KA122), hosts
+    that take groups and skills competitions as events (see ``_programme.py``).
 
     Parameters
     ----------
@@ -440,7 +449,10 @@ def generate_sample(
         _draw_participant(rng, i, occupations, esco_text, schools) for i in range(n_participants)
     ]
     hosts = [_draw_host(rng, j, occupations, esco_text) for j in range(n_hosts)]
-    return _to_frame(participants, PARTICIPANTS.names), _to_frame(hosts, HOSTS.names)
+    p, h = add_programme_features(pd.DataFrame(participants), pd.DataFrame(hosts), seed)
+    participants, hosts = _to_frame(p, PARTICIPANTS.names), _to_frame(h, HOSTS.names)
+    add_geography(participants, hosts, _school_towns(list(SENDING_WEIGHTS)), seed)
+    return participants, hosts
 
 
 def write_sample(out_dir, n_participants=400, n_hosts=250, seed=7, fmt="csv") -> tuple[Path, Path]:

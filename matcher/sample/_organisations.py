@@ -80,6 +80,37 @@ P_EMPLOYERS_ASSOCIATION = 0.5  # else a trade union
 P_NGO_LEGAL_FORM = 0.2
 
 
+#: Organisations in third countries not associated to the Programme: KA220 partners only.
+THIRD_COUNTRY_ORGANISATIONS = (
+    {
+        "name": "Lviv Vocational College of Hospitality",
+        "country": "UA",
+        "org_type": "vet_provider",
+        "oid": "",
+        "nace_code": "",
+        "isced_f": "1013",
+        "expertise": "VET provider training cooks and waiters with a training restaurant.",
+        "interests": "green skills in kitchens; digital tools in workshops",
+        "languages": "uk;en",
+        "past_projects": 0,
+        "looking_for": "vet_provider",
+    },
+    {
+        "name": "Centre de Formation Professionnelle Tunis",
+        "country": "TN",
+        "org_type": "vet_provider",
+        "oid": "",
+        "nace_code": "",
+        "isced_f": "0713",
+        "expertise": "Vocational training centre for electricians and solar energy technicians.",
+        "interests": "green skills in construction; renewable energy",
+        "languages": "ar;fr",
+        "past_projects": 1,
+        "looking_for": "company",
+    },
+)
+
+
 def _languages(rng, country: str) -> str:
     national = [x for x in tx.countries().loc[country, "languages"] if x not in ("nn",)]
     langs = [national[0] if national[0] != "nb" else "no"]
@@ -221,7 +252,8 @@ def generate_organisations(
 
     Returns
     -------
-    organisations : DataFrame, shape (n_sending_orgs + min(n_hosts, len(hosts)) + n_other,
+    organisations : DataFrame, shape (n_sending_orgs + up to n_hosts hosts (events left out) +
+        n_other + len(THIRD_COUNTRY_ORGANISATIONS),
         len(ORGANISATIONS.names))
 
     Examples
@@ -238,8 +270,11 @@ def generate_organisations(
         for org, senders in participants.groupby("sending_org", sort=True)
     ]
     sampled_hosts = hosts.sample(min(n_hosts, len(hosts)), random_state=seed)
-    rows += [_host_row(rng, host) for host in sampled_hosts.itertuples()]
+    rows += [
+        _host_row(rng, host) for host in sampled_hosts.itertuples() if host.org_type != tx.EVENT
+    ]
     countries = sorted(set(participants["home_country"]) | set(hosts["country"]))
     rows += [_other_row(rng, countries) for _ in range(n_other)]
+    rows += [dict(row) for row in THIRD_COUNTRY_ORGANISATIONS]
     rows = [{"org_id": f"O{k + 1:04d}", **row} for k, row in enumerate(rows)]
     return pd.DataFrame(rows, columns=list(ORGANISATIONS.names))

@@ -169,3 +169,33 @@ HOSTING_WEIGHTS = {
     "LU": 1,
     "IS": 1,
 }
+
+# International calling codes (for the sample's synthetic phone numbers).
+CALLING_CODES = {
+    "AT": "43", "BE": "32", "BG": "359", "HR": "385", "CY": "357", "CZ": "420", "DK": "45",
+    "EE": "372", "FI": "358", "FR": "33", "DE": "49", "EL": "30", "HU": "36", "IE": "353",
+    "IT": "39", "LV": "371", "LT": "370", "LU": "352", "MT": "356", "NL": "31", "PL": "48",
+    "PT": "351", "RO": "40", "SK": "421", "SI": "386", "ES": "34", "SE": "46", "IS": "354",
+    "LI": "423", "NO": "47", "MK": "389", "RS": "381", "TR": "90",
+}  # fmt: skip
+
+# Postcode shapes ("9" a digit, "A" a letter), for the sample's synthetic postcodes.
+POSTCODE_SHAPES = {
+    "AT": "9999", "BE": "9999", "BG": "9999", "HR": "99999", "CY": "9999", "CZ": "999 99",
+    "DK": "9999", "EE": "99999", "FI": "99999", "FR": "99999", "DE": "99999", "EL": "999 99",
+    "HU": "9999", "IE": "A99 A9A9", "IT": "99999", "LV": "LV-9999", "LT": "LT-99999",
+    "LU": "L-9999", "MT": "AAA 9999", "NL": "9999 AA", "PL": "99-999", "PT": "9999-999",
+    "RO": "999999", "SK": "999 99", "SI": "9999", "ES": "99999", "SE": "999 99", "IS": "999",
+    "LI": "9999", "NO": "9999", "MK": "9999", "RS": "99999", "TR": "99999",
+}  # fmt: skip
+
+# Contact persons' names (synthetic, mixed across countries).
+FIRST_NAMES = [
+    "Anna", "Marco", "Eva", "Jan", "Sofia", "Luca", "Maria", "Peter", "Elena", "Nikos",
+    "Katarzyna", "Mikko", "Inês", "Lars", "Ana", "Tomás", "Ivana", "Jonas", "Claire", "Mehmet",
+]  # fmt: skip
+LAST_NAMES = [
+    "Huber", "Rossi", "Novak", "Jansen", "García", "Papadopoulos", "Kowalski", "Virtanen",
+    "Silva", "Nielsen", "Horvat", "Dubois", "Murphy", "Popescu", "Kazlauskas", "Berg",
+    "Yılmaz", "Schmidt", "Costa", "Ozola",
+]  # fmt: skip

@@ -11,12 +11,13 @@ from ._access import (
     AccessDenied,
     User,
     coverage_for,
+    host_contacts,
     hosts_for,
     lead_organisations,
     participants_for,
 )
 from ._accounts import SignInLocked
-from ._data import ImportRefused, ImportReport
+from ._data import ImportRefused, ImportReport, Refusal
 from ._database import WorkspaceUnavailable, redact_url
 from ._passwords import hash_password, verify_password
 from ._sample import DEMO_PASSWORD, seed_sample
@@ -29,6 +30,7 @@ __all__ = [
     "User",
     "ImportReport",
     "ImportRefused",
+    "Refusal",
     "AccessDenied",
     "InvalidStep",
     "SignInLocked",
@@ -40,6 +42,7 @@ __all__ = [
     "verify_password",
     "participants_for",
     "hosts_for",
+    "host_contacts",
     "lead_organisations",
     "coverage_for",
     "DEMO_PASSWORD",

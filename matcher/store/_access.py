@@ -12,7 +12,13 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from ..privacy import MIN_GROUP, SPECIAL_CATEGORY, suppress_small_groups
+from ..privacy import (
+    HOST_CONTACT_COLUMNS,
+    MIN_GROUP,
+    SPECIAL_CATEGORY,
+    host_view,
+    suppress_small_groups,
+)
 
 __all__ = [
     "ROLES",
@@ -22,6 +28,7 @@ __all__ = [
     "require",
     "participants_for",
     "hosts_for",
+    "host_contacts",
     "lead_organisations",
     "check_grouping",
     "coverage_for",
@@ -143,11 +150,19 @@ def participants_for(user: User, participants: pd.DataFrame) -> pd.DataFrame:
 
 
 def hosts_for(user: User, hosts: pd.DataFrame) -> pd.DataFrame:
-    """The hosts a user answers for: a host account its own, an admin every host."""
+    """The hosts a user answers for: a host account its own (without contact details, which
+    are for coordinators), an admin every host."""
     require(user, "admin", "host")
     if user.role == "host":
-        return hosts[hosts["host_id"] == user.host_id]
+        return host_view(hosts[hosts["host_id"] == user.host_id])
     return hosts
+
+
+def host_contacts(user: User, hosts: pd.DataFrame) -> pd.DataFrame:
+    """Hosts' contact details (``host_id`` and :data:`~matcher.privacy.HOST_CONTACT_COLUMNS`):
+    for coordinators and admins only."""
+    require(user, "admin", "coordinator")
+    return hosts[["host_id", *[c for c in HOST_CONTACT_COLUMNS if c in hosts.columns]]]
 
 
 def lead_organisations(user: User, organisations: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,15 @@ from ._database import utc_now
 from ._passwords import hash_password, verify_password
 from ._throttle import SECONDS_PER_MINUTE, LoginThrottle
 
-__all__ = ["SignInLocked", "add_user", "authenticate", "users", "demo_users", "has_users"]
+__all__ = [
+    "SignInLocked",
+    "add_user",
+    "authenticate",
+    "account",
+    "users",
+    "demo_users",
+    "has_users",
+]
 
 
 class SignInLocked(AccessDenied):
@@ -98,6 +106,19 @@ def authenticate(
         throttle.failed(username)
         return None
     throttle.succeeded(username)
+    return User(rec["username"], rec["role"], rec["organisation"], rec["host_id"])
+
+
+def account(engine: sa.Engine, username: str) -> User | None:
+    """The account named ``username`` (demo accounts excluded), without a password check:
+    for an identity an identity provider verified. None when there is none."""
+    if not username:
+        return None
+    with engine.connect() as conn:
+        q = sa.select(T.users).where(T.users.c.username == username, T.users.c.demo.is_(False))
+        rec = conn.execute(q).mappings().first()
+    if rec is None:
+        return None
     return User(rec["username"], rec["role"], rec["organisation"], rec["host_id"])
 
 

@@ -24,11 +24,12 @@ from ..privacy import (
 )
 from . import _audit, _secrets
 from . import _tables as T
-from ._access import AccessDenied, User, check_grouping, participants_for, require
+from ._access import AccessDenied, User, check_grouping, require
 from ._database import utc_now, write_transaction
 
 __all__ = [
     "ImportReport",
+    "Refusal",
     "ImportRefused",
     "import_tables",
     "import_upload",
@@ -39,10 +40,14 @@ __all__ = [
     "export",
     "version",
     "CHUNK",
+    "WRITE_CHUNK",
+    "copy_rows",
 ]
 
 #: Rows per statement when reading or writing many rows (keeps SQL parameters bounded).
 CHUNK = 500
+#: Rows per write of an import (one ``COPY`` on PostgreSQL, one ``executemany`` elsewhere).
+WRITE_CHUNK = 20_000
 #: Hex digits of a data version (a fingerprint, not a security hash).
 VERSION_DIGITS = 12
 
@@ -54,27 +59,87 @@ _TABLES = {
 
 
 @dataclass
+class Refusal:
+    """Rows of an upload left out of an import, and why, in plain words.
+
+    Attributes
+    ----------
+    table : str
+        ``participants`` or ``hosts``.
+    rows : int
+        How many rows were left out.
+    reason : str
+        Why, as a sentence a coordinator can act on.
+    ids : list of str
+        The rows' ids, in the order of the upload.
+    """
+
+    table: str
+    rows: int
+    reason: str
+    ids: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        noun = _TABLE_NOUNS.get(self.table, self.table)
+        return f"{self.rows} {noun[0] if self.rows == 1 else noun[1]} left out: {self.reason}"
+
+
+#: How each table's rows are called in a report (one, several).
+_TABLE_NOUNS = {
+    "participants": ("participant", "participants"),
+    "hosts": ("host", "hosts"),
+    "organisations": ("organisation", "organisations"),
+}
+
+
+@dataclass
 class ImportReport:
-    """Rows added, changed and unchanged per table by one import."""
+    """Rows added, changed and unchanged per table by one import, and the rows left out.
+
+    ``written`` is False for a preview (:func:`import_upload` with ``dry_run``): the figures
+    then say what the import would do.
+    """
 
     added: dict = field(default_factory=dict)
     changed: dict = field(default_factory=dict)
     unchanged: dict = field(default_factory=dict)
+    refused: list = field(default_factory=list)
+    written: bool = True
 
     def total_changes(self) -> int:
         """Rows added or changed, over every table."""
         return sum(self.added.values()) + sum(self.changed.values())
 
+    def sentences(self) -> list[str]:
+        """What the import does (or would do), one plain sentence per table and per group of
+        rows left out.
+
+        Examples
+        --------
+        >>> ImportReport({"participants": 2}, {"participants": 0}, {"participants": 11}).sentences()
+        ['Participants: 2 added, 0 changed, 11 already up to date.']
+        """
+        out = []
+        for t in sorted(set(self.added) | set(self.changed) | set(self.unchanged)):
+            out.append(
+                f"{t.capitalize()}: {self.added.get(t, 0)} added, {self.changed.get(t, 0)} "
+                f"changed, {self.unchanged.get(t, 0)} already up to date."
+            )
+        return out + [f"{str(r)[0].upper()}{str(r)[1:]}." for r in self.refused]
+
     def __str__(self) -> str:
-        return "; ".join(
+        parts = [
             f"{t}: {self.added.get(t, 0)} added, {self.changed.get(t, 0)} changed, "
             f"{self.unchanged.get(t, 0)} unchanged"
             for t in sorted(set(self.added) | set(self.changed) | set(self.unchanged))
-        )
+        ]
+        return "; ".join(parts + [str(r) for r in self.refused])
 
 
 #: Refused ids named in an :class:`ImportRefused` message (the attribute holds all).
 _REFUSED_SHOWN = 10
+#: Other sending organisations named in the reason rows of an upload are left out.
+_ORGS_SHOWN = 3
 
 
 class ImportRefused(AccessDenied):
@@ -91,7 +156,7 @@ class ImportRefused(AccessDenied):
     """
 
     #: The one reason given for every refused row.
-    REASON = "not a participant_id of your organisation that you may import"
+    REASON = "the id is not one of your organisation's that you may import"
 
     def __init__(self, refused: list[str]):
         self.refused = list(refused)
@@ -171,18 +236,80 @@ def import_upload(
     user: User,
     participants: pd.DataFrame | None = None,
     hosts: pd.DataFrame | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Import the part of an upload the user may import, leaving the rest out.
+    """Import the part of an upload the user may import; the report says what was left out
+    and why (:attr:`ImportReport.refused`).
 
-    A coordinator imports their own organisation's participants (other rows and the hosts
-    are left out); an admin imports everything.
+    A coordinator imports their own organisation's participants: rows naming another
+    sending organisation, rows whose id another organisation holds (one neutral reason) and
+    a hosts table are left out. An admin imports everything. With ``dry_run`` nothing is
+    written and the report says what the import would do.
     """
     require(user, "admin", "coordinator")
-    if participants is not None:
-        participants = participants_for(user, participants)
-    if user.role != "admin":
-        hosts = None
-    return import_tables(engine, {"participants": participants, "hosts": hosts}, user)
+    refused = []
+    if user.role == "coordinator":
+        participants, refused = _own_rows(user, participants)
+        if hosts is not None:
+            refused.append(
+                Refusal(
+                    "hosts",
+                    len(hosts),
+                    "host offers are imported by an administrator of the workspace",
+                    [str(h) for h in hosts["host_id"]],
+                )
+            )
+            hosts = None
+    frames = {"participants": participants, "hosts": hosts}
+    names = [n for n in ("participants", "hosts") if frames[n] is not None]
+    opener = (
+        engine.connect() if dry_run else write_transaction(engine, *[_TABLES[n][0] for n in names])
+    )
+    with opener as conn:
+        if user.role == "coordinator" and participants is not None:
+            taken = _foreign_ids(conn, user, participants)
+            if taken:
+                refused.append(Refusal("participants", len(taken), ImportRefused.REASON, taken))
+                frames["participants"] = participants[~participants["participant_id"].isin(taken)]
+        report = ImportReport(refused=refused, written=not dry_run)
+        for name in names:
+            table, schema = _TABLES[name]
+            _upsert(conn, table, schema, frames[name], report, write=not dry_run)
+        if not dry_run:
+            _check_pseudonyms(conn)
+            _audit.write(conn, user, "import", "", str(report))
+    return report
+
+
+def _own_rows(user: User, participants: pd.DataFrame | None):
+    """A coordinator's rows of ``participants`` and the refusal of the others (by the
+    sending organisation they name, which the uploader wrote themselves)."""
+    if participants is None:
+        return None, []
+    mine = participants["sending_org"] == user.organisation
+    others = participants[~mine]
+    if others.empty:
+        return participants, []
+    counts = others["sending_org"].value_counts()
+    named = ", ".join(f"{org} ({n})" for org, n in counts.head(_ORGS_SHOWN).items())
+    more = f" and {len(counts) - _ORGS_SHOWN} more" if len(counts) > _ORGS_SHOWN else ""
+    reason = (
+        f"they name another sending organisation: {named}{more}; you import the participants "
+        f"of {user.organisation} only (an administrator imports the others)"
+    )
+    ids = [str(p) for p in others["participant_id"]]
+    return participants[mine], [Refusal("participants", len(others), reason, ids)]
+
+
+def _foreign_ids(conn, user: User, participants: pd.DataFrame) -> list[str]:
+    """Ids of rows naming the coordinator's organisation that another organisation holds."""
+    ids = [str(p) for p in participants["participant_id"]]
+    stored = _existing(conn, T.participants, PARTICIPANTS, ids)
+    return [
+        pid
+        for pid in ids
+        if stored.get(pid, {}).get("sending_org", user.organisation) != user.organisation
+    ]
 
 
 def _existing(conn, table, schema: TableSchema, ids: list) -> dict:
@@ -196,33 +323,63 @@ def _existing(conn, table, schema: TableSchema, ids: list) -> dict:
     return found
 
 
-def _upsert(conn, table, schema: TableSchema, frame: pd.DataFrame, report: ImportReport) -> None:
-    """Insert new ids, update changed rows, count the unchanged ones."""
+def _upsert(
+    conn, table, schema: TableSchema, frame: pd.DataFrame, report: ImportReport, write=True
+) -> None:
+    """Insert new ids, update changed rows, count the unchanged ones (count only when not
+    ``write``)."""
     idc = schema.id_column
     rows = [_row(r, schema) for r in frame.to_dict("records")]
     existing = _existing(conn, table, schema, [r[idc] for r in rows])
     new = [r for r in rows if r[idc] not in existing]
     changed = [r for r in rows if r[idc] in existing and existing[r[idc]] != r]
+    report.added[table.name] = len(new)
+    report.changed[table.name] = len(changed)
+    report.unchanged[table.name] = len(rows) - len(new) - len(changed)
+    if write:
+        _write_rows(conn, table, schema, new, changed)
+
+
+def _write_rows(conn, table, schema: TableSchema, new: list, changed: list) -> None:
+    """Insert ``new`` rows and update ``changed`` ones, in chunks."""
+    idc = schema.id_column
     now = utc_now()
-    for i in range(0, len(new), CHUNK):
-        _write_chunk(conn, table.insert(), [{**r, "updated_at": now} for r in new[i : i + CHUNK]])
+    for i in range(0, len(new), WRITE_CHUNK):
+        chunk = new[i : i + WRITE_CHUNK]
+        _write_chunk(conn, table.insert(), [{**r, "updated_at": now} for r in chunk])
     if changed:
         stmt = (
             table.update()
             .where(table.c[idc] == sa.bindparam("_id"))
             .values({c: sa.bindparam(c) for c in [*schema.names, "updated_at"] if c != idc})
         )
-        for i in range(0, len(changed), CHUNK):
-            chunk = [{**r, "_id": r[idc], "updated_at": now} for r in changed[i : i + CHUNK]]
+        for i in range(0, len(changed), WRITE_CHUNK):
+            chunk = [{**r, "_id": r[idc], "updated_at": now} for r in changed[i : i + WRITE_CHUNK]]
             _write_chunk(conn, stmt, chunk)
-    report.added[table.name] = len(new)
-    report.changed[table.name] = len(changed)
-    report.unchanged[table.name] = len(rows) - len(new) - len(changed)
 
 
 def _write_chunk(conn, stmt, rows: list[dict]) -> None:
-    """Execute one chunk of a write (a seam for the crash-midway test)."""
-    conn.execute(stmt, rows)
+    """Execute one chunk of a write (a seam for the crash-midway test).
+
+    New rows go to PostgreSQL with ``COPY`` (bench/results/scale.md: several times faster
+    than batched ``INSERT``), in the import's transaction; elsewhere, and for updates, one
+    ``executemany``.
+    """
+    if rows and conn.dialect.name == "postgresql" and isinstance(stmt, sa.Insert):
+        copy_rows(conn, stmt.table, rows)
+    else:
+        conn.execute(stmt, rows)
+
+
+def copy_rows(conn, table: sa.Table, rows: list[dict]) -> None:
+    """Append ``rows`` to ``table`` with PostgreSQL's ``COPY ... FROM STDIN`` (psycopg 3)."""
+    columns = list(rows[0])
+    quote = conn.dialect.identifier_preparer.quote
+    target = f"{quote(table.name)} ({', '.join(quote(c) for c in columns)})"
+    raw = conn.connection.driver_connection  # the transaction's own connection
+    with raw.cursor() as cur, cur.copy(f"COPY {target} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def _row(record: dict, schema: TableSchema) -> dict:
@@ -236,6 +393,8 @@ def _row(record: dict, schema: TableSchema) -> dict:
             v = int(v)
         elif c.kind == "bool":
             v = bool(v)
+        elif c.kind in ("latitude", "longitude"):
+            v = None if v is None or pd.isna(v) else float(v)
         else:
             v = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
         out[c.name] = v
@@ -246,7 +405,13 @@ def _row(record: dict, schema: TableSchema) -> dict:
 
 #: dtype per column kind of the contract, as ``matcher.io`` types a validated frame;
 #: every other kind is text.
-_DTYPES = {"days": "int64", "count": "int64", "bool": bool}
+_DTYPES = {
+    "days": "int64",
+    "count": "int64",
+    "bool": bool,
+    "latitude": "float64",
+    "longitude": "float64",
+}
 
 
 def _typed(rows: list, schema: TableSchema) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from .. import lifecycle as lc
 from .. import taxonomy as tx
 from ..privacy import candidate_view, pseudonym
-from . import _audit, _data, _secrets
+from . import _audit, _data, _locks, _secrets
 from . import _tables as T
 from ._access import AccessDenied, User, require
 from ._database import utc_now, write_transaction
@@ -419,6 +419,7 @@ def forget(engine: sa.Engine, participant_id: str, user: User, cache_dir=None) -
         n_dec = conn.execute(
             T.decisions.delete().where(T.decisions.c.participant_id == participant_id)
         ).rowcount
+        _locks.forget(conn, participant_id)
         conn.execute(
             T.participants.delete().where(T.participants.c.participant_id == participant_id)
         )

@@ -21,6 +21,7 @@ __all__ = [
     "models",
     "organisations",
     "secrets",
+    "locks",
 ]
 
 #: Bumped with every change to the tables; ``Workspace.upgrade`` brings older files up to it.
@@ -39,6 +40,8 @@ _SQL_TYPES = {
     "count": sa.Integer,
     "date": sa.Date,
     "bool": sa.Boolean,
+    "latitude": sa.Float,
+    "longitude": sa.Float,
 }
 
 
@@ -49,7 +52,10 @@ def _columns(schema):
         kind = _SQL_TYPES.get(c.kind, sa.Text)
         cols.append(
             sa.Column(
-                c.name, kind, primary_key=c.name == schema.id_column, nullable=c.kind == "date"
+                c.name,
+                kind,
+                primary_key=c.name == schema.id_column,
+                nullable=c.kind in ("date", "latitude", "longitude"),
             )
         )
     return cols
@@ -143,4 +149,28 @@ secrets = sa.Table(
     metadata,
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+# saved filters of the dashboard, per user and page (JSON); created on open (create_all)
+saved_filters = sa.Table(
+    "saved_filters",
+    metadata,
+    sa.Column("username", sa.String(128), primary_key=True),
+    sa.Column("page", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# placements a coordinator locked by hand for the allocation (one per participant); created
+# on open like every new table, no schema version of its own
+locks = sa.Table(
+    "locks",
+    metadata,
+    sa.Column("participant_id", sa.Text, primary_key=True),
+    sa.Column("host_id", sa.Text, nullable=False),
+    sa.Column("sending_org", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("username", sa.String(128), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )

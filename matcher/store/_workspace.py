@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from .._config import Config
-from ..privacy import MIN_GROUP, pseudonym
-from . import _accounts, _audit, _data, _database, _decisions, _secrets
-from ._access import Handles, User
+from ..privacy import MIN_GROUP, host_view, pseudonym
+from . import _accounts, _audit, _data, _database, _decisions, _locks, _preferences, _secrets
+from ._access import AccessDenied, Handles, User
 from ._data import ImportReport
+from ._sessions import Sessions
 from ._throttle import SECONDS_PER_MINUTE, LoginThrottle
 
 __all__ = ["Workspace", "pseudonym_key"]
@@ -92,6 +93,7 @@ class Workspace:
             config.login_window_minutes * SECONDS_PER_MINUTE,
             config.login_lockout_minutes * SECONDS_PER_MINUTE,
         )
+        self._sessions = Sessions(config.session_idle_minutes * SECONDS_PER_MINUTE)
         self.upgrade()
 
     def _acting(self, user: User) -> User:
@@ -131,9 +133,47 @@ class Workspace:
         """
         return self._handles.issue(User(username, "admin"))
 
+    def sign_in_identity(self, username: str) -> User | None:
+        """A handle for the account named ``username``, for a caller that verified the
+        person's identity with an identity provider (the dashboard's OpenID Connect
+        sign-in, where the user name is the e-mail address the provider vouches for).
+
+        None when no such account exists; demo accounts cannot sign in this way.
+        """
+        user = _accounts.account(self.engine, username)
+        return None if user is None else self._handles.issue(user)
+
     def sign_out(self, user: User) -> None:
-        """Revoke a handle: later calls with it are refused."""
+        """Revoke a handle and end its sessions: later calls with it are refused."""
+        self._sessions.close_user(user)
         self._handles.revoke(user)
+
+    # --- sessions (a dashboard session that survives a reload) ---------------------------
+
+    def open_session(self, user: User) -> str:
+        """A signed token for a session of ``user`` (a handle of this workspace), to keep in
+        a browser cookie; it expires after ``Config.session_idle_minutes`` unless renewed."""
+        return self._sessions.open(self._acting(user))
+
+    def resume_session(self, token: str) -> User | None:
+        """The handle behind a session token, or None if the token is forged, expired, or
+        its session was closed or left idle (counts as activity)."""
+        user = self._sessions.resume(token)
+        if user is None:
+            return None
+        try:
+            return self._acting(user)
+        except AccessDenied:  # the handle was revoked meanwhile
+            self._sessions.close(token)
+            return None
+
+    def renew_session(self, token: str) -> str | None:
+        """A freshly signed token for the same session (None if ``token`` is not valid)."""
+        return self._sessions.renew(token)
+
+    def end_session(self, token: str) -> None:
+        """End the session behind ``token`` (the handle stays valid)."""
+        self._sessions.close(token)
 
     # --- pseudonyms ----------------------------------------------------------------------
 
@@ -171,18 +211,24 @@ class Workspace:
         user: User,
         participants: pd.DataFrame | None = None,
         hosts: pd.DataFrame | None = None,
+        dry_run: bool = False,
     ) -> ImportReport:
-        """Import what the user may import of an upload: a coordinator the rows naming
-        their own organisation, an admin everything; the rest is left out."""
-        return _data.import_upload(self.engine, self._acting(user), participants, hosts)
+        """Import what the user may import of an upload: a coordinator the rows of their own
+        organisation, an admin everything; the report's ``refused`` says what was left out
+        and why. ``dry_run``: write nothing, report what the import would do."""
+        return _data.import_upload(self.engine, self._acting(user), participants, hosts, dry_run)
 
     def participants(self, user: User) -> pd.DataFrame:
         """Participants the user may see in full: a coordinator their own, an admin all."""
         return _data.participants(self.engine, self._acting(user))
 
-    def hosts(self) -> pd.DataFrame:
-        """Host offers: anyone may read them (they are published offers)."""
-        return _data.read(self.engine, "hosts")
+    def hosts(self, user: User | None = None) -> pd.DataFrame:
+        """Host offers: anyone may read them (they are published offers), without their
+        contact details, which coordinators and admins get (``user``)."""
+        hosts = _data.read(self.engine, "hosts")
+        if user is not None and self._acting(user).role in ("coordinator", "admin"):
+            return hosts
+        return host_view(hosts)
 
     def organisations(self) -> pd.DataFrame:
         """Organisations for KA2 partner search (public profiles: anyone may read them)."""
@@ -194,7 +240,8 @@ class Workspace:
         Every participant and decision: what is shown from a matcher fitted on them must go
         through the access rules (``participants_for``, ``candidate_view``) first.
         """
-        return _data.read(self.engine, "participants"), self.hosts(), self.history()
+        hosts = _data.read(self.engine, "hosts")
+        return _data.read(self.engine, "participants"), hosts, self.history()
 
     def candidates(self, user: User, host_id: str | None = None) -> pd.DataFrame:
         """What a host sees of the candidates: consenting, pseudonymised, no special category."""
@@ -309,6 +356,20 @@ class Workspace:
         """Proposals still waiting for the host's answer (their latest state is 'propose')."""
         return _decisions.open_proposals(self.engine, self._acting(user))
 
+    def lock(self, user: User, participant_id: str, host_id: str, reason: str = "") -> None:
+        """Lock a participant's placement at a host by hand: allocations keep it (a
+        coordinator their own participants, an admin anyone's)."""
+        _locks.lock(self.engine, self._acting(user), participant_id, host_id, reason)
+
+    def unlock(self, user: User, participant_id: str) -> bool:
+        """Remove a participant's lock; False when there was none."""
+        return _locks.unlock(self.engine, self._acting(user), participant_id)
+
+    def locks(self, user: User) -> pd.DataFrame:
+        """Locked placements the user may see: ``participant_id, host_id, sending_org,
+        reason, username, at``."""
+        return _locks.locks(self.engine, self._acting(user))
+
     def history(self) -> pd.DataFrame:
         """All decisions, for the engine's cooperation criterion (internal use)."""
         return _decisions.all_decisions(self.engine)
@@ -327,6 +388,39 @@ class Workspace:
     def load_scorer(self, name: str = "default"):
         """The saved scorer, or None."""
         return _decisions.load_scorer(self.engine, name)
+
+    # --- the user's own settings ---------------------------------------------------------
+
+    def save_filter(self, user: User, page: str, name: str, values: dict) -> None:
+        """Keep a named filter (JSON-able ``values``) of ``user`` on a dashboard ``page``."""
+        _preferences.save_filter(self.engine, self._acting(user), page, name, values)
+
+    def saved_filters(self, user: User, page: str) -> dict[str, dict]:
+        """``user``'s own saved filters on ``page``: ``{name: values}``."""
+        return _preferences.saved_filters(self.engine, self._acting(user), page)
+
+    def delete_filter(self, user: User, page: str, name: str) -> None:
+        """Forget one of ``user``'s saved filters."""
+        _preferences.delete_filter(self.engine, self._acting(user), page, name)
+
+    def add_participant(self, user: User, participant: pd.DataFrame) -> ImportReport:
+        """Add one validated participant row (e.g. a profile typed in the dashboard) to the
+        user's organisation: a coordinator's own, an admin's as the row names it.
+
+        Refuses (``ValueError``) an id that the user's organisation already uses, so that a
+        typed profile never overwrites a participant; an id another organisation holds is
+        refused like any import (:class:`ImportRefused`).
+        """
+        user = self._acting(user)
+        if len(participant) != 1:
+            raise ValueError("add one participant at a time")
+        pid = str(participant["participant_id"].iloc[0])
+        known = _data.read(self.engine, "participants")
+        if user.role == "coordinator":  # another organisation's id: refused as any import
+            known = known[known["sending_org"] == user.organisation]
+        if pid in set(known["participant_id"]):
+            raise ValueError(f"{pid} is already a participant: choose another id")
+        return self.import_tables(participant, user=user)
 
     # --- audit ---------------------------------------------------------------------------
 

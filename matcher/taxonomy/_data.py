@@ -3,6 +3,7 @@ provenance in ``data/README.md``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -17,14 +18,29 @@ __all__ = [
     "programme_activities",
     "partnership_actions",
     "activity_limits",
+    "programme_value",
+    "programme_figure",
+    "project_types",
+    "third_country_partners",
+    "distance_bands",
+    "travel_days",
+    "TRAVEL_MODES",
     "ACTIVITIES",
+    "LEARNER_ACTIVITIES",
+    "EXTERNAL_STAFF_ACTIVITIES",
     "ROLES",
+    "PLACE_ROLES",
     "ORG_TYPES",
+    "EVENT",
     "PARTNER_TYPES",
+    "PROJECT_TYPES",
     "ACCEPTS",
+    "STAY_DAYS",
     "countries",
     "programme_countries",
+    "country_joins",
     "normalise_country",
+    "normalise_any_country",
     "languages",
     "CEFR_LEVELS",
     "cefr_rank",
@@ -40,9 +56,20 @@ __all__ = [
     "vet_occupations",
 ]
 
-ROLES = ("learner", "staff")
+#: Participant roles. An accompanying person goes with learners (minors, learners with
+#: fewer opportunities, groups) where they go, and takes no place at the host.
+ROLES = ("learner", "staff", "accompanying")
+#: Roles that take a place at a host (what a host ``accepts``).
+PLACE_ROLES = ("learner", "staff")
 ACCEPTS = ("learner", "staff", "both")
-ORG_TYPES = ("company", "public_body", "ngo", "vet_institution", "intermediary")
+#: Host type of a skills competition or other event: it hosts skills competitions only.
+EVENT = "event"
+ORG_TYPES = ("company", "public_body", "ngo", "vet_institution", "intermediary", EVENT)
+#: Project types a mobility belongs to: accredited (KA121) or short-term (KA122).
+PROJECT_TYPES = ("KA121", "KA122")
+#: Bounds of any stay in the data format, days (a stay is at most a year); they stand in for
+#: programme limits the table leaves empty.
+STAY_DAYS = (1, 365)
 #: Organisation types of KA2 cooperation partnerships.
 PARTNER_TYPES = (
     "vet_provider",
@@ -98,27 +125,39 @@ def _read(name: str, **kwargs) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def programme() -> pd.DataFrame:
-    """The one table of programme figures: mobility activities and KA2 partnership actions.
+    """The one table of programme figures: activities, rules, projects, countries, KA2 actions.
 
-    Columns ``key, kind (mobility|partnership), role, label, min_days, max_days, min_orgs,
-    min_countries, lump_sums_eur, checked, source``.
+    Columns ``key, kind (mobility|partnership|rule|project|countries|distance_band|
+    travel_days), role, label, min_days, max_days, min_orgs, min_countries, lump_sums_eur,
+    value, unit, valid_from, checked, source, min_km, max_km``; every cell is text (empty
+    when it does not apply). ``checked`` is ``false`` where a figure could not be confirmed
+    against the current Programme Guide.
     """
     return _read("programme.csv").set_index("key", drop=False)
 
 
 @lru_cache(maxsize=1)
 def programme_activities() -> pd.DataFrame:
-    """The mobility activities: ``activity, role, label, min_days, max_days``."""
+    """The mobility activities: ``activity, role, label, min_days, max_days, limits_known``.
+
+    An activity whose limits the table leaves empty (not found in a source) gets the data
+    format's bounds :data:`STAY_DAYS` and ``limits_known`` False.
+    """
     df = programme()
     df = df[df["kind"] == "mobility"].rename(columns={"key": "activity"}).copy()
-    df["min_days"] = df["min_days"].astype(int)
-    df["max_days"] = df["max_days"].astype(int)
+    df["limits_known"] = (df["min_days"] != "") & (df["max_days"] != "")
+    df["min_days"] = df["min_days"].replace("", str(STAY_DAYS[0])).astype(int)
+    df["max_days"] = df["max_days"].replace("", str(STAY_DAYS[1])).astype(int)
     return df.set_index("activity", drop=False)
 
 
 @lru_cache(maxsize=1)
 def partnership_actions() -> dict[str, dict]:
-    """KA2 actions: ``{"KA210": {"min_orgs": 2, "min_countries": 2, "months": (6, 24), ...}}``."""
+    """KA2 actions: ``{"KA210": {"min_orgs": 2, "min_countries": 2, "months": (6, 24), ...}}``.
+
+    ``third_country_partners`` says whether organisations from third countries not associated
+    to the Programme may take part (as partners only, not counted towards the minimum).
+    """
     df = programme()
     out = {}
     for r in df[df["kind"] == "partnership"].itertuples():
@@ -128,8 +167,51 @@ def partnership_actions() -> dict[str, dict]:
             "min_countries": int(r.min_countries),
             "days": (int(r.min_days), int(r.max_days)),
             "lump_sums_eur": tuple(int(x) for x in r.lump_sums_eur.split(";")),
+            "third_country_partners": third_country_partners(r.key),
         }
     return out
+
+
+def third_country_partners(action: str) -> bool:
+    """Whether a KA2 ``action`` admits partners from non-associated third countries."""
+    return programme_value(f"{action}_third_country_partners") == "yes"
+
+
+def programme_value(key: str) -> str:
+    """The ``value`` cell of programme rule ``key`` (text; ``KeyError`` for an unknown key)."""
+    return str(programme().at[key, "value"])
+
+
+def programme_figure(key: str) -> int:
+    """The ``value`` of programme rule ``key`` as a whole number.
+
+    Examples
+    --------
+    >>> programme_figure("recent_graduate_months")
+    12
+    """
+    value = programme_value(key)
+    if not value:
+        raise ValueError(f"programme.csv has no figure for '{key}': fill in its value column")
+    return int(value)
+
+
+@lru_cache(maxsize=1)
+def project_types() -> dict[str, dict]:
+    """Project types: ``{"KA122": {"label": ..., "max_participants": 30, "checked": False}}``.
+
+    ``max_participants`` is None where the programme sets no cap (accredited KA121 projects);
+    accompanying persons and preparatory visits do not count towards it.
+    """
+    df = programme()
+    return {
+        r.key: {
+            "label": r.label,
+            "max_participants": int(r.value) if r.value else None,
+            "checked": r.checked == "true",
+        }
+        for r in df[df["kind"] == "project"].itertuples()
+    }
 
 
 @lru_cache(maxsize=1)
@@ -141,6 +223,35 @@ def activity_limits() -> dict[str, tuple[str, int, int]]:
     }
 
 
+@lru_cache(maxsize=1)
+def distance_bands() -> pd.DataFrame:
+    """The Commission's travel distance bands: ``key, label, min_km, max_km`` (``max_km``
+    NaN for the last, open band), nearest first.
+
+    A distance falls in the band whose ``min_km`` is the largest not above it; under the
+    first band's ``min_km`` there is no band (no travel support).
+    """
+    df = programme()
+    df = df[df["kind"] == "distance_band"][["key", "label", "min_km", "max_km", "checked"]].copy()
+    df["min_km"] = df["min_km"].astype(float)
+    df["max_km"] = pd.to_numeric(df["max_km"].replace("", None)).astype(float)
+    return df.sort_values("min_km").reset_index(drop=True)
+
+
+#: How a participant travels: ``standard``, or ``green`` (train, bus, bike or car-sharing
+#: for the main part of the trip).
+TRAVEL_MODES = ("standard", "green")
+
+
+@lru_cache(maxsize=1)
+def travel_days() -> dict[str, int]:
+    """Funded travel days per travel mode: ``{"standard": 2, "green": 6}`` (programme table)."""
+    df = programme()
+    rows = df[df["kind"] == "travel_days"]
+    pairs = zip(rows["key"], rows["max_days"], strict=True)
+    return {key.removeprefix("travel_"): int(d) for key, d in pairs}
+
+
 ACTIVITIES = (
     "short_term",
     "long_term",
@@ -149,7 +260,15 @@ ACTIVITIES = (
     "job_shadowing",
     "teaching",
     "training_course",
+    "invited_expert",
+    "hosting_teacher",
+    "preparatory_visit",
 )
+#: Activities of learners; an accompanying person goes with learners on one of them.
+LEARNER_ACTIVITIES = ("short_term", "long_term", "skills_competition", "group")
+#: Staff activities of people from outside the sending organisation (an expert invited from
+#: abroad, a teacher in training hosted): the sending organisation does not employ them.
+EXTERNAL_STAFF_ACTIVITIES = ("invited_expert", "hosting_teacher")
 
 
 # --- countries ------------------------------------------------------------------------------
@@ -157,7 +276,8 @@ ACTIVITIES = (
 
 @lru_cache(maxsize=1)
 def countries() -> pd.DataFrame:
-    """Programme countries (EU-27 and the six associated), keyed by the EU code (EL for Greece)."""
+    """Countries the programme table lists in any year, keyed by the EU code (EL for Greece,
+    UK for the United Kingdom): name, group, languages, capital and its coordinates."""
     df = _read("countries.csv")
     df["lat"] = df["lat"].astype(float)
     df["lon"] = df["lon"].astype(float)
@@ -165,36 +285,87 @@ def countries() -> pd.DataFrame:
     return df.set_index("code", drop=False)
 
 
-def programme_countries() -> tuple[str, ...]:
-    """Codes of the 33 programme countries (EL for Greece), in the table's order."""
-    return tuple(countries().index)
+@lru_cache(maxsize=1)
+def country_joins() -> dict[str, dt.date]:
+    """The first day each country takes part in the programme (programme.csv, ``countries``)."""
+    df = programme()
+    out: dict[str, dt.date] = {}
+    for r in df[df["kind"] == "countries"].itertuples():
+        start = dt.date.fromisoformat(r.valid_from)
+        for code in r.value.split(";"):
+            out[code] = min(out.get(code, start), start)
+    return out
+
+
+def programme_countries(on: dt.date | str | None = None) -> tuple[str, ...]:
+    """Codes of the programme countries (EL for Greece), in the order of ``countries.csv``.
+
+    ``on`` a date: the countries taking part on that day (33 before 2027; Switzerland and the
+    United Kingdom are announced from 2027). None: every country of any programme year, the
+    index space of the engine's arrays.
+
+    Examples
+    --------
+    >>> len(programme_countries("2026-09-01")), "CH" in programme_countries("2027-03-01")
+    (33, True)
+    """
+    joins = country_joins()
+    day = dt.date.fromisoformat(on) if isinstance(on, str) else on
+    return tuple(c for c in countries().index if c in joins and (day is None or joins[c] <= day))
+
+
+def _not_programme(code: str, value: str) -> str | None:
+    """Why ``code`` is no programme country, or None when it is not a country at all."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    if country is not None:
+        return f"{code} ({country.name}) is not an Erasmus+ programme country"
+    if len(code) == 3:
+        country = pycountry.countries.get(alpha_3=code)
+        if country is not None:
+            alpha2 = {"GR": "EL", "GB": "UK"}.get(country.alpha_2, country.alpha_2)
+            return f"'{value}' is a 3-letter code; write the 2-letter code {alpha2}"
+    return None
+
+
+_EU_FORMS = {"GR": "EL", "GB": "UK"}
 
 
 @lru_cache(maxsize=4096)
 def normalise_country(value: str) -> tuple[str | None, str | None]:
-    """Return ``(code, None)`` for a programme country, else ``(None, reason)``.
+    """Return ``(code, None)`` for a country of any programme year, else ``(None, reason)``.
 
-    Accepts ISO 3166-1 alpha-2 and the EU forms; Greece is stored as ``EL`` (``GR`` accepted).
+    Accepts ISO 3166-1 alpha-2 and the EU forms; Greece is stored as ``EL`` (``GR``
+    accepted) and the United Kingdom as ``UK`` (``GB`` accepted). Whether a country takes
+    part on a participant's dates is a rule of its own (see :func:`programme_countries`).
     """
+    code = value.strip().upper()
+    code = _EU_FORMS.get(code, code)
+    if code in country_joins():
+        return code, None
+    return None, _not_programme(code, value) or (
+        f"unknown country code '{value}' (use ISO 3166-1 alpha-2, e.g. DE, EL, NO)"
+    )
+
+
+@lru_cache(maxsize=4096)
+def normalise_any_country(value: str) -> tuple[str | None, str | None]:
+    """Like :func:`normalise_country`, but any ISO 3166-1 country is accepted (KA2 partners
+    from third countries not associated to the Programme)."""
     import pycountry
 
     code = value.strip().upper()
-    if code == "GR":
-        code = "EL"
-    table = countries()
-    if code in table.index:
+    code = _EU_FORMS.get(code, code)
+    if code in country_joins():
         return code, None
-    if code == "UK":
-        return None, "UK (United Kingdom) is not an Erasmus+ programme country"
-    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
-    if country is not None:
-        return None, f"{code} ({country.name}) is not an Erasmus+ programme country"
-    if len(code) == 3:
-        country = pycountry.countries.get(alpha_3=code)
-        if country is not None:
-            alpha2 = "EL" if country.alpha_2 == "GR" else country.alpha_2
-            return None, f"'{value}' is a 3-letter code; write the 2-letter code {alpha2}"
-    return None, f"unknown country code '{value}' (use ISO 3166-1 alpha-2, e.g. DE, EL, NO)"
+    iso = {"EL": "GR", "UK": "GB"}.get(code, code)
+    if len(iso) == 2 and pycountry.countries.get(alpha_2=iso) is not None:
+        return code, None
+    reason = _not_programme(code, value)
+    if reason and "3-letter" in reason:
+        return None, reason
+    return None, f"unknown country code '{value}' (use ISO 3166-1 alpha-2, e.g. DE, EL, US)"
 
 
 # --- languages ------------------------------------------------------------------------------

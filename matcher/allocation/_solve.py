@@ -1,0 +1,355 @@
+"""Solve an allocation on a sparse candidate graph and prove what was found.
+
+``optimal`` without groups or budget: min-cost flow on each unit's ``k`` best hosts, then
+the certificate of ``_flow`` over every feasible pair; pairs that could improve the
+objective are added and the flow solved again, until it is *certified optimal* for the full
+instance or the rounds run out (then the gap is bounded by the dual). With groups or a
+budget: the mixed-integer programme of ``_mip`` on the candidate graph; exact when the graph
+holds every feasible pair, else compared with the optimum of its relaxation (groups split,
+no budget), certified when they meet and the gap reported when they do not.
+
+``stable``: deferred acceptance on the same truncated lists (stable with respect to them),
+and the blocking pairs counted over every feasible pair of the instance.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._flow import Scale, duals, flow_assign, gains, scale
+from ._graph import CandidateGraph, build_graph, unit_rows
+from ._groups import place_groups
+from ._mip import mip_assign
+from ._problem import UNASSIGNED, Problem, make_problem, split_groups
+from ._stable import blocking_units, deferred_units
+
+__all__ = ["Solution", "solve", "SolverSettings"]
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """How the solvers work (``Config.allocation_*`` in :func:`matcher.allocate`).
+
+    ``candidates``: hosts kept per unit (None: every feasible host); ``block_pairs``: pairs
+    scored per block; ``rounds``: certification rounds; ``time_limit``: seconds for the
+    mixed-integer programme; ``precision``: score resolution of the flow's integer costs;
+    ``mip_pairs``: candidate pairs up to which groups are solved by the programme (beyond,
+    without a budget, by the flow guided by the optimum with groups split).
+    """
+
+    candidates: int | None = None
+    block_pairs: int = 2_000_000
+    rounds: int = 20
+    time_limit: float = 300.0
+    precision: float = 1e-6
+    mip_pairs: int = 200_000
+
+
+@dataclass
+class Solution:
+    """An assignment with what is known of its quality.
+
+    Attributes
+    ----------
+    assign : ndarray (n,) int, host per participant or -1
+    method : "optimal" or "stable"
+    certified : bool or None, for ``optimal``: proven optimal for the full instance
+    optimality : str, in plain words: certified optimal, or the gap
+    gap : dict, upper bounds on what the optimum could add (empty when certified)
+    candidates : int, hosts kept per unit (``n_hosts``: all)
+    complete : bool, whether every feasible pair was a candidate
+    rounds, added_pairs : certification rounds and the pairs they added
+    blocking_pairs : list of (participant, host), stable only, over the full instance
+    total_cost : float or None, cost of all placements (fixed ones included)
+    """
+
+    assign: np.ndarray
+    method: str
+    problem: Problem
+    graph: CandidateGraph
+    certified: bool | None = None
+    optimality: str = ""
+    gap: dict = field(default_factory=dict)
+    candidates: int = 0
+    complete: bool = True
+    rounds: int = 0
+    added_pairs: int = 0
+    blocking_pairs: list = field(default_factory=list)
+    total_cost: float | None = None
+    notes: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+    value: tuple | None = None  # the objective, when the graph alone does not tell it
+
+    def feasible_hosts(self) -> np.ndarray:
+        """``(n,)``: feasible hosts of each participant's unit (-1 for a fixed placement)."""
+        unit = self.problem.unit_of()
+        return np.where(unit >= 0, self.graph.n_feasible[np.maximum(unit, 0)], -1)
+
+    def objective(self) -> tuple[int, int, float]:
+        """``(priority places placed, places placed, total score)`` of the solver's units."""
+        if self.value is not None:
+            return self.value
+        return _objective(self.problem, self.graph, _unit_host(self.problem, self.assign))
+
+
+def _unit_host(problem: Problem, assign) -> np.ndarray:
+    return np.asarray(assign)[problem.members[problem.ptr[:-1]]]
+
+
+def _objective(problem: Problem, graph: CandidateGraph, unit_host) -> tuple[int, int, float]:
+    placed = unit_host >= 0
+    on = unit_host[graph.unit] == graph.host
+    return (
+        int(problem.prio[placed].sum()),
+        int(problem.size[placed].sum()),
+        float(graph.score[on].sum()),
+    )
+
+
+#: Units whose packed feasibility is unpacked at a time.
+_UNPACK_UNITS = 1024
+
+
+def _suspects(problem, graph: CandidateGraph, need, price, units) -> list:
+    """``[(unit, hosts)]``: the left-out feasible hosts of ``units`` whose price is below
+    what the unit needs there (``need[u]``: its best left-out gain minus its value); only
+    there can the dual fail. Pairs scored in an earlier round are not listed again."""
+    starts = graph.starts(problem.n_units)
+    aside = graph.aside
+    out = []
+    for s in range(0, len(units), _UNPACK_UNITS):
+        block = units[s : s + _UNPACK_UNITS]
+        ok = graph.feasible(block, problem.m)
+        for r, u in enumerate(block):
+            ok[r, graph.host[starts[u] : starts[u + 1]]] = False
+        if aside is not None:
+            at = np.isin(aside[0], block)
+            ok[np.searchsorted(block, aside[0][at]), aside[1][at]] = False
+        ok &= price[None, :] < need[block][:, None]
+        out += [(int(block[r]), np.flatnonzero(ok[r])) for r in np.flatnonzero(ok.any(axis=1))]
+    return out
+
+
+def _score_suspects(problem, source, suspects, settings) -> tuple:
+    """Scores (and costs) of the suspect pairs, in blocks of units: ``(unit, host, score,
+    cost)`` arrays, infeasible pairs left out."""
+    parts = []
+    per_block = max(1, settings.block_pairs // max(problem.m, 1))
+    for s in range(0, len(suspects), per_block):
+        chunk = suspects[s : s + per_block]
+        block = np.array([u for u, _ in chunk], dtype=np.int64)
+        cols = np.unique(np.concatenate([js for _, js in chunk]))
+        score, ok, cost = unit_rows(problem, source, block, cols)
+        for r, (u, js) in enumerate(chunk):
+            at = np.searchsorted(cols, js)
+            at = at[ok[r, at]]
+            c = cost[r, at] if cost is not None else np.zeros(len(at))
+            parts.append((np.full(len(at), u), cols[at], score[r, at], c))
+    if not parts:
+        return tuple(np.zeros(0, dt) for dt in (np.int64, np.int64, np.float64, np.float64))
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
+
+
+def _left_out_check(problem, source, graph, sc: Scale, value, price, units, settings):
+    """Exact check of the left-out pairs of ``units`` that could fail the dual (scored again
+    once, those only): the pairs to add (``k`` per unit, by how much they violate the dual)
+    and the dual's gap."""
+    units = np.sort(units)
+    best = np.where(np.isinf(graph.pruned_best), 0, graph.pruned_best)
+    need = sc.gain(problem.prio, problem.size, best) - value
+    graph.put_aside(
+        *_score_suspects(problem, source, _suspects(problem, graph, need, price, units), settings)
+    )
+    u, j, score, _ = graph.aside
+    slack = sc.gain(problem.prio[u], problem.size[u], score) - value[u] - price[j]
+    viol = (slack > 0) & np.isin(u, units)
+    if not viol.any():
+        return None, 0
+    worst = np.zeros(problem.n_units, dtype=np.int64)
+    np.maximum.at(worst, u[viol], slack[viol])
+    order = np.lexsort((-slack, u))
+    rank = np.empty(len(u), dtype=np.int64)
+    first = np.searchsorted(u[order], u[order])
+    rank[order] = np.arange(len(u)) - first
+    viol_ranked = viol & (rank < (settings.candidates or problem.m))
+    found = graph.take_aside(~viol_ranked)
+    costs = None if graph.cost is None else found[3]
+    return (found[0], found[1], found[2], costs), int(worst.sum())
+
+
+def _gap_words(gap: int, sc: Scale) -> tuple[dict, str]:
+    """An objective gap (integer gain units) as bounds a reader can use."""
+    out = {"score": round(gap / sc.S, 6)}
+    if sc.A:
+        out["priority_places"] = gap // sc.A
+    out["places"] = gap // sc.B
+    text = f"not certified: the optimum places at most {out['places']} more and scores at most {out['score']:.4f} more"
+    return out, text
+
+
+def _flow_certified(problem, source, graph, settings, sol: Solution):
+    """Flow, certificate, add what fails, again (see the module notes); fills ``sol``."""
+    n_nodes = 2 + problem.n_units + problem.m + len(problem.project_free)
+    sc = scale(problem, settings.precision, n_nodes)
+    for round_ in range(1, settings.rounds + 1):
+        gain = gains(problem, graph, sc)
+        unit_host = flow_assign(problem, graph, gain)
+        value, price = duals(problem, graph, gain, unit_host)
+        bound = sc.gain(
+            problem.prio, problem.size, np.where(np.isinf(graph.pruned_best), 0, graph.pruned_best)
+        )
+        failing = np.flatnonzero(~np.isneginf(graph.pruned_best) & (value < bound))
+        sol.rounds = round_
+        if len(failing) == 0:
+            break
+        found, gap = _left_out_check(problem, source, graph, sc, value, price, failing, settings)
+        if found is None:
+            break
+        if round_ == settings.rounds:
+            sol.gap, sol.optimality = _gap_words(gap, sc)
+            sol.certified = False
+            return unit_host
+        graph.add(*found)
+        sol.added_pairs += len(found[0])
+    sol.certified = True
+    sol.optimality = "certified optimal"
+    if round(1 / settings.precision) > sc.S:
+        sol.notes.append(f"scores compared to 1/{sc.S:,} (64-bit costs)")
+    return unit_host
+
+
+def _against_bound(problem, sol: Solution, ours, relaxed, settings, name: str) -> None:
+    """Certified when ``ours`` reaches the split optimum, else the gap; fills ``sol``."""
+    bound = relaxed.objective()
+    tol = 1e-6 * max(1, ours[1]) + (relaxed.problem.n / max(1, round(1 / settings.precision)))
+    sol.value = ours
+    if ours[:2] == bound[:2] and ours[2] >= bound[2] - tol and relaxed.certified:
+        sol.certified, sol.optimality = True, "certified optimal"
+        return
+    sol.certified = False
+    sol.gap = {"places": bound[1] - ours[1], "score": round(max(bound[2] - ours[2], 0.0), 6)}
+    sol.optimality = (
+        f"not certified: at most {sol.gap['places']} more placed and "
+        f"{sol.gap['score']:.4f} more score than found (bound: {name})"
+    )
+
+
+def _grouped_certified(problem, source, graph, settings, sol: Solution):
+    """Groups or a budget: the MIP on the graph (exact on a complete graph, else checked
+    against the relaxation), or on a large graph without a budget the flow guided by the
+    split optimum (``_groups``); returns the host per unit."""
+    if problem.budget is None and graph.n_edges > settings.mip_pairs:
+        assign, ours, relaxed = place_groups(problem, source, graph, settings, solve)
+        _against_bound(problem, sol, ours, relaxed, settings, "groups split")
+        sol.notes.append("groups placed where the optimum with groups split put most learners")
+        return _unit_host(problem, assign)
+    result = mip_assign(problem, graph, settings.time_limit)
+    sol.notes += result.notes
+    if graph.complete and result.optimal:
+        sol.certified, sol.optimality = True, "certified optimal"
+        return result.unit_host
+    ours = _objective(problem, graph, result.unit_host)
+    relaxed = solve(
+        source, problem.capacity, "optimal", _problem=split_groups(problem), settings=settings
+    )
+    _against_bound(problem, sol, ours, relaxed, settings, "groups split, no budget")
+    return result.unit_host
+
+
+def solve(
+    source,
+    capacity,
+    method: str = "optimal",
+    *,
+    priority=None,
+    group=None,
+    places=None,
+    fixed=None,
+    cost=None,
+    budget=None,
+    max_placed=None,
+    project=None,
+    settings: SolverSettings | None = None,
+    progress=None,
+    _problem: Problem | None = None,
+) -> Solution:
+    """Allocate from a score source (``rows(idx) -> scores, mask``); see the module notes.
+
+    The arguments are those of :func:`optimal_assignment`; ``settings`` chooses the
+    candidate graph and the limits, ``progress(done, total)`` follows the scoring.
+    """
+    settings = settings or SolverSettings()
+    n = source.n_participants
+    problem = _problem or make_problem(
+        n, capacity, priority, group=group, places=places, fixed=fixed, cost=cost,
+        budget=budget, max_placed=max_placed, project=project,
+    )  # fmt: skip
+    k = problem.m if settings.candidates is None else int(settings.candidates)
+    t0 = time.perf_counter()
+    k_cheap = k if problem.budget is not None else 0
+    graph = build_graph(problem, source, k, settings.block_pairs, k_cheap, progress)
+    _check_costs(problem, graph)
+    sol = Solution(np.zeros(0), method, problem, graph, candidates=min(k, problem.m))
+    sol.complete = graph.complete
+    t1 = time.perf_counter()
+    if method == "optimal" and (problem.grouped or problem.budget is not None):
+        unit_host = _grouped_certified(problem, source, graph, settings, sol)
+    elif method == "optimal":
+        unit_host = _flow_certified(problem, source, graph, settings, sol)
+    else:
+        unit_host = deferred_units(problem, graph)
+    t2 = time.perf_counter()
+    if method == "stable":
+        blocking = blocking_units(problem, source, graph, unit_host, settings.block_pairs)
+        first = problem.members[problem.ptr[:-1]]
+        sol.blocking_pairs = [(int(first[u]), j) for u, j in blocking]
+    _follow(problem, source, unit_host)
+    sol.assign = problem.expand(unit_host)
+    sol.total_cost = _total_cost(problem, sol.assign)
+    sol.seconds = {"candidates": t1 - t0, "solve": t2 - t1, "check": time.perf_counter() - t2}
+    return sol
+
+
+def _follow(problem: Problem, source, unit_host) -> None:
+    """Accompanying persons whose learners' placement was kept go with them (they take no
+    place), where the rules and what is left of the budget allow."""
+    followers = np.flatnonzero((problem.size == 0) & (problem.forced >= 0))
+    if len(followers) == 0:
+        return
+    saved = problem.size[followers].copy()
+    problem.size[followers] = 1  # scored as if taking a place, to read their feasibility
+    free = problem.free.copy()
+    problem.free[:] = np.maximum(free, 1)
+    try:
+        _, ok, cost = unit_rows(problem, source, followers)
+    finally:
+        problem.size[followers], problem.free[:] = saved, free
+    where = problem.forced[followers]
+    ok = ok[np.arange(len(followers)), where]
+    if problem.budget is not None:
+        placed = problem.expand(unit_host)
+        rows = np.flatnonzero((placed >= 0) & (problem.fixed < 0))
+        left = problem.budget - float(np.asarray(problem.cost[rows, placed[rows]]).sum())
+        price = cost[np.arange(len(followers)), where]
+        ok &= np.cumsum(np.where(ok, price, 0.0)) <= left + 1e-9
+    unit_host[followers] = np.where(ok, where, UNASSIGNED)
+
+
+def _check_costs(problem: Problem, graph: CandidateGraph) -> None:
+    """A budget needs a known cost on every candidate pair."""
+    if problem.budget is not None and np.isnan(graph.cost).any():
+        raise ValueError(
+            f"the cost of {int(np.isnan(graph.cost).sum())} feasible pairs is unknown "
+            "(a rate is not configured): a budget ceiling cannot be checked"
+        )
+
+
+def _total_cost(problem: Problem, assign) -> float | None:
+    """Cost of every placement (fixed ones included), or None without costs."""
+    if problem.cost is None:
+        return None
+    placed = np.flatnonzero(assign >= 0)
+    return float(np.nansum(np.asarray(problem.cost[placed, assign[placed]], dtype=np.float64)))
