@@ -61,9 +61,9 @@ from app_driver import (  # noqa: E402
     wait_for_ranking,
 )
 
-#: The dashboard without the speed work of issues #12 and #14: main when it was last merged
-#: into this work (the same features, so that the comparison is of speed alone).
-BASELINE = "3c88a81"
+#: The dashboard before the speed work of issues #12 and #14: main just before that work was
+#: first merged (it lacks the travel and scale features merged since, which add work).
+BASELINE = "5aa7d75"
 #: Longest wait for one step (ms).
 WAIT = 120_000
 
