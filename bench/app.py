@@ -127,6 +127,11 @@ def _pick(box, page, text: str, option: bool = False):
     return act
 
 
+def _box(page, kind: str, label: str):
+    """The select box (``kind``: its test id) labelled ``label``."""
+    return page.get_by_test_id(kind).filter(has=page.get_by_text(label, exact=True)).first
+
+
 def typed_profiles(page, exp: dict) -> list[float]:
     """Type each profile of ``exp`` on Find hosts; seconds from submit to its ranking."""
     page.get_by_text("New profile", exact=True).click()
@@ -146,17 +151,17 @@ def interactions(page, exp: dict) -> dict[str, list[float]]:
     out = {"back": [], "why": [], "participant": [], "filter": []}
     back = page.get_by_text("From the dataset", exact=True).click
     out["back"].append(_timed(page, back, _top_match(page, exp["first"][1])))
-    host_box = page.get_by_test_id("stSelectbox").nth(1)
+    host_box = _box(page, "stSelectbox", "Host")
     for host, score in exp["whys"]:
         value = page.get_by_test_id("stMetricValue").get_by_text(score, exact=True)
         done = lambda v=value: v.wait_for(timeout=WAIT)  # noqa: E731
         out["why"].append(_timed(page, _pick(host_box, page, host), done))
-    participant_box = page.get_by_test_id("stSelectbox").first
+    participant_box = _box(page, "stSelectbox", "Participant")
     for pid, host in exp["switches"]:
         pick = _pick(participant_box, page, pid)
         out["participant"].append(_timed(page, pick, _top_match(page, host)))
     page.get_by_text("Filters", exact=True).click()
-    country_box = page.get_by_test_id("stMultiSelect").first
+    country_box = _box(page, "stMultiSelect", "Country")
     country_box.wait_for(timeout=WAIT)
     for country, host in exp["filters"]:
         pick = _pick(country_box, page, country, option=True)
