@@ -14,9 +14,13 @@ nothing in the repository changes) has its own fresh embedding cache and sample 
   the new content: back to the dataset, opening "Why this host?" on other hosts, switching
   participant, adding a country filter.
 - **concurrent sessions**: a new warm server process serves one session (warming it), then
-  single sessions one after another, then ``--sessions`` sessions at once (each its own
-  browser context, all in one Chromium); each is timed from opening the page to its first
-  ranking, signing in on the way.
+  single sessions one after another, then ``--sessions`` sessions at once; each is timed from
+  opening the page to its first ranking, signing in on the way. Twice: as new users (each a
+  new context of one Chromium, empty cache: every session compiles Streamlit's scripts) and
+  as returning users (each its own Chromium profile that used the dashboard before: cache
+  kept, cookies cleared). The CPU seconds the server and the browsers use for the sessions
+  at once are recorded: on this one machine the browsers' work, which in use runs on each
+  user's own computer, competes with the server's.
 
 What each page must show (the top host after each action) is computed first by the engine of
 the tree under test (``bench/_app_expect.py``), so that every wait ends on the new content.
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -56,9 +61,9 @@ from app_driver import (  # noqa: E402
     wait_for_ranking,
 )
 
-#: The dashboard without the speed work of issues #12 and #14: main when it was last merged
-#: into this work (the same features, so that the comparison is of speed alone).
-BASELINE = "3c88a81"
+#: The dashboard before the speed work of issues #12 and #14: main just before that work was
+#: first merged (it lacks the travel and scale features merged since, which add work).
+BASELINE = "5aa7d75"
 #: Longest wait for one step (ms).
 WAIT = 120_000
 
@@ -122,6 +127,11 @@ def _pick(box, page, text: str, option: bool = False):
     return act
 
 
+def _box(page, kind: str, label: str):
+    """The select box (``kind``: its test id) labelled ``label``."""
+    return page.get_by_test_id(kind).filter(has=page.get_by_text(label, exact=True)).first
+
+
 def typed_profiles(page, exp: dict) -> list[float]:
     """Type each profile of ``exp`` on Find hosts; seconds from submit to its ranking."""
     page.get_by_text("New profile", exact=True).click()
@@ -141,17 +151,17 @@ def interactions(page, exp: dict) -> dict[str, list[float]]:
     out = {"back": [], "why": [], "participant": [], "filter": []}
     back = page.get_by_text("From the dataset", exact=True).click
     out["back"].append(_timed(page, back, _top_match(page, exp["first"][1])))
-    host_box = page.get_by_test_id("stSelectbox").nth(1)
+    host_box = _box(page, "stSelectbox", "Host")
     for host, score in exp["whys"]:
         value = page.get_by_test_id("stMetricValue").get_by_text(score, exact=True)
         done = lambda v=value: v.wait_for(timeout=WAIT)  # noqa: E731
         out["why"].append(_timed(page, _pick(host_box, page, host), done))
-    participant_box = page.get_by_test_id("stSelectbox").first
+    participant_box = _box(page, "stSelectbox", "Participant")
     for pid, host in exp["switches"]:
         pick = _pick(participant_box, page, pid)
         out["participant"].append(_timed(page, pick, _top_match(page, host)))
     page.get_by_text("Filters", exact=True).click()
-    country_box = page.get_by_test_id("stMultiSelect").first
+    country_box = _box(page, "stMultiSelect", "Country")
     country_box.wait_for(timeout=WAIT)
     for country, host in exp["filters"]:
         pick = _pick(country_box, page, country, option=True)
@@ -178,11 +188,13 @@ def _after_start(page, url: str, t0: float, ready: float, exp: dict) -> dict:
     return {"ready": ready, "first": first, "typed": typed, **steps}
 
 
-async def _session(browser, url: str) -> float:
-    """Seconds from opening the app in a new browser context to its first ranking."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+async def _first_ranking(context, url: str) -> float:
+    """Seconds from opening the app in a new tab of ``context`` to its first ranking."""
+    page = await context.new_page()
     try:
-        page = await context.new_page()
         t = time.perf_counter()
         await page.goto(url)
         await page.get_by_label("User name").wait_for(timeout=WAIT)
@@ -193,10 +205,83 @@ async def _session(browser, url: str) -> float:
         await page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=WAIT)
         return time.perf_counter() - t
     finally:
+        await page.close()
+
+
+async def _session(browser, url: str) -> float:
+    """A new user: a new browser context (empty cache), open page to first ranking."""
+    context = await browser.new_context(viewport=VIEWPORT)
+    try:
+        return await _first_ranking(context, url)
+    finally:
         await context.close()
 
 
-async def _sessions(url: str, n: int, singles: int) -> tuple[float, list[float], list[float]]:
+async def _returning_user(pw, url: str, folder: str):
+    """A browser with its own profile that has used the dashboard before (its cache holds
+    the app's scripts; its cookies are cleared), as a returning user's."""
+    context = await pw.chromium.launch_persistent_context(
+        folder,
+        executable_path=chromium_path(),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=VIEWPORT,
+    )
+    await _first_ranking(context, url)
+    await context.clear_cookies()
+    return context
+
+
+def _cpu(pids_of) -> float:
+    """CPU seconds used so far by the processes ``pids_of()`` names and by their children
+    that have ended (0 without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return 0.0
+    total = 0.0
+    for pid in pids_of():
+        try:
+            t = psutil.Process(pid).cpu_times()
+        except psutil.Error:  # ended meanwhile
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def _server_pids(url: str) -> list[int]:
+    import psutil
+
+    port = url.rsplit(":", 1)[1]
+    return [
+        p.pid
+        for p in psutil.process_iter(["cmdline"])
+        if "streamlit" in " ".join(p.info["cmdline"] or []) and port in (p.info["cmdline"] or [])
+    ]
+
+
+def _browser_pids() -> list[int]:
+    import psutil
+
+    out = []
+    for p in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # ended meanwhile
+            if "chrom" in p.name().lower():
+                out.append(p.pid)
+    return out
+
+
+async def _timed_sessions(url: str, n: int, singles: int, open_one) -> dict:
+    """``singles`` sessions one after another, then ``n`` at once (``open_one(k)``: open
+    page to first ranking for the k-th), with the CPU seconds used for the ``n``."""
+    single = [await open_one(k) for k in range(singles)]
+    cpu = [_cpu(lambda: _server_pids(url)), _cpu(_browser_pids)]
+    many = await asyncio.gather(*(open_one(singles + k) for k in range(n)))
+    cpu = [_cpu(lambda: _server_pids(url)) - cpu[0], _cpu(_browser_pids) - cpu[1]]
+    return {"single": single, "many": list(many), "cpu": cpu}
+
+
+async def _sessions(url: str, n: int, singles: int) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -204,19 +289,27 @@ async def _sessions(url: str, n: int, singles: int) -> tuple[float, list[float],
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            warm = await _session(browser, url)
-            single = [await _session(browser, url) for _ in range(singles)]
-            many = await asyncio.gather(*(_session(browser, url) for _ in range(n)))
+            out = {"warm": await _session(browser, url)}
+            out["new"] = await _timed_sessions(url, n, singles, lambda k: _session(browser, url))
         finally:
             await browser.close()
-    return warm, single, list(many)
+        with tempfile.TemporaryDirectory() as tmp:
+            users = [await _returning_user(pw, url, f"{tmp}/{k}") for k in range(n + singles)]
+            try:
+                out["returning"] = await _timed_sessions(
+                    url, n, singles, lambda k: _first_ranking(users[k], url)
+                )
+            finally:
+                for context in users:
+                    await context.close()
+    return out
 
 
 def concurrent(root: Path, env: dict, n: int, singles: int = 3) -> dict:
-    """One new warm server process: its first session, single sessions, then ``n`` at once."""
+    """One new warm server process: its first session, single sessions, then ``n`` at once
+    (with the CPU seconds the server and the browser used for those)."""
     with running_app(env, root=root) as url:
-        warm, single, many = asyncio.run(_sessions(url, n, singles))
-    return {"warm": warm, "single": single, "many": many}
+        return asyncio.run(_sessions(url, n, singles))
 
 
 @dataclass
@@ -285,20 +378,24 @@ def report(trees: list[Tree], n: int) -> str:
             )
     lines += [
         "",
-        "Sessions on one warm server process, open page to first ranking (sign-in included); "
-        f"{n} at once in one Chromium:",
+        "Sessions on one warm server process (after its first), open page to first ranking "
+        f"(sign-in included), one at a time and {n} at once. New users: each a new context of "
+        "one Chromium (empty cache). Returning users: each its own Chromium profile that has "
+        "used the dashboard before (cache kept, cookies cleared).",
         "",
-        f"| tree | load | first session of the process (s) | single session, median of 3 (s) | "
-        f"{n} at once, median (s) | {n} at once, worst (s) | median / single |",
-        "|---|---|---|---|---|---|---|",
+        f"| tree | load | users | single session, median of 3 (s) | {n} at once, median (s) | "
+        f"{n} at once, worst (s) | median / single | CPU for the {n}: server, browsers (s) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for tree in trees:
-        s = tree.sessions
-        single, many = statistics.median(s["single"]), statistics.median(s["many"])
-        lines.append(
-            f"| {tree.name} | {s['load']:.1f} | {s['warm']:.2f} | {single:.2f} | {many:.2f} | "
-            f"{max(s['many']):.2f} | {many / single:.1f}x |"
-        )
+        for users in ("new", "returning"):
+            s = tree.sessions[users]
+            single, many = statistics.median(s["single"]), statistics.median(s["many"])
+            lines.append(
+                f"| {tree.name} | {tree.sessions['load']:.1f} | {users} | {single:.2f} | "
+                f"{many:.2f} | {max(s['many']):.2f} | {many / single:.1f}x | "
+                f"{s['cpu'][0]:.1f}, {s['cpu'][1]:.1f} |"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from matcher import budget, plots
+from matcher import budget
 from matcher.io import DataValidationError
 from matcher.store import host_contacts
 from views import widgets
@@ -129,6 +129,8 @@ def show_map(m, pid: str, ranked: pd.DataFrame) -> None:
                 "tooltip": f"{r.rank}. {r.name}, {places.name[j]}: {r.km:,.0f} km",
             }
         )
+    from matcher import plots  # Altair: imported once the ranking is out
+
     st.altair_chart(plots.places_map(pd.DataFrame(rows)), width="stretch")
 
 

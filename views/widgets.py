@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from matcher import labels, plots, write_table
+from matcher import labels, write_table
 from matcher import taxonomy as tx
 from matcher.io import parse_languages, write_workbook
 from matcher.io import template as io_template
@@ -332,6 +332,8 @@ def explanation(e, left, right) -> None:
     applicable = {
         c: (None if e.reasons.get(c) == NOT_APPLICABLE else v) for c, v in e.components.items()
     }
+    from matcher import plots  # Altair: imported when a page first charts, not on sign-in
+
     right.altair_chart(plots.components_chart(applicable), width="stretch")
     st.table(reasons_table(e.reasons))
 
