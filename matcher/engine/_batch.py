@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from ._place import pair_km
 from ._sector import pair_text_evidence
 
 __all__ = [
@@ -71,16 +72,21 @@ def host_ranking_block(matcher, pi: np.ndarray, k: int, wanted, min_score, expla
 
     top, score, comps, match = matcher._host_ranking(pi, wanted, min_score, k)
     written = top >= 0
-    text = np.zeros(top.shape, dtype=np.float32)  # the sector reasons' evidence, in one go
-    if explain and written.any():
+    # the sector reasons' evidence and the distances of the rows written, in one go
+    text = np.zeros(top.shape, dtype=np.float32)
+    km = np.zeros(top.shape, dtype=np.float64)
+    if written.any():
         rows_i = np.broadcast_to(np.asarray(pi)[:, None], top.shape)[written]
-        text[written] = pair_text_evidence(matcher._S, rows_i, top[written])
+        km[written] = pair_km(matcher._S, rows_i, top[written])
+        if explain:
+            text[written] = pair_text_evidence(matcher._S, rows_i, top[written])
     rows = []
     for r, i in enumerate(pi):
         for rank, j in enumerate(top[r][written[r]], start=1):
             row = matcher._host_row(
-                rank, i, r, j, score, comps, match, explain, float(text[r, rank - 1])
-            )
+                rank, i, r, j, score, comps, match, explain,
+                float(text[r, rank - 1]), float(km[r, rank - 1]),
+            )  # fmt: skip
             row["participant_id"] = matcher.participant_ids_[i]
             rows.append(row)
     return pd.DataFrame(rows, columns=["participant_id", *HOST_RESULT_COLUMNS])

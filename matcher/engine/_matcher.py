@@ -435,18 +435,23 @@ class Matcher:
             ok &= km <= max_km
         return ok
 
-    def _host_row(self, rank, i, r, j, score, comps, match, explain, text=None) -> dict:
+    def _host_row(self, rank, i, r, j, score, comps, match, explain, text=None, km=None) -> dict:
         """Result row of host ``j`` for participant ``i``, row ``r`` of the scored block
-        (``text``: the pair's sector text evidence, when the caller has it)."""
+        (``text``, ``km``: the pair's sector text evidence and distance, when the caller has
+        them)."""
         comp = {name: float(c[r, j]) for name, c in comps.items()}
         row = {"rank": rank, "host_id": self.host_ids_[j]}
         row.update({c: self._S.h[c][j] for c in ("name", "country", "org_type", "sector")})
         row["city"] = self._S.travel.hosts.given[j]
-        row["km"] = float(_pair_km(self._S, np.array([i]), np.array([j]))[0])
+        if km is None:
+            km = float(_pair_km(self._S, np.array([i]), np.array([j]))[0])
+        row["km"] = km
         row.update(
             {"score": float(score[r, j]), "sector_match": bool(match[r, j]), "components": comp}
         )
-        given = {} if text is None else {"sector": {"text": text, "value": comp["sector"]}}
+        given = {"travel": {"km": km}}
+        if text is not None:
+            given["sector"] = {"text": text, "value": comp["sector"]}
         row["reasons"] = self._reasons(i, j, given) if explain else {}
         return row
 

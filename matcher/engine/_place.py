@@ -99,17 +99,19 @@ def _mode_text(S: Fitted, i: int) -> str:
     return f"standard travel, {days['standard']} funded travel days"
 
 
-def _distance_text(S: Fitted, i: int, j: int) -> tuple[float, str]:
-    km = float(travel_km(S, np.array([i]), np.array([j]))[0, 0])
-    band = int(geo.distance_band(km))
-    return km, f"about {km:,.0f} km, band {geo.band_label(band)}"
+def _distance_text(S: Fitted, i: int, j: int, km: float | None = None) -> tuple[float, str]:
+    """The pair's distance and band in words (``km``: the pair's distance when the caller
+    has it, e.g. the result row's)."""
+    if km is None:
+        km = float(pair_km(S, np.array([i]), np.array([j]))[0])
+    return km, f"about {km:,.0f} km, band {geo.band_label(geo.band_of(km))}"
 
 
-def travel_reason(S: Fitted, i: int, j: int) -> str:
+def travel_reason(S: Fitted, i: int, j: int, km: float | None = None) -> str:
     """The sentence for the travel score: the two towns, the distance and its band, and the
     participant's travel mode, with the same arrays as the score."""
     T = S.travel
-    _, distance = _distance_text(S, i, j)
+    _, distance = _distance_text(S, i, j, km)
     home = _place_text(T.participants, i, "sending town")
     dest = _place_text(T.hosts, j, "host town")
     both_capitals = T.participants.how[i] == T.hosts.how[j] == geo.HOW_CAPITAL
@@ -117,8 +119,8 @@ def travel_reason(S: Fitted, i: int, j: int) -> str:
     return f"{home} -> {dest}: {distance}{level}; {_mode_text(S, i)}"
 
 
-def travel_reason_for_host(S: Fitted, i: int, j: int) -> str:
+def travel_reason_for_host(S: Fitted, i: int, j: int, km: float | None = None) -> str:
     """The travel sentence a host sees: distance, band and travel mode, not the candidate's
     town (which would point to the sending school)."""
-    _, distance = _distance_text(S, i, j)
+    _, distance = _distance_text(S, i, j, km)
     return f"from the candidate's home town: {distance}; {_mode_text(S, i)}"

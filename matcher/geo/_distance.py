@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
+from math import isnan
+
 import numpy as np
 
 from .. import taxonomy as tx
@@ -13,6 +17,7 @@ __all__ = [
     "unit_vectors",
     "chord_distance_km",
     "distance_band",
+    "band_of",
     "band_label",
     "NO_BAND",
 ]
@@ -71,6 +76,20 @@ def chord_distance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(half_chord, 0.0, 1.0))
 
 
+@lru_cache(maxsize=1)
+def _bands() -> tuple[np.ndarray, tuple[str, ...], str, list[float]]:
+    """The bands' starting km, their labels, the label under the first band and the starts
+    as a list, read once from the programme table (a reason per result row must not read a
+    table each time)."""
+    bands = tx.distance_bands()
+    starts = bands["min_km"].to_numpy(dtype=np.float64)
+    labels = tuple(
+        f"{lo:,.0f} km or more" if np.isnan(hi) else f"{lo:,.0f}-{hi:,.0f} km"
+        for lo, hi in zip(bands["min_km"], bands["max_km"], strict=True)
+    )
+    return starts, labels, f"under {starts[0]:,.0f} km", starts.tolist()
+
+
 def distance_band(km) -> np.ndarray:
     """Index of each distance's band in ``taxonomy.distance_bands()`` (same shape as ``km``);
     :data:`NO_BAND` under the first band, and for unknown (NaN) distances.
@@ -81,9 +100,21 @@ def distance_band(km) -> np.ndarray:
     [-1, 0, 0, 1, 2, 3, 6, 6]
     """
     km = np.asarray(km, dtype=np.float64)
-    starts = tx.distance_bands()["min_km"].to_numpy()
-    band = np.searchsorted(starts, km, side="right") - 1
+    band = np.searchsorted(_bands()[0], km, side="right") - 1
     return np.where(np.isnan(km), NO_BAND, band).astype(np.int8)
+
+
+def band_of(km: float) -> int:
+    """:func:`distance_band` of one distance, without array overhead (a reason per row).
+
+    Examples
+    --------
+    >>> band_of(99.9), band_of(100.0), band_of(5.0), band_of(float("nan"))
+    (0, 1, -1, -1)
+    """
+    if isnan(km):
+        return NO_BAND
+    return bisect_right(_bands()[3], km) - 1
 
 
 def band_label(band: int) -> str:
@@ -94,8 +125,5 @@ def band_label(band: int) -> str:
     >>> band_label(2), band_label(6), band_label(-1)
     ('500-1,999 km', '8,000 km or more', 'under 10 km')
     """
-    bands = tx.distance_bands()
-    if band < 0:
-        return f"under {bands['min_km'].iloc[0]:,.0f} km"
-    lo, hi = bands["min_km"].iloc[band], bands["max_km"].iloc[band]
-    return f"{lo:,.0f} km or more" if np.isnan(hi) else f"{lo:,.0f}-{hi:,.0f} km"
+    _, labels, under, _ = _bands()
+    return under if band < 0 else labels[band]
