@@ -105,6 +105,8 @@ def test_find_hosts_shows_towns_distances_costs_a_map_and_contacts(sample_matche
     assert list(table["km"].round(3)) == list(km.round(3))
     assert (table["cost"] == "rates not set").all()  # the shipped rates table sets no amount
     assert any("amounts of your call year are not set" in c.value for c in at.caption)
+    assert not at.get("vega_lite_chart")  # no chart until asked for: bars in plain HTML
+    at.toggle(key="fh_show_map").set_value(True).run()
     maps = [c for c in at.get("vega_lite_chart") if "mercator" in str(c.proto.spec)]
     spec = str(maps[0].proto.spec) if maps else ""
     assert maps and not any(x in spec for x in ('"url"', "cartocdn", "mapbox"))  # nothing fetched

@@ -23,7 +23,8 @@ KM_STEP = 100
 FILTER_KEYS = ("fh_towns", "fh_max_km")
 #: Widths (pixels) of the rank, town, distance and cost columns beside the map.
 RANK_WIDTH, TOWN_WIDTH, KM_WIDTH, COST_WIDTH = 45, 100, 60, 100
-#: Share of the page's width the map takes; the table of towns, km and costs the rest.
+#: Share of the page's width the map takes (when shown); the table of towns, km and costs
+#: the rest.
 MAP_SHARE = 3
 
 
@@ -87,19 +88,22 @@ def column_config() -> dict:
 
 def show_geography(m, pid: str, ranked: pd.DataFrame) -> None:
     """The ranked hosts' towns, distances from the sending town and estimated costs (in rank
-    order), beside a map of them: the ranking itself keeps to what fits 1400 px."""
+    order), beside a map of them when asked for: the ranking itself keeps to what fits
+    1400 px."""
     if ranked.empty:
         return
     costs = cost_estimates(m, pid, ranked)
     table = ranked[["rank", "city", "km"]].assign(cost=cost_text(costs))
-    c1, c2 = st.columns([MAP_SHARE, 2])
+    c1, c2 = st.columns([2, MAP_SHARE])
     with c1:
-        show_map(m, pid, ranked)
-    with c2:
         st.dataframe(
             table, column_config=column_config(), hide_index=True, width="stretch", key="fh_places"
         )
         cost_note(costs)
+    with c2:
+        # drawn on request: a chart costs every browser a second of work (bench/app.py)
+        if st.toggle("Show them on a map", key="fh_show_map"):
+            show_map(m, pid, ranked)
 
 
 def show_map(m, pid: str, ranked: pd.DataFrame) -> None:

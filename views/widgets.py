@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 import tempfile
 from pathlib import Path
@@ -332,10 +333,37 @@ def explanation(e, left, right) -> None:
     applicable = {
         c: (None if e.reasons.get(c) == NOT_APPLICABLE else v) for c, v in e.components.items()
     }
-    from matcher import plots  # Altair: imported when a page first charts, not on sign-in
-
-    right.altair_chart(plots.components_chart(applicable), width="stretch")
+    right.html(component_bars(applicable))
     st.table(reasons_table(e.reasons))
+
+
+#: Colour of a criterion's bar (and of its value), and of the track behind it.
+BAR_COLOUR, TRACK_COLOUR = "#2e7d4f", "#e3efe7"
+
+
+def component_bars(components: dict) -> str:
+    """One bar per criterion (0-1) as plain HTML: no chart library for the browser to load
+    and run on every explanation (bench/app.py); a criterion whose value is None does not
+    apply and reads "does not apply", with no bar."""
+    rows = []
+    for criterion, value in components.items():
+        name = html.escape(labels.label(criterion))
+        if value is None:
+            bar, text = "", "does not apply"
+        else:
+            v = min(max(float(value), 0.0), 1.0)
+            bar = f'<div style="width:{v * 100:.1f}%;height:100%;background:{BAR_COLOUR}"></div>'
+            text = f"{v:.2f}"
+        rows.append(
+            f'<tr><td style="padding:2px 8px 2px 0;white-space:nowrap">{name}</td>'
+            f'<td style="width:100%;padding:2px 0"><div role="img" aria-label="{name} {text}" '
+            f'style="height:14px;background:{TRACK_COLOUR}">{bar}</div></td>'
+            f'<td style="padding:2px 0 2px 8px;text-align:right;white-space:nowrap">{text}</td></tr>'
+        )
+    return (
+        '<table style="width:100%;border-collapse:collapse;font-size:0.9rem" '
+        'aria-label="score of each criterion">' + "".join(rows) + "</table>"
+    )
 
 
 def export_bytes(allocation, suffix: str) -> bytes:
