@@ -19,7 +19,7 @@ setup: $(BIN)/.installed
 
 ## The main job: the dashboard on the bundled sample data.
 run: setup
-	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+	$(BIN)/python -m views.serve --server.headless true --browser.gatherUsageStats false
 
 ## Debian's Chromium (real-browser test) and PostgreSQL (workspace tests on a second backend).
 ## Installed when missing and we are root; otherwise those tests are skipped with the reason.

@@ -45,15 +45,16 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(env: dict | None = None, timeout: float = 120.0, root: Path = ROOT):
-    """Yield the URL of a fresh ``streamlit run app.py`` on a free loopback port (the app of
-    the source tree ``root``: this checkout unless a benchmark compares another)."""
+    """Yield the URL of a fresh dashboard server (``python -m views.serve``, as ``make run``
+    starts it) on a free loopback port (the app of the source tree ``root``: this checkout
+    unless a benchmark compares another)."""
     port = free_port()
+    # the README's start (make run): views.serve, i.e. streamlit run app.py with the first
+    # imports preloaded; a tree without it (a benchmark's baseline) is started as it was
+    start = ["-m", "views.serve"] if (root / "views" / "serve.py").exists() else None
     cmd = [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(root / "app.py"),
+        *(start or ["-m", "streamlit", "run", str(root / "app.py")]),
         "--server.headless",
         "true",
         "--server.port",
