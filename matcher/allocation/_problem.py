@@ -5,7 +5,9 @@ participant sharing a value), accompanying persons included. A unit goes to one 
 nowhere; it takes the places of its members (``places``: 1 for a learner or staff member, 0
 for an accompanying person), counts them as placed and scores the sum of their scores.
 Fixed placements (``fixed``) are kept as they are: they are no unit, their places are taken
-from the hosts first, and a group with a fixed member may only join that member's host.
+from the hosts first, and a group with a fixed member may only join that member's host
+(:func:`matcher.allocation.solve` first keeps its accompanying persons there too, their
+cost reserved, where the rules and the budget allow).
 
 Scores and feasibility are read through a *score source* (``rows(idx)`` -> scores and mask
 of those participants against every host), so that a large instance is scored in blocks and
