@@ -459,6 +459,31 @@ def test_ka122_cap_counts_learners_and_staff_not_accompanying_or_visits():
     assert project_caps(p.assign(project_type="KA121")) == {}  # accredited projects: no cap
 
 
+def test_the_allocation_ceiling_counts_no_accompanying_person_nor_preparatory_visit(monkeypatch):
+    from matcher.allocation import cohort_arrays, optimal_assignment, project_ceilings
+
+    p = pd.DataFrame(
+        {
+            "participant_id": ["A", "L1", "L2", "V"],
+            "role": ["accompanying", "learner", "learner", "staff"],
+            "activity": ["short_term", "short_term", "short_term", "preparatory_visit"],
+            "group_id": ["G1", "G1", "G1", ""],
+            "project_type": "KA122",
+            "project_id": "X",
+        }
+    )
+    for cap, placed in ((2, [0, 0, 0, 0]), (1, [-1, -1, -1, 0])):
+        table = {"KA122": {"label": "short-term", "max_participants": cap, "checked": False}}
+        monkeypatch.setattr(tx, "project_types", lambda t=table: t, raising=False)
+        project, ceiling = project_ceilings(p)
+        assert project.tolist() == [-1, 0, 0, -1] and ceiling.tolist() == [cap]
+        out = optimal_assignment(
+            np.ones((4, 1)), np.ones((4, 1), bool), [4], project=project, max_placed=ceiling,
+            **cohort_arrays(p),
+        )  # fmt: skip
+        assert out.tolist() == placed  # the group's two learners count, whoever comes first
+
+
 def test_course_participants_from_two_countries():
     from matcher.programme import course_country_warnings
 

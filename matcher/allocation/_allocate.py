@@ -138,15 +138,18 @@ def cohort_arrays(participants: pd.DataFrame) -> dict:
 
 def project_ceilings(participants: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Projects with a ceiling on the participants they place (a KA122 short-term project:
-    the programme table's maximum), from ``project_type`` and ``project_id``.
+    the programme table's maximum), from ``project_type`` and ``project_id``; accompanying
+    persons and preparatory visits do not count (:func:`matcher.programme.counted_for_cap`).
 
     Returns
     -------
-    project : ndarray (n,) int, the project of each participant, -1 for none with a ceiling
+    project : ndarray (n,) int, the project of each participant counted towards a ceiling,
+        -1 for the others
     ceiling : ndarray (P,) int, each project's maximum
     Both None when no participant is in a project with a ceiling.
     """
     from .. import taxonomy as tx
+    from ..programme import counted_for_cap
 
     types = getattr(tx, "project_types", None)  # the programme table's project rows
     if types is None or not {"project_type", "project_id"} <= set(participants.columns):
@@ -154,7 +157,7 @@ def project_ceilings(participants: pd.DataFrame) -> tuple[np.ndarray | None, np.
     caps = {t: v["max_participants"] for t, v in types().items() if v.get("max_participants")}
     kind = participants["project_type"].fillna("").astype(str)
     ident = participants["project_id"].fillna("").astype(str).str.strip()
-    capped = kind.isin(list(caps)) & (ident != "")
+    capped = kind.isin(list(caps)) & (ident != "") & counted_for_cap(participants)
     if not capped.any():
         return None, None
     codes, keys = pd.factorize(

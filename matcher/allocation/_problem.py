@@ -160,6 +160,8 @@ def _units(group, fixed, places, priority, project):
     ptr = np.r_[starts, len(members)].astype(np.int64)
     size = np.add.reduceat(places[members], starts) if len(members) else starts
     prio = np.add.reduceat(places[members] * priority[members], starts) if len(members) else starts
+    # a unit's project: its members' (one counted member is enough; the others have none)
+    unit_project = np.maximum.reduceat(project[members], starts) if len(members) else starts
     forced = np.full(len(starts), UNASSIGNED, dtype=np.int64)
     where: dict[int, int] = {}  # a group's first kept member's host
     for i in np.flatnonzero((group >= 0) & (fixed >= 0)):
@@ -171,7 +173,7 @@ def _units(group, fixed, places, priority, project):
         members,
         size.astype(np.int64),
         prio.astype(np.int64),
-        project[members[starts]],
+        unit_project.astype(np.int64),
         forced,
     )
 
