@@ -501,6 +501,35 @@ def test_course_participants_from_two_countries():
     assert course_country_warnings(p, h, np.array([0, 0, 0, 1])) == []  # IT and ES at H1
 
 
+COURSE = {"role": "staff", "activity": "training_course", "employed_by_sender": "true"}
+COURSE |= {"occupation": "vocational teacher", "duration_min_days": 5, "duration_max_days": 10}
+
+
+def test_an_allocation_warns_of_the_rules_over_its_placements(monkeypatch):
+    from matcher.allocation import allocate
+
+    course = hosts({"host_id": "H1", "name": "Course Ltd", "org_type": "vet_institution",
+                    "duration_min_days": 2, "capacity": 3})  # fmt: skip
+    m = _fit(participants({**COURSE, "participant_id": "S1"}), course)
+    a = allocate(m)
+    assert a.assignments["host_id"].tolist() == ["H1"]
+    (warning,) = a.warnings
+    assert warning.startswith("Course Ltd (H1): the course's placed participants all come from IT")
+    assert warning in a.summary_frame()["value"].tolist()
+    # a KA122 project over its cap: only placements kept as they were can make one
+    table = {"KA122": {"label": "short-term", "max_participants": 1, "checked": False}}
+    monkeypatch.setattr(tx, "project_types", lambda: table, raising=False)
+    p = participants(*({"participant_id": f"L{k}", "project_type": "KA122",
+                        "project_id": "X"} for k in (1, 2)))  # fmt: skip
+    m = _fit(p, hosts({"host_id": "H1", "name": "Kitchen"}))
+    locks = pd.DataFrame({"participant_id": ["L1", "L2"], "host_id": ["H1", "H1"]})
+    a = allocate(m, locks=locks)
+    assert a.warnings == [
+        "project X (KA122) places 2 participants; a KA122 project takes at most 1 "
+        "(accompanying persons and preparatory visits not counted)"
+    ]
+
+
 def test_invited_experts_and_teachers_in_training_are_not_staff_of_the_sender():
     rows = [
         {

@@ -55,6 +55,10 @@ class Allocation:
     blocking_pairs : list of (participant_id, host_id)
     solution : Solution
         The solver's own result (candidate graph, certificate, timings).
+    warnings : list of str
+        Programme rules over the whole set of placements that this one breaks, in plain
+        words (a course whose placed participants all come from one country; a KA122
+        project over its cap, which only kept placements can cause): to check, not refused.
     """
 
     assignments: pd.DataFrame
@@ -62,11 +66,16 @@ class Allocation:
     summary: dict
     blocking_pairs: list = field(default_factory=list)
     solution: Solution | None = None
+    warnings: list = field(default_factory=list)
 
     def summary_frame(self) -> pd.DataFrame:
-        """The summary as a two-column table (``measure``, ``value``) for display and export."""
+        """The summary as a two-column table (``measure``, ``value``) for display and export,
+        the warnings last."""
         return pd.DataFrame(
-            {"measure": list(self.summary), "value": [str(v) for v in self.summary.values()]}
+            {
+                "measure": [*self.summary, *(["warning"] * len(self.warnings))],
+                "value": [*(str(v) for v in self.summary.values()), *self.warnings],
+            }
         )
 
     def flat_assignments(self) -> pd.DataFrame:
@@ -287,17 +296,21 @@ def _rows(ids, lookup, n: int) -> np.ndarray:
 
 def _result(m, frame, hids, cap, sol: Solution, kept_label, notes, priority, released):
     """The :class:`Allocation` of a solution."""
+    from ..programme import course_country_warnings, project_cap_warnings
+
     p = sol.problem
     assign = sol.assign
     placed = assign >= 0
     used = np.bincount(assign[placed], weights=p.places[placed], minlength=len(hids))
     used = used.astype(np.int64)
-    hosts = _host_table(m.hosts_.set_index("host_id").loc[hids].reset_index(), cap, used)
+    h = m.hosts_.set_index("host_id").loc[hids].reset_index()
+    hosts = _host_table(h, cap, used)
     assignments = _assignments(m, frame, hids, sol, kept_label, used)
     extra = _kept_summary(kept_label, released, notes)
     summary = _summary(sol, frame, assignments, cap, used, priority, extra)
     blocking = [(frame["participant_id"].iat[i], hids[j]) for i, j in sol.blocking_pairs]
-    return Allocation(assignments, hosts, summary, blocking, sol)
+    warnings = course_country_warnings(frame, h, assign) + project_cap_warnings(frame, assign)
+    return Allocation(assignments, hosts, summary, blocking, sol, warnings)
 
 
 def _assignments(m, frame, hids, sol: Solution, kept_label, used) -> pd.DataFrame:

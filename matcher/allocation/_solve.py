@@ -89,6 +89,8 @@ class Solution:
     def feasible_hosts(self) -> np.ndarray:
         """``(n,)``: feasible hosts of each participant's unit (-1 for a fixed placement)."""
         unit = self.problem.unit_of()
+        if self.problem.n_units == 0:  # every placement kept as it was
+            return np.full(len(unit), -1, dtype=np.int64)
         return np.where(unit >= 0, self.graph.n_feasible[np.maximum(unit, 0)], -1)
 
     def objective(self) -> tuple[int, int, float]:
