@@ -13,7 +13,7 @@ from ..io import write_table, write_workbook
 from ._kept import kept_placements, open_proposals_released
 from ._problem import UNASSIGNED
 from ._reasons import why_unassigned
-from ._solve import Solution, SolverSettings, solve
+from ._solve import Solution, SolverSettings, UnknownCosts, solve
 
 __all__ = [
     "allocate",
@@ -281,13 +281,53 @@ def _solve_cohort(m, pi, hj, places, method, priority, kept, released, limits, c
     if limits["max_placed"] is None and limits["project"] is None:
         limits["project"], limits["max_placed"] = project_ceilings(frame)
     fixed, kept_label, notes = _fixed(kept, pids, hids)
-    sol = solve(
-        MatcherScores(m, pids, hids), cap, method,
-        priority=fewer if priority == "fewer_opportunities" else None, fixed=fixed,
-        settings=_settings(config, len(pi), len(hj)), progress=progress,
-        **limits, **cohort_arrays(frame),
-    )  # fmt: skip
+    try:
+        sol = solve(
+            MatcherScores(m, pids, hids), cap, method,
+            priority=fewer if priority == "fewer_opportunities" else None, fixed=fixed,
+            settings=_settings(config, len(pi), len(hj)), progress=progress,
+            **limits, **cohort_arrays(frame),
+        )  # fmt: skip
+    except UnknownCosts as exc:
+        raise ValueError(_unknown_costs_words(m, pids, hids, exc.pairs)) from exc
     return _result(m, frame, hids, cap, sol, kept_label, notes, priority, released)
+
+
+#: Pairs per host country priced again to name the rates an unknown cost lacks.
+_PAIRS_NAMED = 50
+
+
+def _unknown_costs_words(m, pids, hids, pairs) -> str:
+    """Why a budget ceiling cannot be checked: the host countries of the feasible pairs
+    whose cost is unknown and the rates they lack (from the configured rates table)."""
+    from .. import taxonomy as tx
+    from ..budget import placement_costs
+
+    country = m.hosts_["country"].to_numpy(object)[m.host_index(hids[pairs[:, 1]])]
+    names = tx.countries()["name"]
+    parts = []
+    for c in sorted(set(country)):
+        at = pairs[country == c]
+        a, b = pids[at[:_PAIRS_NAMED, 0]], hids[at[:_PAIRS_NAMED, 1]]
+        priced = placement_costs(
+            m.participants_.iloc[m.participant_index(a)],
+            m.hosts_.iloc[m.host_index(b)],
+            m.distance_pairs(list(a), list(b)),
+        )
+        lacks = sorted({x for text in priced["rates_missing"] for x in text.split("; ") if x})
+        pair_s = "pair" if len(at) == 1 else "pairs"
+        parts.append(
+            f"{c} ({names.get(c, c)}; {len(at)} {pair_s}): "
+            + (", ".join(lacks) or "a cost not given")
+        )
+    where = ", ".join(sorted(set(country)))
+    return (
+        f"a budget ceiling cannot be checked: the estimated cost of {len(pairs)} feasible "
+        f"{'pair' if len(pairs) == 1 else 'pairs'} is unknown, for hosts in "
+        + "; ".join(parts)
+        + ". Fill in these rates in the rates table (rates.csv, MATCHER_RATES_FILE; "
+        f"data/README.md, 'Budget rates'), or leave the hosts in {where} out of this allocation"
+    )
 
 
 def _rows(ids, lookup, n: int) -> np.ndarray:
