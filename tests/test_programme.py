@@ -49,7 +49,6 @@ def _group(gid="G1", learners=3, accompanying=1, **extra):
             "activity": "",
             "group_id": gid,
             "occupation": "vocational teacher",
-            "employed_by_sender": "true",
             **extra,
         }
         for k in range(1, accompanying + 1)
@@ -136,9 +135,26 @@ def test_employed_by_sender_is_a_checked_staff_field():
     assert list(frame["employed_by_sender"]) == ["true", ""]  # empty: not checked yet
     assert any("1 staff row(s) leave it empty" in n for n in frame.attrs["notes"])
     found = _problems(participants({"employed_by_sender": "no"}), "participants")
-    assert found == [
-        (2, "employed_by_sender", "applies to staff and accompanying persons, not learners")
-    ]
+    assert found == [(2, "employed_by_sender", "applies to staff only, not learners")]
+
+
+def test_employed_by_sender_is_refused_for_an_accompanying_person(tmp_path):
+    # the programme asks no employment of an accompanying person: a value would be ignored
+    from matcher import load_participants
+    from matcher.io import write_table
+
+    for value in ("false", "true"):
+        rows = _group(**GROUP_STAY)
+        rows[-1]["employed_by_sender"] = value
+        path = write_table(participants(*rows), tmp_path / "people.csv")
+        with pytest.raises(DataValidationError) as info:
+            load_participants(path)
+        (problem,) = info.value.problems
+        assert (problem.row, problem.column) == (5, "employed_by_sender")  # header is row 1
+        assert "an accompanying person need not be employed by the sending organisation" in (
+            problem.message
+        )
+        assert "people.csv" in str(info.value) and "row 5" in str(info.value)
 
 
 def test_projects_ka121_ka122_and_the_cap_note():
