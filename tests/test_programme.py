@@ -251,6 +251,29 @@ def test_a_group_goes_only_where_the_whole_group_fits():
         assert set(m.recommend_hosts(pid, k=10)["host_id"]) == {"H_ok", "H_listed"}
 
 
+def test_group_reasons_count_places_and_people_in_plain_words():
+    p = participants(*_group(learners=2, **GROUP_STAY))
+    m = _fit(p, hosts({"host_id": "H1", "capacity": 1, "accepts_groups": True}))
+    why = m.explain("L1", "H1").broken_rules["group_places"]
+    assert "the host has 1 place and group 'G1' (2 learners) needs 2" in why
+    # one learner and the person accompanying them
+    one = [{**r, "group_id": "A01"} for r in _group(learners=1, **GROUP_STAY)]
+    one[0]["activity"] = "short_term"  # a learner alone, accompanied
+    m = _fit(participants(*one), hosts({"host_id": "H1", "capacity": 0, "accepts_groups": True}))
+    why = m.explain("L1", "H1").broken_rules["group_places"]
+    assert "the host has 0 places and group 'A01' (1 learner and 1 accompanying person)" in why
+
+
+def test_dates_without_overlap_say_which_window_ends_first():
+    p = participants({"available_from": "2027-02-01", "available_to": "2027-03-08",
+                      "duration_min_days": 10, "duration_max_days": 20})  # fmt: skip
+    h = hosts({"host_id": "H1", "available_from": "2027-03-19", "available_to": "2027-06-30"})
+    e = _fit(p, h).explain("P1", "H1")
+    words = "no overlap: the participant's window ends on 2027-03-08, before the host's starts on 2027-03-19"
+    assert words in e.broken_rules["dates"] and "overlap 0 days" not in e.broken_rules["dates"]
+    assert e.reasons["dates"] == words
+
+
 def test_the_group_stay_is_what_all_learners_accept():
     rows = _group(learners=2, duration_min_days=10, duration_max_days=20)
     rows[1] = {**rows[1], "duration_min_days": 16}
