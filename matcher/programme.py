@@ -54,8 +54,9 @@ def project_caps(participants: pd.DataFrame) -> dict[str, tuple[int, np.ndarray]
     kinds, ids = _column(participants, "project_type"), _column(participants, "project_id")
     counted = counted_for_cap(participants)
     out = {}
-    for pid in pd.unique(ids[(ids != "") & kinds.map(lambda k: bool(caps.get(k)))]):
-        mine = (ids == pid).to_numpy()
+    capped = (ids != "") & kinds.map(lambda k: bool(caps.get(k)))
+    for pid in pd.unique(ids[capped]):
+        mine = ((ids == pid) & capped).to_numpy()  # rows of a type without a cap left out
         cap = caps[kinds[mine].iloc[0]]
         out[pid] = (cap, np.flatnonzero(mine & counted))
     return out

@@ -71,6 +71,31 @@ def _objective(assign, scores, priority, places):
     return int((on & prio).sum()), int(on.sum()), float(scores[on, assign[on]].sum())
 
 
+def _followers_of_kept_groups(mask, group, places, fixed, cost=None, budget=None, **_):
+    """``{row: host or -1}``: accompanying persons (not kept) of a group with kept learners,
+    and where they must be: the group's host (its first kept member's) when the mask allows
+    it and the budget left after the kept placements covers them (in row order), else -1."""
+    n = len(group)
+    fixed = np.full(n, -1) if fixed is None else np.asarray(fixed)
+    where: dict = {}
+    for i in np.flatnonzero((group >= 0) & (fixed >= 0)):
+        where.setdefault(int(group[i]), int(fixed[i]))
+    left = None
+    if budget is not None:
+        left = budget - float(cost[fixed >= 0, fixed[fixed >= 0]].sum())
+    out = {}
+    for i in np.flatnonzero((places == 0) & (fixed < 0) & (group >= 0)):
+        j = where.get(int(group[i]), -1)
+        if j < 0:
+            continue
+        ok = bool(mask[i, j])
+        if ok and left is not None:
+            ok = cost[i, j] <= left + 1e-9
+            left -= cost[i, j] if ok else 0.0
+        out[int(i)] = j if ok else -1
+    return out
+
+
 def brute_force(
     scores,
     mask,
@@ -85,7 +110,11 @@ def brute_force(
 ):
     """Best (objective) over every host-or-nothing choice per unit (group or participant)."""
     n, m = scores.shape
-    fixed = np.full(n, -1) if fixed is None else np.asarray(fixed)
+    fixed = np.full(n, -1) if fixed is None else np.asarray(fixed).copy()
+    # accompanying persons of kept learners are kept with them first, where they may go
+    follow = _followers_of_kept_groups(mask, group, places, fixed, cost, budget)
+    for i, j in follow.items():
+        fixed[i] = j if j >= 0 else fixed[i]
     free_rows = np.flatnonzero(fixed < 0)
     units: dict = {}
     for i in free_rows:
@@ -138,12 +167,16 @@ def _check_constraints(assign, scores, mask, capacity, kw):
     taken = np.bincount(fixed[fixed >= 0], weights=places[fixed >= 0], minlength=m)
     used = np.bincount(assign[new], weights=places[new], minlength=m)
     assert (used <= np.maximum(capacity - taken, 0)).all(), "capacity exceeded"
+    follow = _followers_of_kept_groups(mask, **{"fixed": fixed, **kw})
+    with_kept = np.isin(np.arange(n), list(follow))  # checked below
     for g in np.unique(group[group >= 0]):
         # a group goes whole; when some members are kept, the rest join them or stay out
-        hosts = set(assign[(group == g) & (fixed < 0)].tolist())
+        hosts = set(assign[(group == g) & (fixed < 0) & ~with_kept].tolist())
         assert len(hosts) <= 1, f"group {g} split over {hosts}"
         kept = fixed[(group == g) & (fixed >= 0)]
         assert not len(kept) or hosts <= {-1, kept[0]}, f"group {g} away from its kept members"
+    for i, j in follow.items():
+        assert assign[i] == j, f"accompanying person {i} not with their kept group (host {j})"
     alone = (places == 0) & (group < 0)
     assert (assign[alone & (fixed < 0)] == UNASSIGNED).all(), "an accompanying person placed alone"
     if kw.get("max_placed") is not None:
@@ -206,8 +239,33 @@ def test_optimal_with_every_constraint_equals_brute_force(inst):
     assert got[2] == pytest.approx(best[2], abs=1e-6)
 
 
+# a kept group's accompanying person and a budget another participant could spend first
+_KEPT_GROUP_BUDGET = (
+    np.ones((4, 2)) / 2,
+    np.ones((4, 2), bool),
+    np.array([3, 3]),
+    None,
+    {"group": np.array([0, 0, 0, -1]), "places": np.array([1, 1, 0, 1]),
+     "fixed": np.array([0, 0, -1, -1]), "cost": np.full((4, 2), 100.0), "budget": 350.0},
+)  # fmt: skip
+
+
+# a kept learner's accompanying persons go with them though the group's other learners
+# find no place there
+_KEPT_LEARNER_ALONE = (
+    np.ones((4, 2)) / 2,
+    np.ones((4, 2), bool),
+    np.array([2, 0]),
+    None,
+    {"group": np.array([0, 0, 0, 0]), "places": np.array([0, 1, 0, 1]),
+     "fixed": np.array([-1, -1, -1, 1])},
+)  # fmt: skip
+
+
 @SETTINGS
 @given(grouped(), st.sampled_from([None, 1]))
+@example(_KEPT_GROUP_BUDGET, None)
+@example(_KEPT_LEARNER_ALONE, None)
 def test_both_methods_keep_every_constraint(inst, k):
     scores, mask, capacity, priority, kw = inst
     for method in ("optimal", "stable"):
@@ -339,6 +397,38 @@ def test_kept_placements_accepted_first_then_locks_then_open_proposals():
         ]
     )
     assert "P4" not in set(kept_placements(withdrawn)["participant_id"])
+
+
+def test_the_accompanying_person_of_a_kept_group_goes_before_the_budget_is_spent():
+    # learners 0 and 1 are kept at host 0 with their accompanying person 2 free; participant
+    # 3 alone would take the budget the accompanying person needs (kept 200 + 100 + 100 > 350)
+    kw = {"group": [0, 0, 0, -1], "places": [1, 1, 0, 1], "fixed": [0, 0, -1, -1]}
+    kw |= {"cost": np.full((4, 2), 100.0), "budget": 350.0}
+    scores, mask = np.ones((4, 2)) / 2, np.ones((4, 2), bool)
+    for method in (optimal_assignment, deferred_acceptance):
+        assert method(scores, mask, [3, 3], **kw).tolist() == [0, 0, 0, -1]
+    # where the rules rule the group's host out for them, they stay and are not placed elsewhere
+    mask[2, 0] = False
+    for method in (optimal_assignment, deferred_acceptance):
+        assert method(scores, mask, [3, 3], **kw).tolist() == [0, 0, -1, 0]
+
+
+def test_why_an_accompanying_person_of_a_kept_group_is_not_placed():
+    from matcher.allocation._reasons import why_unassigned
+
+    kw = {"group": [0, 0, 0], "places": [1, 1, 0], "fixed": [0, 0, -1]}
+    kw |= {"cost": np.full((3, 2), 100.0), "budget": 250.0}  # kept 200: 50 left
+    frame = pd.DataFrame({"participant_id": ["L1", "L2", "A1"], "group_id": ["G1"] * 3})
+    mask = np.ones((3, 2), bool)
+    for method in ("optimal", "stable"):
+        sol = solve(DenseScores(np.ones((3, 2)), mask), [3, 3], method, **kw)
+        assert sol.assign.tolist() == [0, 0, -1]
+        text = why_unassigned(None, frame, np.array(["H1", "H2"]), sol, [2, 0])[2]
+        assert "kept at H1" in text and "budget ceiling" in text and "group_id" not in text
+    mask[2, 0] = False
+    sol = solve(DenseScores(np.ones((3, 2)), mask), [3, 3], **{**kw, "budget": None})
+    text = why_unassigned(None, frame, np.array(["H1", "H2"]), sol, [2, 0])[2]
+    assert "rules rule out H1" in text and "group_id" not in text
 
 
 # found at the merge of session 3: a learner with an accompanying person is a unit of one

@@ -167,6 +167,19 @@ def test_allocate_keeps_the_workspaces_locks_and_a_ceiling(tmp_path, capsys, sam
     assert df.loc["P0001", ["host_id", "kept"]].tolist() == ["H0003", "locked by hand"]
 
 
+@pytest.mark.model
+def test_allocate_prints_the_rules_over_the_placements(tmp_path, capsys, sample_frames):
+    from matcher.io import write_table
+
+    p, h = sample_frames
+    paths = [tmp_path / "p.csv", tmp_path / "h.csv"]
+    write_table(p[p["participant_id"].isin(["P0002", "P0172"])], paths[0])  # courses, from AT
+    write_table(h, paths[1])
+    assert main(["allocate", "--participants", str(paths[0]), "--hosts", str(paths[1])]) == 0
+    checks = [x for x in capsys.readouterr().err.splitlines() if x.startswith("check:")]
+    assert checks and all("placed participants all come from AT" in x for x in checks)
+
+
 def _summary_figure(printed: str, key: str) -> float:
     (line,) = [x for x in printed.splitlines() if x.startswith(f"{key} ")]
     return float(line.split()[-1])

@@ -149,6 +149,7 @@ def test_allocation_places_groups_together_and_leaves_companions_out_of_the_coun
 def test_each_ka122_project_places_at_most_its_ceiling(small, monkeypatch):
     import matcher.taxonomy as tx
     from matcher.allocation import project_ceilings
+    from matcher.programme import counted_for_cap
 
     table = {
         "KA121": {"label": "accredited", "max_participants": None, "checked": True},
@@ -165,9 +166,11 @@ def test_each_ka122_project_places_at_most_its_ceiling(small, monkeypatch):
     m = Matcher(encoder=HashingEncoder()).fit(p, h)
     for method in ("optimal", "stable"):
         a = allocate(m, method).assignments.merge(
-            p[["participant_id", "project_type", "project_id"]]
+            p[["participant_id", "project_type", "project_id"]].assign(
+                counted=counted_for_cap(p)  # not accompanying persons nor preparatory visits
+            )
         )
-        placed = a[(a["status"] == "assigned") & (a["project_type"] == "KA122")]
+        placed = a[(a["status"] == "assigned") & (a["project_type"] == "KA122") & a["counted"]]
         assert placed.groupby("project_id").size().max() <= 3
         assert (placed.groupby("project_id").size() == 3).all()  # the ceiling binds here
         assert ((a["status"] == "assigned") & (a["project_type"] == "KA121")).sum() > 3

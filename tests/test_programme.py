@@ -49,7 +49,6 @@ def _group(gid="G1", learners=3, accompanying=1, **extra):
             "activity": "",
             "group_id": gid,
             "occupation": "vocational teacher",
-            "employed_by_sender": "true",
             **extra,
         }
         for k in range(1, accompanying + 1)
@@ -136,9 +135,26 @@ def test_employed_by_sender_is_a_checked_staff_field():
     assert list(frame["employed_by_sender"]) == ["true", ""]  # empty: not checked yet
     assert any("1 staff row(s) leave it empty" in n for n in frame.attrs["notes"])
     found = _problems(participants({"employed_by_sender": "no"}), "participants")
-    assert found == [
-        (2, "employed_by_sender", "applies to staff and accompanying persons, not learners")
-    ]
+    assert found == [(2, "employed_by_sender", "applies to staff only, not learners")]
+
+
+def test_employed_by_sender_is_refused_for_an_accompanying_person(tmp_path):
+    # the programme asks no employment of an accompanying person: a value would be ignored
+    from matcher import load_participants
+    from matcher.io import write_table
+
+    for value in ("false", "true"):
+        rows = _group(**GROUP_STAY)
+        rows[-1]["employed_by_sender"] = value
+        path = write_table(participants(*rows), tmp_path / "people.csv")
+        with pytest.raises(DataValidationError) as info:
+            load_participants(path)
+        (problem,) = info.value.problems
+        assert (problem.row, problem.column) == (5, "employed_by_sender")  # header is row 1
+        assert "an accompanying person need not be employed by the sending organisation" in (
+            problem.message
+        )
+        assert "people.csv" in str(info.value) and "row 5" in str(info.value)
 
 
 def test_projects_ka121_ka122_and_the_cap_note():
@@ -233,6 +249,29 @@ def test_a_group_goes_only_where_the_whole_group_fits():
     # recommendations of every member, the accompanying person included, follow the group
     for pid in ("L1", "L3", "A1"):
         assert set(m.recommend_hosts(pid, k=10)["host_id"]) == {"H_ok", "H_listed"}
+
+
+def test_group_reasons_count_places_and_people_in_plain_words():
+    p = participants(*_group(learners=2, **GROUP_STAY))
+    m = _fit(p, hosts({"host_id": "H1", "capacity": 1, "accepts_groups": True}))
+    why = m.explain("L1", "H1").broken_rules["group_places"]
+    assert "the host has 1 place and group 'G1' (2 learners) needs 2" in why
+    # one learner and the person accompanying them
+    one = [{**r, "group_id": "A01"} for r in _group(learners=1, **GROUP_STAY)]
+    one[0]["activity"] = "short_term"  # a learner alone, accompanied
+    m = _fit(participants(*one), hosts({"host_id": "H1", "capacity": 0, "accepts_groups": True}))
+    why = m.explain("L1", "H1").broken_rules["group_places"]
+    assert "the host has 0 places and group 'A01' (1 learner and 1 accompanying person)" in why
+
+
+def test_dates_without_overlap_say_which_window_ends_first():
+    p = participants({"available_from": "2027-02-01", "available_to": "2027-03-08",
+                      "duration_min_days": 10, "duration_max_days": 20})  # fmt: skip
+    h = hosts({"host_id": "H1", "available_from": "2027-03-19", "available_to": "2027-06-30"})
+    e = _fit(p, h).explain("P1", "H1")
+    words = "no overlap: the participant's window ends on 2027-03-08, before the host's starts on 2027-03-19"
+    assert words in e.broken_rules["dates"] and "overlap 0 days" not in e.broken_rules["dates"]
+    assert e.reasons["dates"] == words
 
 
 def test_the_group_stay_is_what_all_learners_accept():
@@ -459,6 +498,31 @@ def test_ka122_cap_counts_learners_and_staff_not_accompanying_or_visits():
     assert project_caps(p.assign(project_type="KA121")) == {}  # accredited projects: no cap
 
 
+def test_the_allocation_ceiling_counts_no_accompanying_person_nor_preparatory_visit(monkeypatch):
+    from matcher.allocation import cohort_arrays, optimal_assignment, project_ceilings
+
+    p = pd.DataFrame(
+        {
+            "participant_id": ["A", "L1", "L2", "V"],
+            "role": ["accompanying", "learner", "learner", "staff"],
+            "activity": ["short_term", "short_term", "short_term", "preparatory_visit"],
+            "group_id": ["G1", "G1", "G1", ""],
+            "project_type": "KA122",
+            "project_id": "X",
+        }
+    )
+    for cap, placed in ((2, [0, 0, 0, 0]), (1, [-1, -1, -1, 0])):
+        table = {"KA122": {"label": "short-term", "max_participants": cap, "checked": False}}
+        monkeypatch.setattr(tx, "project_types", lambda t=table: t, raising=False)
+        project, ceiling = project_ceilings(p)
+        assert project.tolist() == [-1, 0, 0, -1] and ceiling.tolist() == [cap]
+        out = optimal_assignment(
+            np.ones((4, 1)), np.ones((4, 1), bool), [4], project=project, max_placed=ceiling,
+            **cohort_arrays(p),
+        )  # fmt: skip
+        assert out.tolist() == placed  # the group's two learners count, whoever comes first
+
+
 def test_course_participants_from_two_countries():
     from matcher.programme import course_country_warnings
 
@@ -474,6 +538,35 @@ def test_course_participants_from_two_countries():
     warnings = course_country_warnings(p, h, np.array([0, 0, 1, 1]))
     assert len(warnings) == 2 and "all come from IT" in warnings[0] and "from ES" in warnings[1]
     assert course_country_warnings(p, h, np.array([0, 0, 0, 1])) == []  # IT and ES at H1
+
+
+COURSE = {"role": "staff", "activity": "training_course", "employed_by_sender": "true"}
+COURSE |= {"occupation": "vocational teacher", "duration_min_days": 5, "duration_max_days": 10}
+
+
+def test_an_allocation_warns_of_the_rules_over_its_placements(monkeypatch):
+    from matcher.allocation import allocate
+
+    course = hosts({"host_id": "H1", "name": "Course Ltd", "org_type": "vet_institution",
+                    "duration_min_days": 2, "capacity": 3})  # fmt: skip
+    m = _fit(participants({**COURSE, "participant_id": "S1"}), course)
+    a = allocate(m)
+    assert a.assignments["host_id"].tolist() == ["H1"]
+    (warning,) = a.warnings
+    assert warning.startswith("Course Ltd (H1): the course's placed participants all come from IT")
+    assert warning in a.summary_frame()["value"].tolist()
+    # a KA122 project over its cap: only placements kept as they were can make one
+    table = {"KA122": {"label": "short-term", "max_participants": 1, "checked": False}}
+    monkeypatch.setattr(tx, "project_types", lambda: table, raising=False)
+    p = participants(*({"participant_id": f"L{k}", "project_type": "KA122",
+                        "project_id": "X"} for k in (1, 2)))  # fmt: skip
+    m = _fit(p, hosts({"host_id": "H1", "name": "Kitchen"}))
+    locks = pd.DataFrame({"participant_id": ["L1", "L2"], "host_id": ["H1", "H1"]})
+    a = allocate(m, locks=locks)
+    assert a.warnings == [
+        "project X (KA122) places 2 participants; a KA122 project takes at most 1 "
+        "(accompanying persons and preparatory visits not counted)"
+    ]
 
 
 def test_invited_experts_and_teachers_in_training_are_not_staff_of_the_sender():

@@ -440,6 +440,27 @@ def test_a_budget_ceiling_in_eur_keeps_the_allocation_within_it(rates):
         budget.budget_arguments(m, 0, rates=rates)
 
 
+def test_a_ceiling_with_a_feasible_host_of_no_country_group_names_country_and_rates(
+    tmp_path, monkeypatch
+):
+    """Switzerland takes part from 2027 but is in no country group of the rates table: with
+    a ceiling, the allocation names the country, the missing rate and what to do."""
+    table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
+    table["figure"], table["programme_year"] = "10", "2027"  # test figures only
+    table.to_csv(tmp_path / "rates.csv", index=False)
+    monkeypatch.setenv("MATCHER_RATES_FILE", str(tmp_path / "rates.csv"))
+    stay = {"available_from": "2027-03-01", "available_to": "2027-06-30"}
+    p = participants({"home_city": "Bologna", **stay})
+    h = hosts({"country": "CH", "city": "Zurich", **stay}, {"country": "DE", "city": "Munich"})
+    m = _fit(p, h)
+    with pytest.raises(ValueError) as info:
+        allocate(m, **budget.budget_arguments(m, 1e6))
+    text = str(info.value)
+    assert "cost of 1 feasible pair is unknown, for hosts in CH (Switzerland; 1 pair)" in text
+    assert "individual support (learner, CH is in no country group)" in text
+    assert "rates.csv" in text and "leave the hosts in CH out of this allocation" in text
+
+
 def test_a_bad_rates_file_names_file_row_and_column(tmp_path):
     table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
     table.loc[0, "figure"] = "twenty"

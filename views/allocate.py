@@ -145,6 +145,12 @@ else:
     if "budget_left" in s:
         words.append(f"EUR {s['budget_left']:,.0f} of the budget ceiling left")
     st.caption(". ".join(words) + ".")
+    warns = getattr(result, "warnings", [])  # rules over the placements taken together
+    if warns:
+        st.warning(
+            "Check before you confirm, the placements taken together may break a programme "
+            "rule:\n" + "\n".join(f"- {text}" for text in warns)
+        )
     _, cost = budget.allocation_costs(m, result)
     st.caption(
         f"Estimated cost of the placements: EUR {cost:,.0f} (longest stays, from the rates table)"

@@ -13,7 +13,7 @@ from ..io import write_table, write_workbook
 from ._kept import kept_placements, open_proposals_released
 from ._problem import UNASSIGNED
 from ._reasons import why_unassigned
-from ._solve import Solution, SolverSettings, solve
+from ._solve import Solution, SolverSettings, UnknownCosts, solve
 
 __all__ = [
     "allocate",
@@ -55,6 +55,10 @@ class Allocation:
     blocking_pairs : list of (participant_id, host_id)
     solution : Solution
         The solver's own result (candidate graph, certificate, timings).
+    warnings : list of str
+        Programme rules over the whole set of placements that this one breaks, in plain
+        words (a course whose placed participants all come from one country; a KA122
+        project over its cap, which only kept placements can cause): to check, not refused.
     """
 
     assignments: pd.DataFrame
@@ -62,11 +66,16 @@ class Allocation:
     summary: dict
     blocking_pairs: list = field(default_factory=list)
     solution: Solution | None = None
+    warnings: list = field(default_factory=list)
 
     def summary_frame(self) -> pd.DataFrame:
-        """The summary as a two-column table (``measure``, ``value``) for display and export."""
+        """The summary as a two-column table (``measure``, ``value``) for display and export,
+        the warnings last."""
         return pd.DataFrame(
-            {"measure": list(self.summary), "value": [str(v) for v in self.summary.values()]}
+            {
+                "measure": [*self.summary, *(["warning"] * len(self.warnings))],
+                "value": [*(str(v) for v in self.summary.values()), *self.warnings],
+            }
         )
 
     def flat_assignments(self) -> pd.DataFrame:
@@ -138,15 +147,18 @@ def cohort_arrays(participants: pd.DataFrame) -> dict:
 
 def project_ceilings(participants: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Projects with a ceiling on the participants they place (a KA122 short-term project:
-    the programme table's maximum), from ``project_type`` and ``project_id``.
+    the programme table's maximum), from ``project_type`` and ``project_id``; accompanying
+    persons and preparatory visits do not count (:func:`matcher.programme.counted_for_cap`).
 
     Returns
     -------
-    project : ndarray (n,) int, the project of each participant, -1 for none with a ceiling
+    project : ndarray (n,) int, the project of each participant counted towards a ceiling,
+        -1 for the others
     ceiling : ndarray (P,) int, each project's maximum
     Both None when no participant is in a project with a ceiling.
     """
     from .. import taxonomy as tx
+    from ..programme import counted_for_cap
 
     types = getattr(tx, "project_types", None)  # the programme table's project rows
     if types is None or not {"project_type", "project_id"} <= set(participants.columns):
@@ -154,7 +166,7 @@ def project_ceilings(participants: pd.DataFrame) -> tuple[np.ndarray | None, np.
     caps = {t: v["max_participants"] for t, v in types().items() if v.get("max_participants")}
     kind = participants["project_type"].fillna("").astype(str)
     ident = participants["project_id"].fillna("").astype(str).str.strip()
-    capped = kind.isin(list(caps)) & (ident != "")
+    capped = kind.isin(list(caps)) & (ident != "") & counted_for_cap(participants)
     if not capped.any():
         return None, None
     codes, keys = pd.factorize(
@@ -269,13 +281,53 @@ def _solve_cohort(m, pi, hj, places, method, priority, kept, released, limits, c
     if limits["max_placed"] is None and limits["project"] is None:
         limits["project"], limits["max_placed"] = project_ceilings(frame)
     fixed, kept_label, notes = _fixed(kept, pids, hids)
-    sol = solve(
-        MatcherScores(m, pids, hids), cap, method,
-        priority=fewer if priority == "fewer_opportunities" else None, fixed=fixed,
-        settings=_settings(config, len(pi), len(hj)), progress=progress,
-        **limits, **cohort_arrays(frame),
-    )  # fmt: skip
+    try:
+        sol = solve(
+            MatcherScores(m, pids, hids), cap, method,
+            priority=fewer if priority == "fewer_opportunities" else None, fixed=fixed,
+            settings=_settings(config, len(pi), len(hj)), progress=progress,
+            **limits, **cohort_arrays(frame),
+        )  # fmt: skip
+    except UnknownCosts as exc:
+        raise ValueError(_unknown_costs_words(m, pids, hids, exc.pairs)) from exc
     return _result(m, frame, hids, cap, sol, kept_label, notes, priority, released)
+
+
+#: Pairs per host country priced again to name the rates an unknown cost lacks.
+_PAIRS_NAMED = 50
+
+
+def _unknown_costs_words(m, pids, hids, pairs) -> str:
+    """Why a budget ceiling cannot be checked: the host countries of the feasible pairs
+    whose cost is unknown and the rates they lack (from the configured rates table)."""
+    from .. import taxonomy as tx
+    from ..budget import placement_costs
+
+    country = m.hosts_["country"].to_numpy(object)[m.host_index(hids[pairs[:, 1]])]
+    names = tx.countries()["name"]
+    parts = []
+    for c in sorted(set(country)):
+        at = pairs[country == c]
+        a, b = pids[at[:_PAIRS_NAMED, 0]], hids[at[:_PAIRS_NAMED, 1]]
+        priced = placement_costs(
+            m.participants_.iloc[m.participant_index(a)],
+            m.hosts_.iloc[m.host_index(b)],
+            m.distance_pairs(list(a), list(b)),
+        )
+        lacks = sorted({x for text in priced["rates_missing"] for x in text.split("; ") if x})
+        pair_s = "pair" if len(at) == 1 else "pairs"
+        parts.append(
+            f"{c} ({names.get(c, c)}; {len(at)} {pair_s}): "
+            + (", ".join(lacks) or "a cost not given")
+        )
+    where = ", ".join(sorted(set(country)))
+    return (
+        f"a budget ceiling cannot be checked: the estimated cost of {len(pairs)} feasible "
+        f"{'pair' if len(pairs) == 1 else 'pairs'} is unknown, for hosts in "
+        + "; ".join(parts)
+        + ". Fill in these rates in the rates table (rates.csv, MATCHER_RATES_FILE; "
+        f"data/README.md, 'Budget rates'), or leave the hosts in {where} out of this allocation"
+    )
 
 
 def _rows(ids, lookup, n: int) -> np.ndarray:
@@ -284,17 +336,21 @@ def _rows(ids, lookup, n: int) -> np.ndarray:
 
 def _result(m, frame, hids, cap, sol: Solution, kept_label, notes, priority, released):
     """The :class:`Allocation` of a solution."""
+    from ..programme import course_country_warnings, project_cap_warnings
+
     p = sol.problem
     assign = sol.assign
     placed = assign >= 0
     used = np.bincount(assign[placed], weights=p.places[placed], minlength=len(hids))
     used = used.astype(np.int64)
-    hosts = _host_table(m.hosts_.set_index("host_id").loc[hids].reset_index(), cap, used)
+    h = m.hosts_.set_index("host_id").loc[hids].reset_index()
+    hosts = _host_table(h, cap, used)
     assignments = _assignments(m, frame, hids, sol, kept_label, used)
     extra = _kept_summary(kept_label, released, notes)
     summary = _summary(sol, frame, assignments, cap, used, priority, extra)
     blocking = [(frame["participant_id"].iat[i], hids[j]) for i, j in sol.blocking_pairs]
-    return Allocation(assignments, hosts, summary, blocking, sol)
+    warnings = course_country_warnings(frame, h, assign) + project_cap_warnings(frame, assign)
+    return Allocation(assignments, hosts, summary, blocking, sol, warnings)
 
 
 def _assignments(m, frame, hids, sol: Solution, kept_label, used) -> pd.DataFrame:

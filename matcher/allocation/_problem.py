@@ -5,7 +5,9 @@ participant sharing a value), accompanying persons included. A unit goes to one 
 nowhere; it takes the places of its members (``places``: 1 for a learner or staff member, 0
 for an accompanying person), counts them as placed and scores the sum of their scores.
 Fixed placements (``fixed``) are kept as they are: they are no unit, their places are taken
-from the hosts first, and a group with a fixed member may only join that member's host.
+from the hosts first, and a group with a fixed member may only join that member's host
+(:func:`matcher.allocation.solve` first keeps its accompanying persons there too, their
+cost reserved, where the rules and the budget allow).
 
 Scores and feasibility are read through a *score source* (``rows(idx)`` -> scores and mask
 of those participants against every host), so that a large instance is scored in blocks and
@@ -158,6 +160,8 @@ def _units(group, fixed, places, priority, project):
     ptr = np.r_[starts, len(members)].astype(np.int64)
     size = np.add.reduceat(places[members], starts) if len(members) else starts
     prio = np.add.reduceat(places[members] * priority[members], starts) if len(members) else starts
+    # a unit's project: its members' (one counted member is enough; the others have none)
+    unit_project = np.maximum.reduceat(project[members], starts) if len(members) else starts
     forced = np.full(len(starts), UNASSIGNED, dtype=np.int64)
     where: dict[int, int] = {}  # a group's first kept member's host
     for i in np.flatnonzero((group >= 0) & (fixed >= 0)):
@@ -169,7 +173,7 @@ def _units(group, fixed, places, priority, project):
         members,
         size.astype(np.int64),
         prio.astype(np.int64),
-        project[members[starts]],
+        unit_project.astype(np.int64),
         forced,
     )
 

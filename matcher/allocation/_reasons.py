@@ -48,6 +48,22 @@ def _group_words(frame, p, u: int, k: int) -> str:
     return f"group {gid} ({int(p.size[u])} places): "
 
 
+def _left_behind(sol: Solution, hids, u: int, k: int) -> str:
+    """An accompanying person whose group's learners are kept at a host they cannot join."""
+    host = hids[sol.problem.forced[u]]
+    if sol.left_behind.get(k) == "budget":
+        return (
+            f"their group's learners are kept at {host}, but the budget ceiling left after the "
+            "kept placements does not cover this accompanying person: raise the ceiling or "
+            "release a kept placement"
+        )
+    return (
+        f"their group's learners are kept at {host}, but the programme's rules rule out "
+        f"{host} for this accompanying person (Explain names the rule): the group needs "
+        "someone else to accompany it"
+    )
+
+
 def _project_full(sol: Solution, u: int) -> bool:
     p = sol.problem
     k = p.unit_project[u]
@@ -61,6 +77,8 @@ def _one(sol, frame, hids, u, k, starts, room) -> str | None:
     """The reason for participant ``k`` of unit ``u``; None: count its rules."""
     p, g = sol.problem, sol.graph
     head = _group_words(frame, p, u, k)
+    if p.size[u] == 0 and p.forced[u] >= 0:
+        return _left_behind(sol, hids, u, k)
     if p.size[u] == 0:
         return "an accompanying person goes with learners: give them the group_id of the learners they accompany"
     if g.n_feasible[u] == 0:
@@ -93,7 +111,8 @@ def _one(sol, frame, hids, u, k, starts, room) -> str | None:
 def why_unassigned(m, frame, hids, sol: Solution, used) -> dict[int, str]:
     """Reason per unplaced participant (row of ``frame``): no feasible host (the rules
     that rule out most hosts), a group no host can take whole, an accompanying person
-    without a group, a project at its ceiling, full hosts, or others preferred.
+    without a group or unable to join their group's kept learners (the rules, or the
+    budget), a project at its ceiling, full hosts, or others preferred.
 
     Returns
     -------

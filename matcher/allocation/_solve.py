@@ -23,10 +23,10 @@ from ._flow import Scale, duals, flow_assign, gains, scale
 from ._graph import CandidateGraph, build_graph, unit_rows
 from ._groups import place_groups
 from ._mip import mip_assign
-from ._problem import UNASSIGNED, Problem, make_problem, split_groups
+from ._problem import Problem, make_problem, split_groups
 from ._stable import blocking_units, deferred_units
 
-__all__ = ["Solution", "solve", "SolverSettings"]
+__all__ = ["Solution", "solve", "SolverSettings", "UnknownCosts"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class Solution:
     rounds, added_pairs : certification rounds and the pairs they added
     blocking_pairs : list of (participant, host), stable only, over the full instance
     total_cost : float or None, cost of all placements (fixed ones included)
+    left_behind : dict, row -> "rules" or "budget": accompanying persons of a group whose
+        learners are kept who cannot go with them, and why
     """
 
     assign: np.ndarray
@@ -82,10 +84,13 @@ class Solution:
     notes: list = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
     value: tuple | None = None  # the objective, when the graph alone does not tell it
+    left_behind: dict = field(default_factory=dict)  # accompanying persons of kept groups
 
     def feasible_hosts(self) -> np.ndarray:
         """``(n,)``: feasible hosts of each participant's unit (-1 for a fixed placement)."""
         unit = self.problem.unit_of()
+        if self.problem.n_units == 0:  # every placement kept as it was
+            return np.full(len(unit), -1, dtype=np.int64)
         return np.where(unit >= 0, self.graph.n_feasible[np.maximum(unit, 0)], -1)
 
     def objective(self) -> tuple[int, int, float]:
@@ -288,17 +293,24 @@ def solve(
     """
     settings = settings or SolverSettings()
     n = source.n_participants
-    problem = _problem or make_problem(
-        n, capacity, priority, group=group, places=places, fixed=fixed, cost=cost,
-        budget=budget, max_placed=max_placed, project=project,
-    )  # fmt: skip
+    args = {
+        "group": group, "places": places, "cost": cost, "budget": budget,
+        "max_placed": max_placed, "project": project,
+    }  # fmt: skip
+    problem, left_behind = _problem, {}
+    if problem is None:
+        problem = make_problem(n, capacity, priority, fixed=fixed, **args)
+        pinned, left_behind = _pin_followers(problem, source)
+        if left_behind is not None and (pinned != problem.fixed).any():
+            problem = make_problem(n, capacity, priority, fixed=pinned, **args)
+        left_behind = left_behind or {}
     k = problem.m if settings.candidates is None else int(settings.candidates)
     t0 = time.perf_counter()
     k_cheap = k if problem.budget is not None else 0
     graph = build_graph(problem, source, k, settings.block_pairs, k_cheap, progress)
     _check_costs(problem, graph)
     sol = Solution(np.zeros(0), method, problem, graph, candidates=min(k, problem.m))
-    sol.complete = graph.complete
+    sol.complete, sol.left_behind = graph.complete, left_behind
     t1 = time.perf_counter()
     if method == "optimal" and (problem.grouped or problem.budget is not None):
         unit_host = _grouped_certified(problem, source, graph, settings, sol)
@@ -311,45 +323,68 @@ def solve(
         blocking = blocking_units(problem, source, graph, unit_host, settings.block_pairs)
         first = problem.members[problem.ptr[:-1]]
         sol.blocking_pairs = [(int(first[u]), j) for u, j in blocking]
-    _follow(problem, source, unit_host)
     sol.assign = problem.expand(unit_host)
     sol.total_cost = _total_cost(problem, sol.assign)
     sol.seconds = {"candidates": t1 - t0, "solve": t2 - t1, "check": time.perf_counter() - t2}
     return sol
 
 
-def _follow(problem: Problem, source, unit_host) -> None:
-    """Accompanying persons whose learners' placement was kept go with them (they take no
-    place), where the rules and what is left of the budget allow."""
-    followers = np.flatnonzero((problem.size == 0) & (problem.forced >= 0))
-    if len(followers) == 0:
-        return
-    saved = problem.size[followers].copy()
-    problem.size[followers] = 1  # scored as if taking a place, to read their feasibility
-    free = problem.free.copy()
-    problem.free[:] = np.maximum(free, 1)
-    try:
-        _, ok, cost = unit_rows(problem, source, followers)
-    finally:
-        problem.size[followers], problem.free[:] = saved, free
-    where = problem.forced[followers]
-    ok = ok[np.arange(len(followers)), where]
+def _pin_followers(problem: Problem, source) -> tuple[np.ndarray, dict | None]:
+    """Accompanying persons of a group whose learners are kept go with them: kept at the
+    group's host before the solve (their cost reserved first), where the rules and the
+    budget left after the kept placements allow.
+
+    Returns the kept placements with them added, and ``{row: "rules" | "budget"}`` for
+    those who cannot go (None when no group has kept learners).
+    """
+    unit = problem.unit_of()
+    rows = np.flatnonzero((problem.places == 0) & (unit >= 0))
+    rows = rows[problem.forced[unit[rows]] >= 0]
+    if len(rows) == 0:
+        return problem.fixed, None
+    where = problem.forced[unit[rows]]
+    ok = np.zeros(len(rows), dtype=bool)
+    for j in np.unique(where):
+        at = np.flatnonzero(where == j)
+        _, mask = source.rows(rows[at], np.array([j]))
+        ok[at] = np.asarray(mask, dtype=bool)[:, 0]
+    why = {int(i): "rules" for i in rows[~ok]}
     if problem.budget is not None:
-        placed = problem.expand(unit_host)
-        rows = np.flatnonzero((placed >= 0) & (problem.fixed < 0))
-        left = problem.budget - float(np.asarray(problem.cost[rows, placed[rows]]).sum())
-        price = cost[np.arange(len(followers)), where]
-        ok &= np.cumsum(np.where(ok, price, 0.0)) <= left + 1e-9
-    unit_host[followers] = np.where(ok, where, UNASSIGNED)
+        price = np.asarray(problem.cost[rows, where], dtype=np.float64)
+        unknown = ok & np.isnan(price)
+        if unknown.any():
+            raise UnknownCosts(np.c_[rows[unknown], where[unknown]])
+        within = np.cumsum(np.where(ok, price, 0.0)) <= problem.budget + 1e-9
+        why |= {int(i): "budget" for i in rows[ok & ~within]}
+        ok &= within
+    fixed = problem.fixed.copy()
+    fixed[rows[ok]] = where[ok]
+    return fixed, why
+
+
+class UnknownCosts(ValueError):
+    """Feasible pairs whose cost is unknown (a rate not configured) under a budget ceiling;
+    ``pairs``: ``(k, 2)`` participant row and host column of each."""
+
+    def __init__(self, pairs):
+        self.pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        super().__init__(
+            f"the cost of {len(self.pairs)} feasible pairs is unknown "
+            "(a rate is not configured): a budget ceiling cannot be checked"
+        )
 
 
 def _check_costs(problem: Problem, graph: CandidateGraph) -> None:
     """A budget needs a known cost on every candidate pair."""
-    if problem.budget is not None and np.isnan(graph.cost).any():
-        raise ValueError(
-            f"the cost of {int(np.isnan(graph.cost).sum())} feasible pairs is unknown "
-            "(a rate is not configured): a budget ceiling cannot be checked"
-        )
+    if problem.budget is None or not np.isnan(graph.cost).any():
+        return
+    pairs = []
+    for e in np.flatnonzero(np.isnan(graph.cost)):
+        u, j = int(graph.unit[e]), int(graph.host[e])
+        members = problem.members[problem.ptr[u] : problem.ptr[u + 1]]
+        unknown = members[np.isnan(np.asarray(problem.cost[members, j], dtype=np.float64))]
+        pairs += [(int(i), j) for i in unknown]
+    raise UnknownCosts(pairs)
 
 
 def _total_cost(problem: Problem, assign) -> float | None:

@@ -79,8 +79,11 @@ def run(args) -> int:
         progress=_progress(),
         **ceiling,
     )
+    stream = sys.stdout if args.out else sys.stderr
     for key, value in a.summary.items():
-        print(f"{key:<{SUMMARY_KEY_WIDTH}}{value}", file=sys.stdout if args.out else sys.stderr)
+        print(f"{key:<{SUMMARY_KEY_WIDTH}}{value}", file=stream)
+    for text in a.warnings:  # programme rules over the whole set of placements
+        print(f"{'check:':<{SUMMARY_KEY_WIDTH}}{text}", file=stream)
     if args.out:
         print(f"wrote {a.export(args.out)}")
     else:

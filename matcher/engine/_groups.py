@@ -77,10 +77,18 @@ def group_parts(S: Fitted, gg, hj, parts=GROUP_PARTS) -> dict[str, np.ndarray]:
     return {p: np.broadcast_to(_PARTS[p](S, gg, hj), (len(gg), width)) for p in parts}
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def group_label(S: Fitted, g: int) -> str:
-    """``group 'G01' (3 learners)``."""
+    """``group 'G01' (3 learners)``; one learner with the person accompanying them:
+    ``group 'A01' (1 learner and 1 accompanying person)``."""
     k = int(S.G.size[g])
-    return f"group '{S.G.ids[g]}' ({k} learner{'s' if k != 1 else ''})"
+    with_ = len(S.G.members[g]) - len(S.G.learners[g])
+    if k == 1 and with_:
+        return f"group '{S.G.ids[g]}' (1 learner and {_count(with_, 'accompanying person')})"
+    return f"group '{S.G.ids[g]}' ({_count(k, 'learner')})"
 
 
 def _part_why(S: Fitted, g: int, j: int, part: str) -> str:
@@ -96,8 +104,8 @@ def _part_why(S: Fitted, g: int, j: int, part: str) -> str:
         "activity": f"the host does not take learners on the group's activity ({activity})",
         "access": f"a member of {what} needs an accessible host and this host is not accessible",
         "declined": f"the host already declined a member of {what}",
-        "places": f"the host has {H.capacity[j]} places and {what} needs {G.size[g]} "
-        "(its learners go together; accompanying persons take no place)",
+        "places": f"the host has {_count(int(H.capacity[j]), 'place')} and {what} needs "
+        f"{G.size[g]} (its learners go together; accompanying persons take no place)",
     }[part]
 
 

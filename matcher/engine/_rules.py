@@ -17,7 +17,7 @@ from .. import taxonomy as tx
 from ._groups import group_parts, group_why
 from ._prepare import OPEN_END
 from ._state import Fitted, column
-from ._stay import common_window, date_overlap_days, day, duration_overlap
+from ._stay import common_window, date_overlap_days, day, duration_overlap, no_overlap
 
 __all__ = ["Rule", "RULES", "feasibility", "programme_start"]
 
@@ -141,7 +141,9 @@ def _dates(S: Fitted, pi, hj) -> np.ndarray:
 def _dates_why(S: Fitted, i: int, j: int) -> str:
     start, end, span = common_window(S, i, j)
     shortest = max(S.P.dmin[i], S.H.dmin[j])
-    days = max(int(end - start + 1), 0)
+    days = int(end - start + 1)
+    if days <= 0:
+        return f"the date windows have {no_overlap(S, i, j)}"
     return (
         f"the date windows overlap {days} days ({span}), "
         f"less than the shortest stay of {shortest} days"

@@ -79,6 +79,20 @@ def common_window(S: Fitted, i: int, j: int) -> tuple[float, float, str]:
     return s, e, text
 
 
+def no_overlap(S: Fitted, i: int, j: int) -> str:
+    """``no overlap: ...`` for a pair whose date windows share no day: whose ends before
+    whose starts."""
+    if S.P.end[i] < S.H.start[j]:
+        return (
+            f"no overlap: the participant's window ends on {day(S.P.end[i])}, before the "
+            f"host's starts on {day(S.H.start[j])}"
+        )
+    return (
+        f"no overlap: the host's window ends on {day(S.H.end[j])}, before the participant's "
+        f"starts on {day(S.P.start[i])}"
+    )
+
+
 def dates_reason(S: Fitted, i: int, j: int) -> str:
     """The sentence for the dates score."""
     s, e, span = common_window(S, i, j)
@@ -86,7 +100,9 @@ def dates_reason(S: Fitted, i: int, j: int) -> str:
         return "no date limits on either side"
     lo = max(int(S.P.dmin[i]), int(S.H.dmin[j]))
     days = int(e - s + 1)
+    if days <= 0:
+        return no_overlap(S, i, j)
     if days < lo:
-        return f"common window {span} ({max(days, 0)} days) is shorter than the shortest stay ({lo} days)"
+        return f"common window {span} ({days} days) is shorter than the shortest stay ({lo} days)"
     open_ended = s == OPEN_START or e == OPEN_END
     return f"common window {span}" + ("" if open_ended else f" ({days} days)")

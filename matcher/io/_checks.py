@@ -264,9 +264,17 @@ def graduation_within_limit(row: Row) -> Failure:
 
 
 def employed_for_staff(row: Row) -> Failure:
-    """Being employed by the sending organisation is asked of staff, not of learners."""
+    """Being employed by the sending organisation is asked of staff only: not of learners,
+    nor of accompanying persons (the programme asks no such tie of them: a parent or a
+    person of trust may accompany), so a value there would be read and never applied."""
     if row["role"] == "learner":
-        return "employed_by_sender", "applies to staff and accompanying persons, not learners"
+        return "employed_by_sender", "applies to staff only, not learners"
+    if row["role"] == "accompanying":
+        return (
+            "employed_by_sender",
+            "applies to staff only: an accompanying person need not be employed by the "
+            "sending organisation, leave it empty",
+        )
     return None
 
 

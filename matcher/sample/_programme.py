@@ -81,7 +81,6 @@ def _accompany(p, k: int, leader: int, gid: str, what: str) -> None:
     p.at[k, "role"] = "accompanying"
     p.at[k, "activity"] = ""  # filled from the group's learners when loaded
     p.at[k, "group_id"] = gid
-    p.at[k, "employed_by_sender"] = "true"
     p.at[k, "description"] = f"Accompanies {what} in {trade} for the whole stay abroad."
 
 
