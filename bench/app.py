@@ -4,7 +4,8 @@ measured in the same run.
 Each source tree (the baseline's files are taken with ``git archive`` into a temporary folder;
 nothing in the repository changes) has its own fresh embedding cache and sample workspace:
 
-- **starts**: ``streamlit run app.py`` is started 1 + ``--warm`` times per tree, the trees
+- **starts**: the dashboard (``python -m views.serve``, or ``streamlit run app.py`` for a
+  tree without it) is started 1 + ``--warm`` times per tree, the trees
   taking turns so that a change in the machine's load touches both alike. The first start is
   a new user's (cold: only the shipped seed vectors; the sample workspace is created), the
   next are warm (a new server process after one has run). Each time, with the browser already
@@ -253,10 +254,14 @@ def _server_pids(url: str) -> list[int]:
     import psutil
 
     port = url.rsplit(":", 1)[1]
+
+    def server(cmdline: str) -> bool:  # streamlit run app.py, or python -m views.serve
+        return "streamlit" in cmdline or "views.serve" in cmdline
+
     return [
         p.pid
         for p in psutil.process_iter(["cmdline"])
-        if "streamlit" in " ".join(p.info["cmdline"] or []) and port in (p.info["cmdline"] or [])
+        if server(" ".join(p.info["cmdline"] or [])) and port in (p.info["cmdline"] or [])
     ]
 
 
