@@ -44,7 +44,7 @@ def _distinct_km(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     T = S.travel
     pu, p_inv = np.unique(T.p_loc[pi], return_inverse=True)
     h_loc = T.h_loc[hj]
-    if isinstance(hj, slice):
+    if isinstance(hj, slice) or np.size(h_loc) >= len(T.h_xyz):  # no sort of 100k towns
         hu, h_inv = np.arange(len(T.h_xyz)), h_loc
     else:
         hu, h_inv = np.unique(h_loc, return_inverse=True)
