@@ -80,6 +80,32 @@ def single(matcher):
     return _one_by_one(matcher, ids, 6, "participant_id", matcher.recommend_hosts)
 
 
+@pytest.mark.parametrize("options", [{}, {"min_score": 0.5}, {"country": ["AT", "DE", "IT"]}])
+def test_one_participant_against_many_hosts_is_ranked_as_exactly(frames, monkeypatch, options):
+    """Past PRESELECT_HOSTS hosts a ranking is estimated with float32 text similarity and the
+    hosts that could reach the top are scored again exactly: the same rows as the exact
+    path, even when the estimate is off by as much as its error bound says it may be (the
+    hosts' float32 vectors moved by up to 0.009, the bound set to 0.01)."""
+    import matcher.engine._matcher as engine
+    import matcher.engine._sector as sector
+
+    m = Matcher(encoder=CachedEncoder(HashingEncoder(64))).fit(*frames)
+    ids = m.participant_ids_
+    exact = _one_by_one(m, ids, 8, "participant_id", m.recommend_hosts, **options)
+    H = m._S.H
+    assert H.emb64 is not None  # the exact vectors, kept before the float32 ones are moved
+    rng = np.random.default_rng(3)
+    noise = rng.normal(size=H.emb.shape)
+    noise *= 0.009 / np.linalg.norm(noise, axis=1, keepdims=True)
+    monkeypatch.setattr(H, "emb", (H.emb + noise).astype(np.float32))
+    monkeypatch.setattr(sector, "_COS_ERROR_32", 0.01)
+    monkeypatch.setattr(engine, "PRESELECT_HOSTS", 0)
+    with sector.approximate_text():  # the estimate does differ from the exact ranking
+        approx = m._block(np.array([0]))[0]
+    assert not np.allclose(approx, m._block(np.array([0]))[0], atol=1e-4)
+    _same(_one_by_one(m, ids, 8, "participant_id", m.recommend_hosts, **options), exact)
+
+
 @pytest.mark.parametrize("block_pairs", [1, 500, 10**7])
 def test_blocked_host_rankings_equal_per_participant(matcher, single, block_pairs):
     batch = pd.concat(list(matcher.recommend_hosts_batch(k=6, block_pairs=block_pairs)))

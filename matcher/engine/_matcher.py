@@ -17,6 +17,7 @@ from ._fit import fit_state, profile_state
 from ._groups import group_label
 from ._place import pair_km as _pair_km
 from ._rules import RULES, feasibility
+from ._sector import approximate_text, text_error
 from ._topk import top_k, top_k_rows
 
 __all__ = [
@@ -31,6 +32,9 @@ __all__ = [
 
 #: Added to the score of hosts that clear the sector gate, so that they rank first.
 _GATE_OFFSET = 2.0
+#: From this many hosts, one participant's ranking is first estimated with float32 text
+#: similarity and only the hosts that could reach the top re-scored exactly.
+PRESELECT_HOSTS = 20_000
 #: Value a private criterion takes on the host's side: the same for every candidate.
 _NEUTRAL_PRIVATE = 1.0
 #: Columns of a host ranking (``recommend_hosts``), in order.
@@ -357,9 +361,9 @@ class Matcher:
         """
         i = self.participant_index([participant_id])[0]
         wanted = self._host_filter(country, org_type, sector)
-        wanted = wanted & self._place_filter(
-            city, max_km, self.distance_matrix([participant_id])[0]
-        )
+        if city is not None or max_km is not None:  # distances only when a filter needs them
+            km = None if max_km is None else self.distance_matrix([participant_id])[0]
+            wanted = wanted & self._place_filter(city, max_km, km)
         top, score, comps, match = self._host_ranking(np.array([i]), wanted, min_score, k)
         top = top[0][top[0] >= 0]
         rows = [
@@ -400,6 +404,8 @@ class Matcher:
         which the result rows read. Hosts of the trade rank by score, then the others by
         closeness of trade.
         """
+        if len(pi) == 1 and self.scorer_ is None and len(self.host_ids_) >= PRESELECT_HOSTS:
+            return self._host_ranking_preselected(pi, wanted, min_score, k)
         score, mask, comps, _ = self._block(pi)
         mask &= wanted[None, :]
         if min_score is not None:
@@ -408,6 +414,44 @@ class Matcher:
         match = sector >= self.config_.sector_gate
         top = top_k_rows(np.where(match, _GATE_OFFSET + score, sector), mask, k)
         return top, score, comps, match
+
+    def _host_ranking_preselected(self, pi, wanted, min_score, k):
+        """:meth:`_host_ranking` of one participant against many hosts, the same result in
+        less time: every host scored with float32 text similarity (half the memory read),
+        then the hosts that could reach the top ``k`` within that estimate's error scored
+        exactly (float64, as the batch path does) and the top ``k`` taken from those. The
+        arrays returned hold the exact values for those hosts."""
+        with approximate_text():
+            score, mask, comps, _ = self._block(pi)
+        mask = mask[0] & wanted
+        gate, d = self.config_.sector_gate, text_error(self._S) * max(1.0, self._sector_weight())
+        sector, s = comps["sector"][0], score[0]
+        sure = mask.copy()  # hosts that pass the score floor whatever the exact score
+        if min_score is not None:
+            sure &= s >= min_score + d
+            mask &= s >= min_score - d
+        low = np.where(sector >= gate + d, _GATE_OFFSET + s, sector) - d  # the exact key's
+        high = np.where(sector >= gate - d, _GATE_OFFSET + s, sector) + d  # bounds
+        cand, n_sure = np.flatnonzero(mask), int(sure.sum())
+        if n_sure > k:  # the k-th best exact key is at least the k-th best sure lower bound
+            kth = np.partition(low[sure], n_sure - k)[n_sure - k]
+            cand = cand[high[cand] >= kth]
+        exact, ok, exact_comps, _ = self._block(pi, cand)
+        ok &= wanted[cand][None, :]
+        if min_score is not None:
+            ok &= exact >= min_score
+        score[:, cand] = exact
+        for name, values in exact_comps.items():
+            if not comps[name].flags.writeable:  # a criterion's broadcast constant
+                comps[name] = np.array(comps[name])
+            comps[name][:, cand] = values
+        match = comps["sector"] >= gate
+        key = np.where(match[:, cand], _GATE_OFFSET + exact, exact_comps["sector"])
+        top = top_k_rows(key, ok, k)
+        return np.where(top >= 0, cand[np.maximum(top, 0)], -1), score, comps, match
+
+    def _sector_weight(self) -> float:
+        return float(self.weights_.get("sector", 1.0))
 
     def _host_filter(self, country, org_type, sector) -> np.ndarray:
         h, ok = self.hosts_, np.ones(len(self.hosts_), dtype=bool)
@@ -420,7 +464,7 @@ class Matcher:
             ok &= np.array([needle in t for t in self._sector_text])
         return ok
 
-    def _place_filter(self, city, max_km, km: np.ndarray) -> np.ndarray:
+    def _place_filter(self, city, max_km, km: np.ndarray | None) -> np.ndarray:
         ok = np.ones(len(self.hosts_), dtype=bool)
         if city is not None and len(_as_list(city)):
             places = self._S.travel.hosts
