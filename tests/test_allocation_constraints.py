@@ -451,9 +451,35 @@ _ONE_PLACE_TWO_MEMBERS = (
 )
 
 
+# found in session 4: a learner whose accompanying person was kept must join that host or
+# none; the guided path placed the learner elsewhere
+_KEPT_COMPANION = (
+    np.array(
+        [
+            [0.93, 0.66],
+            [0.18, 0.38],
+            [0.81, 0.3],
+            [1.0, 0.93],
+            [0.75, 0.9],
+            [0.55, 0.48],
+            [0.71, 0.27],
+        ]
+    ),
+    np.array([[1, 0], [1, 1], [1, 0], [1, 1], [1, 1], [1, 1], [1, 1]], bool),
+    np.array([2, 2]),
+    np.array([True, False, False, False, False, False, False]),
+    {
+        "group": np.array([1, 0, -1, 2, 2, 1, -1]),
+        "places": np.array([1, 1, 1, 1, 0, 1, 1]),
+        "fixed": np.array([-1, -1, -1, -1, 0, -1, -1]),
+    },
+)
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(grouped(), st.sampled_from([None, 1]))
 @example(_ONE_PLACE_TWO_MEMBERS, None)
+@example(_KEPT_COMPANION, None)
 def test_groups_by_the_guided_flow_keep_every_rule_and_are_exact_when_certified(inst, k):
     scores, mask, capacity, priority, kw = inst
     kw = {**kw, "budget": None}  # the guided flow is the path without a budget

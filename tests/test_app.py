@@ -1,5 +1,6 @@
 """Every dashboard page with Streamlit's AppTest: renders, and its main interaction works."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -456,6 +457,7 @@ def test_a_reload_resumes_the_session_with_its_results(monkeypatch):
     placed = at.session_state["allocation"].summary["placed"]
 
     monkeypatch.setattr(session, "browser_cookie", lambda: token)  # a reload sends the cookie
+    time.sleep(1.1)  # tokens are signed to the second: a renewed one differs a second later
     again = AppTest.from_file(APP, default_timeout=180)
     again.run()
     again.switch_page("views/allocate.py").run()

@@ -19,10 +19,10 @@ __all__ = ["place_groups"]
 
 
 def _group_units(problem: Problem) -> np.ndarray:
-    """Units of more than one member: groups, and a learner with an accompanying person
-    (one place, but the person must go with the learner, so it is placed here, not below
-    where every participant is a unit of its own)."""
-    return np.flatnonzero(np.diff(problem.ptr) > 1)
+    """Units of more than one member (groups, and a learner with an accompanying person: one
+    place, but the person must go with the learner) and units bound to a kept member's host:
+    they are placed here, not below, where every participant is a unit of its own and free."""
+    return np.flatnonzero((np.diff(problem.ptr) > 1) | (problem.forced >= 0))
 
 
 def _choose(problem: Problem, graph: CandidateGraph, relaxed_assign) -> dict[int, int]:
@@ -43,6 +43,8 @@ def _choose(problem: Problem, graph: CandidateGraph, relaxed_assign) -> dict[int
         votes = np.array([(placed == j).sum() for j in hosts])
         k = problem.unit_project[u]
         fits = room[hosts] >= problem.size[u]
+        if problem.forced[u] >= 0:  # a member was kept: that host or none
+            fits &= hosts == problem.forced[u]
         if k >= 0 and proj_room[k] < problem.size[u]:
             fits[:] = False
         if not fits.any():

@@ -32,6 +32,18 @@ __all__ = [
 
 #: Added to the score of hosts that clear the sector gate, so that they rank first.
 _GATE_OFFSET = 2.0
+#: Rankings order keys on this grid: closer keys are ties, broken by row order. Two
+#: backends of one model (torch, onnxruntime) differ by about 1e-7 in a score, which
+#: reordered near-ties between them; a difference under 1e-5 means nothing to a user (scores
+#: are shown to two decimals). Keys that straddle a grid line can still differ.
+RANK_GRID = 1e-5
+
+
+def _ranking_key(key: np.ndarray) -> np.ndarray:
+    """``key`` on :data:`RANK_GRID` (float64 whole numbers of grid steps)."""
+    return np.round(np.asarray(key, dtype=np.float64) / RANK_GRID)
+
+
 #: From this many hosts, one participant's ranking is first estimated with float32 text
 #: similarity and only the hosts that could reach the top re-scored exactly.
 PRESELECT_HOSTS = 20_000
@@ -412,7 +424,7 @@ class Matcher:
             mask &= score >= min_score
         sector = comps["sector"]
         match = sector >= self.config_.sector_gate
-        top = top_k_rows(np.where(match, _GATE_OFFSET + score, sector), mask, k)
+        top = top_k_rows(_ranking_key(np.where(match, _GATE_OFFSET + score, sector)), mask, k)
         return top, score, comps, match
 
     def _host_ranking_preselected(self, pi, wanted, min_score, k):
@@ -435,7 +447,7 @@ class Matcher:
         cand, n_sure = np.flatnonzero(mask), int(sure.sum())
         if n_sure > k:  # the k-th best exact key is at least the k-th best sure lower bound
             kth = np.partition(low[sure], n_sure - k)[n_sure - k]
-            cand = cand[high[cand] >= kth]
+            cand = cand[high[cand] >= kth - 2 * RANK_GRID]  # a tie on the grid may win
         exact, ok, exact_comps, _ = self._block(pi, cand)
         ok &= wanted[cand][None, :]
         if min_score is not None:
@@ -446,7 +458,7 @@ class Matcher:
                 comps[name] = np.array(comps[name])
             comps[name][:, cand] = values
         match = comps["sector"] >= gate
-        key = np.where(match[:, cand], _GATE_OFFSET + exact, exact_comps["sector"])
+        key = _ranking_key(np.where(match[:, cand], _GATE_OFFSET + exact, exact_comps["sector"]))
         top = top_k_rows(key, ok, k)
         return np.where(top >= 0, cand[np.maximum(top, 0)], -1), score, comps, match
 
@@ -584,7 +596,7 @@ class Matcher:
         if min_score is not None:
             mask &= score >= min_score
         match = comps["sector"] >= self.config_.sector_gate
-        top = top_k_rows((score + _GATE_OFFSET * match).T, mask.T, k)
+        top = top_k_rows(_ranking_key((score + _GATE_OFFSET * match).T), mask.T, k)
         return top, score, comps
 
     def _participant_filter(self, consenting_only, role, home_country) -> np.ndarray:
