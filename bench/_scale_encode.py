@@ -132,3 +132,28 @@ def run(args) -> list[str]:
     size = (4000, 1000) if args.quick else (40000, 10000)
     lines += ["", _cold_fit(*size, faster)]
     return lines
+
+
+def rankings_only() -> str:
+    """Only the engine's top 10 with each backend (a couple of minutes, not the whole part):
+    ``python bench/_scale_encode.py --rankings``, into ``results/onnx-rankings.md``."""
+    from _common import machine, write_result
+
+    participants = load_participants(sample_dir() / "participants.csv")
+    hosts = load_hosts(sample_dir() / "hosts.csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        line = _same_rankings(participants, hosts, Path(tmp))
+    text = f"# ONNX against torch, rankings\n\n{machine()}\n\n{line}\n"
+    print(f"{line}\nwritten to {write_result('onnx-rankings.md', text)}")
+    return line
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rankings", action="store_true", help="only the top-10 comparison")
+    if ap.parse_args().rankings:
+        rankings_only()
+    else:
+        ap.error("run the whole part with: python bench/scale.py encode")
