@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+from _common import timeit
 from _scale_data import instance
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -84,16 +84,6 @@ def _imports(participants, hosts) -> list[str]:
     return rows
 
 
-def _timed(fn, repeat: int = 5) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
-
-
 def _find_hosts(participants, hosts) -> list[str]:
     from views.widgets import host_label, host_labels
 
@@ -122,7 +112,7 @@ def _find_hosts(participants, hosts) -> list[str]:
         "|---|---|",
     ]
     for name, fn in calls.items():
-        lines.append(f"| {name} | {_timed(fn) * 1e3:.1f} |")
+        lines.append(f"| {name} | {timeit(fn) * 1e3:.1f} |")
     profile = participants.iloc[[0]].assign(participant_id="NEW")
     t = time.perf_counter()
     Matcher(encoder=enc).fit(profile, hosts)
