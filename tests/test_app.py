@@ -626,3 +626,13 @@ def test_allocation_keeps_open_proposals_or_releases_them_and_locks_by_hand():
         ws.record(admin, pid, other, "withdraw")
         for p in ws.locks(admin)["participant_id"]:
             ws.unlock(admin, p)
+
+
+def test_criterion_bars_are_plain_html_with_every_value_in_words():
+    from views.widgets import component_bars
+
+    html = component_bars({"sector": 0.62, "inclusion": None, "<b>x</b>": 1.7})
+    assert "width:62.0%" in html and ">0.62<" in html
+    assert "does not apply" in html and 'aria-label="inclusion does not apply"' in html
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html  # names escaped
+    assert "width:100.0%" in html and ">1.00<" in html  # clipped to the 0-1 scale
