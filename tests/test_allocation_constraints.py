@@ -496,3 +496,56 @@ def test_groups_by_the_guided_flow_keep_every_rule_and_are_exact_when_certified(
         assert got[:2] == best[:2] and got[2] == pytest.approx(best[2], abs=1e-6)
     else:
         assert sol.gap["places"] >= 0 and sol.optimality.startswith("not certified")
+        if got[:2] == best[:2]:  # the bound reported (split, or groups kept together) holds
+            assert best[2] <= got[2] + sol.gap["score"] + 1e-5
+
+
+@given(grouped(), st.sampled_from([None, 1, 2]))
+def test_the_relaxations_graph_from_the_groups_graph_equals_scoring_it_again(inst, k):
+    """The guided path scores the pairs once: the graph of the relaxation (groups split) made
+    from the groups' graph is the one a second scoring pass would build, what was left out
+    included (the certificate relies on it)."""
+    from matcher.allocation._graph import build_graph
+    from matcher.allocation._groups import _split_graph
+    from matcher.allocation._problem import make_problem, split_groups
+
+    scores, mask, capacity, priority, kw = inst
+    kw = {key: kw[key] for key in ("group", "places", "fixed") if key in kw}
+    problem = make_problem(len(scores), capacity, priority, **kw)
+    source, settings = DenseScores(scores, mask), SolverSettings(candidates=k, block_pairs=4)
+    k = problem.m if k is None else k
+    split = split_groups(problem)
+    made = _split_graph(problem, split, source, build_graph(problem, source, k, 4), settings)
+    again = build_graph(split, source, k, 4)
+    for name in ("unit", "host", "score", "n_feasible", "pruned_best"):
+        np.testing.assert_array_equal(getattr(made, name), getattr(again, name), err_msg=name)
+    assert (made.bits is None) == (again.bits is None)
+    if made.bits is not None:
+        np.testing.assert_array_equal(made.bits, again.bits)
+
+
+@given(grouped(), st.sampled_from([None, 1, 2]))
+def test_the_bound_with_groups_kept_together_lies_between_the_optimum_and_the_split_one(inst, k):
+    """The bound a large cohort with groups is judged by (Lagrangian, at the split optimum's
+    prices) is never below the true optimum (brute force) and never above the split one."""
+    from matcher.allocation._graph import build_graph
+    from matcher.allocation._groups import _grouped_bound, _split_graph
+    from matcher.allocation._problem import make_problem, split_groups
+    from matcher.allocation._solve import _flow_solution
+
+    scores, mask, capacity, priority, kw = inst
+    kw = {key: kw[key] for key in ("group", "places", "max_placed") if key in kw}
+    problem = make_problem(len(scores), capacity, priority, **kw)
+    source, settings = DenseScores(scores, mask), SolverSettings(candidates=k, block_pairs=4)
+    split = split_groups(problem)
+    graph = build_graph(problem, source, problem.m if k is None else k, 4)
+    relaxed = _flow_solution(
+        split, source, _split_graph(problem, split, source, graph, settings), settings
+    )
+    bound = _grouped_bound(problem, split, source, relaxed, settings)
+    assert relaxed.certified and bound is not None
+    sc = relaxed.dual[3]
+    best = brute_force(scores, mask, capacity, priority, **kw)
+    rounding = len(scores)  # each pair's gain is its score rounded to 1 / S
+    assert int(sc.gain(best[0], best[1], best[2])) <= bound + rounding
+    assert bound <= int(sc.gain(*relaxed.objective())) + rounding

@@ -181,3 +181,25 @@ def test_model_chosen_in_configuration(tmp_path):
     assert cfg.normalised_weights()["sector"] > 0.5
     with pytest.raises(ValueError, match="unknown criteria"):
         Config(weights={"colour": 1}).normalised_weights()
+
+
+def test_explaining_many_pairs_at_once_equals_explaining_each(sample_matcher):
+    """What an allocation shows per placement comes from ``explain_pairs`` (one scoring pass
+    for the cohort): the same scores, components and sentences as ``explain``, pair by pair,
+    for learners, staff and accompanying persons alike."""
+    m = sample_matcher
+    rng = np.random.default_rng(7)
+    pids = m.participant_ids_[rng.integers(0, len(m.participant_ids_), 60)]
+    hids = m.host_ids_[rng.integers(0, len(m.host_ids_), 60)]
+    group = m.participants_.set_index("participant_id")["role"]
+    pids[0] = group[group == "accompanying"].index[0]
+    score, comps, reasons = m.explain_pairs(pids, hids, block=7)
+    for k, (p, h) in enumerate(zip(pids, hids, strict=True)):
+        e = m.explain(p, h)
+        assert score[k] == np.float32(e.score)
+        assert {name: float(c[k]) for name, c in comps.items()} == e.components
+        assert reasons[k] == e.reasons
+    _, _, some = m.explain_pairs(pids[:3], hids[:3], criteria=("sector",))
+    assert [list(r) for r in some] == [["sector"]] * 3
+    with pytest.raises(ValueError, match="must align"):
+        m.explain_pairs(pids[:2], hids[:3])

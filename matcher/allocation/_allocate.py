@@ -354,25 +354,45 @@ def _result(m, frame, hids, cap, sol: Solution, kept_label, notes, priority, rel
 
 
 def _assignments(m, frame, hids, sol: Solution, kept_label, used) -> pd.DataFrame:
-    """One row per participant: the host and why, or why not placed."""
+    """One row per participant: the host and why, or why not placed (the placed pairs
+    explained all at once)."""
     assign = sol.assign
+    n = len(frame)
+    out = pd.DataFrame(
+        {
+            "participant_id": frame["participant_id"].to_numpy(),
+            "status": "unassigned",
+            "host_id": "",
+            "host_name": "",
+            "host_country": "",
+            "score": np.nan,
+            "components": [{} for _ in range(n)],
+            "reason": "",
+        }
+    )
     reasons = why_unassigned(m, frame, hids, sol, used)
-    rows = []
-    for k, pid in enumerate(frame["participant_id"]):
-        j = int(assign[k])
-        row = {"participant_id": pid, "status": "unassigned", "host_id": "", "host_name": "",
-               "host_country": "", "score": np.nan, "components": {}, "reason": reasons.get(k, "")}  # fmt: skip
-        if j != UNASSIGNED:
-            e = m.explain(pid, hids[j])
-            host = m.hosts_.iloc[m.host_index([hids[j]])[0]]
-            row.update(
-                status="assigned", host_id=hids[j], host_name=host["name"],
-                host_country=host["country"], score=e.score, components=e.components,
-                reason="; ".join(f"{c}: {r}" for c, r in e.reasons.items() if c in ("sector", "language")),
-            )  # fmt: skip
-        row["kept"] = kept_label[k]
-        rows.append(row)
-    out = pd.DataFrame(rows)
+    if reasons:
+        at = np.fromiter(reasons, dtype=np.int64)
+        out.loc[at, "reason"] = [reasons[k] for k in at]
+    placed = np.flatnonzero(assign != UNASSIGNED)
+    if len(placed):
+        host_ids = hids[assign[placed]]
+        score, comps, why = m.explain_pairs(
+            out["participant_id"].to_numpy()[placed], host_ids, criteria=("sector", "language")
+        )
+        hosts = m.hosts_.iloc[m.host_index(host_ids)]
+        out.loc[placed, "status"] = "assigned"
+        out.loc[placed, "host_id"] = host_ids
+        out.loc[placed, "host_name"] = hosts["name"].to_numpy()
+        out.loc[placed, "host_country"] = hosts["country"].to_numpy()
+        out.loc[placed, "score"] = score.astype(np.float64)
+        names = list(comps)
+        components = out["components"].to_list()
+        for r, k in enumerate(placed):
+            components[k] = {name: float(comps[name][r]) for name in names}
+        out["components"] = components
+        out.loc[placed, "reason"] = ["; ".join(f"{c}: {t}" for c, t in w.items()) for w in why]
+    out["kept"] = list(kept_label)
     groups = frame["group_id"].fillna("").astype(str) if "group_id" in frame else None
     if groups is not None and (groups != "").any():
         out.insert(1, "group_id", groups.to_numpy())

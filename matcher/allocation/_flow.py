@@ -166,6 +166,8 @@ def duals(problem: Problem, graph: CandidateGraph, gain, unit_host):
     value : ndarray (U,) int64, ``U_u`` (a placed unit's gain minus its host's price; an
         unplaced unit's project value, 0 without a ceiling)
     price : ndarray (m,) int64, ``v_j >= 0`` (0 at a host with free places)
+    project_value : ndarray (P,) int64, ``w_k >= 0`` per project (0 below its ceiling);
+        ``value_u - w_k`` of a unit of project ``k`` is its own dual value
     """
     m, P = problem.m, len(problem.project_free)
     src, dst, w, g_own = _dual_edges(problem, graph, gain, unit_host)
@@ -191,4 +193,4 @@ def duals(problem: Problem, graph: CandidateGraph, gain, unit_host):
         or (value - own_proj < 0).any()
     ):
         raise RuntimeError("dual prices inconsistent with the flow (internal error)")
-    return value.astype(np.int64), price
+    return value.astype(np.int64), price, project_value.astype(np.int64)

@@ -94,6 +94,59 @@ class CandidateGraph:
         if self.cost is not None:
             self.cost = self.cost[order]
 
+    def relabel(self, old: np.ndarray, host_ok: np.ndarray) -> CandidateGraph:
+        """The graph of another problem over the same hosts whose units are single
+        participants: its unit ``u`` is this graph's unit ``old[u]`` (-1: a unit with no
+        pair), and pairs to hosts where ``host_ok`` is False are dropped (they became full).
+
+        What was known of the pairs left out is kept (``n_feasible``, ``pruned_best``, the
+        packed feasibility, the pairs put aside): upper bounds for the new problem, whose
+        feasible pairs are a subset, so its certificate stays exact. ``old`` increases where
+        it is not -1, so the pairs stay sorted.
+        """
+        old = np.asarray(old, dtype=np.int64)
+        new_of = np.full(len(self.n_feasible) + 1, -1, dtype=np.int64)
+        new_of[old[old >= 0]] = np.flatnonzero(old >= 0)
+        new_of = new_of[:-1]
+        keep = (new_of[self.unit] >= 0) & host_ok[self.host]
+        have = old >= 0
+        n_feasible = np.zeros(len(old), dtype=np.int64)
+        n_feasible[have] = self.n_feasible[old[have]]
+        pruned = np.full(len(old), -np.inf)
+        pruned[have] = self.pruned_best[old[have]]
+        bits = None
+        if self.bits is not None:
+            bits = np.zeros((len(old), self.bits.shape[1]), dtype=np.uint8)
+            bits[have] = self.bits[old[have]]
+        out = CandidateGraph(
+            new_of[self.unit[keep]], self.host[keep], self.score[keep],
+            None if self.cost is None else self.cost[keep], n_feasible, pruned, self.k, bits,
+        )  # fmt: skip
+        if self.aside is not None:
+            u, j = self.aside[0], self.aside[1]
+            ok = (new_of[u] >= 0) & host_ok[j]
+            out.aside = tuple(None if a is None else a[ok] for a in self.aside)
+            out.aside = (new_of[u[ok]].astype(np.int32), *out.aside[1:])
+        return out
+
+    def combine(self, other: CandidateGraph) -> CandidateGraph:
+        """One graph from two over the same units, each unit's pairs in one of them."""
+        cost = None if self.cost is None else np.concatenate([self.cost, other.cost])
+        out = CandidateGraph(
+            np.concatenate([self.unit, other.unit]), np.concatenate([self.host, other.host]),
+            np.concatenate([self.score, other.score]), cost,
+            self.n_feasible + other.n_feasible, np.maximum(self.pruned_best, other.pruned_best),
+            self.k, None if self.bits is None else self.bits | other.bits,
+        )  # fmt: skip
+        order = np.lexsort((out.host, out.unit))
+        out.unit, out.host, out.score = out.unit[order], out.host[order], out.score[order]
+        if cost is not None:
+            out.cost = out.cost[order]
+        for aside in (self.aside, other.aside):
+            if aside is not None:
+                out.put_aside(*aside)
+        return out
+
 
 def unit_blocks(problem: Problem, units: np.ndarray, pairs: int) -> list[np.ndarray]:
     """Split ``units`` into blocks whose members times the hosts stay near ``pairs``."""
@@ -156,7 +209,7 @@ def _keep(score, ok, cost, k: int, k_cheap: int) -> np.ndarray:
 
 
 def build_graph(
-    problem: Problem, source, k: int, pairs: int, k_cheap: int = 0, progress=None
+    problem: Problem, source, k: int, pairs: int, k_cheap: int = 0, progress=None, units=None
 ) -> CandidateGraph:
     """Score every unit in blocks and keep its best hosts (see the module notes).
 
@@ -170,13 +223,15 @@ def build_graph(
         Also keep each unit's cheapest feasible hosts (with a budget).
     progress : callable, optional
         ``progress(done, total)`` after each block, in units.
+    units : ndarray, optional
+        Score these units only (increasing); the others get no pair and nothing left out.
     """
-    units = np.arange(problem.n_units)
+    units = np.arange(problem.n_units) if units is None else np.asarray(units, np.int64)
     n_feasible = np.zeros(problem.n_units, dtype=np.int64)
     pruned = np.full(problem.n_units, -np.inf)
     parts: list[tuple] = []
     bits = [] if k < problem.m else None
-    done = 0
+    done, n_units = 0, len(units)
     for block in unit_blocks(problem, units, pairs):
         score, ok, cost = unit_rows(problem, source, block)
         keep = _keep(score, ok, cost, k, k_cheap)
@@ -186,17 +241,19 @@ def build_graph(
             left.any(axis=1), np.where(left, score, -np.inf).max(axis=1), -np.inf
         )
         if bits is not None:
-            bits.append(np.packbits(ok, axis=1))
+            bits.append((block, np.packbits(ok, axis=1)))
         r, c = np.nonzero(keep)
         parts.append((block[r], c, score[r, c], None if cost is None else cost[r, c]))
         done += len(block)
         if progress is not None:
-            progress(done, problem.n_units)
+            progress(done, n_units)
     cat = lambda i, dt: np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dt)  # noqa: E731
     costs = cat(3, np.float64) if problem.cost is not None else None
     packed = None
     if bits is not None:
-        packed = np.concatenate(bits) if bits else np.zeros((0, (problem.m + 7) // 8), np.uint8)
+        packed = np.zeros((problem.n_units, (problem.m + 7) // 8), np.uint8)
+        for block, b in bits:
+            packed[block] = b
     return CandidateGraph(
         cat(0, np.int64), cat(1, np.int64), cat(2, np.float64), costs, n_feasible, pruned, k,
         packed,

@@ -85,6 +85,7 @@ class Solution:
     seconds: dict = field(default_factory=dict)
     value: tuple | None = None  # the objective, when the graph alone does not tell it
     left_behind: dict = field(default_factory=dict)  # accompanying persons of kept groups
+    dual: tuple | None = None  # the flow's (value, price, project value, scale), last round
 
     def feasible_hosts(self) -> np.ndarray:
         """``(n,)``: feasible hosts of each participant's unit (-1 for a fixed placement)."""
@@ -133,6 +134,8 @@ def _suspects(problem, graph: CandidateGraph, need, price, units) -> list:
         if aside is not None:
             at = np.isin(aside[0], block)
             ok[np.searchsorted(block, aside[0][at]), aside[1][at]] = False
+        size = problem.size[block][:, None]
+        ok &= (problem.free[None, :] >= size) & (size > 0)  # the packed pairs may predate
         ok &= price[None, :] < need[block][:, None]
         out += [
             (int(block[r]), np.flatnonzero(ok[r]).astype(np.int32))
@@ -207,7 +210,8 @@ def _flow_certified(problem, source, graph, settings, sol: Solution):
     for round_ in range(1, settings.rounds + 1):
         gain = gains(problem, graph, sc)
         unit_host = flow_assign(problem, graph, gain)
-        value, price = duals(problem, graph, gain, unit_host)
+        value, price, project_value = duals(problem, graph, gain, unit_host)
+        sol.dual = (value, price, project_value, sc)
         bound = sc.gain(
             problem.prio, problem.size, np.where(np.isinf(graph.pruned_best), 0, graph.pruned_best)
         )
@@ -231,11 +235,28 @@ def _flow_certified(problem, source, graph, settings, sol: Solution):
     return unit_host
 
 
-def _against_bound(problem, sol: Solution, ours, relaxed, settings, name: str) -> None:
-    """Certified when ``ours`` reaches the split optimum, else the gap; fills ``sol``."""
+def _flow_solution(problem, source, graph, settings) -> Solution:
+    """The certified flow on ``graph`` as a solution (units of one place)."""
+    sol = Solution(np.zeros(0), "optimal", problem, graph, candidates=min(graph.k, problem.m))
+    sol.assign = problem.expand(_flow_certified(problem, source, graph, settings, sol))
+    return sol
+
+
+def _against_bound(problem, sol: Solution, ours, relaxed, settings, name: str, grouped=None):
+    """Certified when ``ours`` reaches the split optimum, else the gap; fills ``sol``.
+
+    ``grouped``: a tighter bound in the flow's gain units (``_groups._grouped_bound``); it
+    bounds the score when ``ours`` places what the split optimum places.
+    """
     bound = relaxed.objective()
     tol = 1e-6 * max(1, ours[1]) + (relaxed.problem.n / max(1, round(1 / settings.precision)))
     sol.value = ours
+    if grouped is not None and ours[:2] == bound[:2]:
+        sc = relaxed.dual[3]
+        tighter = (grouped - sc.A * bound[0] - sc.B * bound[1]) / sc.S
+        if tighter < bound[2]:
+            bound = (*bound[:2], tighter)
+            name = "groups kept together, at the prices of the optimum with groups split"
     if ours[:2] == bound[:2] and ours[2] >= bound[2] - tol and relaxed.certified:
         sol.certified, sol.optimality = True, "certified optimal"
         return
@@ -252,9 +273,12 @@ def _grouped_certified(problem, source, graph, settings, sol: Solution):
     against the relaxation), or on a large graph without a budget the flow guided by the
     split optimum (``_groups``); returns the host per unit."""
     if problem.budget is None and graph.n_edges > settings.mip_pairs:
-        assign, ours, relaxed = place_groups(problem, source, graph, settings, solve)
-        _against_bound(problem, sol, ours, relaxed, settings, "groups split")
-        sol.notes.append("groups placed where the optimum with groups split put most learners")
+        flow = lambda p, g: _flow_solution(p, source, g, settings)  # noqa: E731
+        assign, ours, relaxed, grouped = place_groups(problem, source, graph, settings, flow)
+        _against_bound(problem, sol, ours, relaxed, settings, "groups split", grouped)
+        sol.notes.append(
+            "groups placed where they gain most at the prices of the optimum with groups split"
+        )
         return _unit_host(problem, assign)
     result = mip_assign(problem, graph, settings.time_limit)
     sol.notes += result.notes

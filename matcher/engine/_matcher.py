@@ -17,7 +17,7 @@ from ._fit import fit_state, profile_state
 from ._groups import group_label
 from ._place import pair_km as _pair_km
 from ._rules import RULES, feasibility
-from ._sector import approximate_text, text_error
+from ._sector import approximate_text, pair_text_evidence, text_error
 from ._topk import top_k, top_k_rows
 
 __all__ = [
@@ -633,12 +633,12 @@ class Matcher:
     # --- explanations --------------------------------------------------------------------
 
     def _reasons(
-        self, i: int, j: int, given: dict | None = None, for_host: bool = False
+        self, i: int, j: int, given: dict | None = None, for_host: bool = False, only=None
     ) -> dict[str, str]:
         """Each criterion's sentence for pair ``(i, j)``; ``given`` passes values a caller
         already computed to a criterion's reason (``{"sector": {"text": .., "value": ..}}``);
-        ``for_host``: the wording a host may read. An accompanying person's sentences are
-        their group's (its first learner's)."""
+        ``for_host``: the wording a host may read; ``only``: these criteria's sentences. An
+        accompanying person's sentences are their group's (its first learner's)."""
         S, given = self._S, given or {}
         g = int(S.P.group[i])
         if S.P.accompanying[i] and g >= 0 and len(S.G.learners[g]):
@@ -651,7 +651,48 @@ class Matcher:
             name: head
             + ((for_host and c.host_reason) or c.reason)(S, first, j, **given.get(name, {}))
             for name, c in CRITERION.items()
+            if only is None or name in only
         }
+
+    def explain_pairs(self, participant_ids, host_ids, criteria=None, block: int = 512):
+        """What :meth:`explain` gives, for many pairs at once: participant
+        ``participant_ids[k]`` with host ``host_ids[k]`` (the broken rules left out).
+
+        Pairs are scored a block of participants at a time against the block's hosts only,
+        so a whole cohort's placements cost about one scoring pass over them, not one call
+        each. ``criteria``: the criteria whose sentences are wanted (default: every one).
+
+        Returns
+        -------
+        score : ndarray (k,) float32
+        components : dict of name -> ndarray (k,) float32
+        reasons : list of dict, each criterion's sentence per pair
+        """
+        pi, hj = self.participant_index(participant_ids), self.host_index(host_ids)
+        if len(pi) != len(hj):
+            raise ValueError(f"{len(pi)} participants for {len(hj)} hosts: pairs must align")
+        score = np.zeros(len(pi), dtype=np.float32)
+        comps = {name: np.zeros(len(pi), dtype=np.float32) for name in CRITERION}
+        for s in range(0, len(pi), block):
+            a, b = pi[s : s + block], hj[s : s + block]
+            cols, at = np.unique(b, return_inverse=True)
+            sc, _, cp, _ = self._block(a, cols, check_capacity=False)
+            r = np.arange(len(a))
+            score[s : s + block] = sc[r, at]
+            for name in comps:
+                comps[name][s : s + block] = cp[name][r, at]
+        text = pair_text_evidence(self._S, pi, hj)
+        km = _pair_km(self._S, pi, hj)
+        reasons = [
+            self._reasons(
+                int(i), int(j),
+                {"travel": {"km": float(km[k])},
+                 "sector": {"text": float(text[k]), "value": float(comps["sector"][k])}},
+                only=criteria,
+            )  # fmt: skip
+            for k, (i, j) in enumerate(zip(pi, hj, strict=True))
+        ]
+        return score, comps, reasons
 
     def explain(self, participant_id: str, host_id: str) -> Explanation:
         """Components, reasons and, for an excluded host, the rules it breaks."""
