@@ -685,9 +685,12 @@ class Matcher:
         km = _pair_km(self._S, pi, hj)
         reasons = [
             self._reasons(
-                int(i), int(j),
-                {"travel": {"km": float(km[k])},
-                 "sector": {"text": float(text[k]), "value": float(comps["sector"][k])}},
+                int(i),
+                int(j),
+                {
+                    "travel": {"km": float(km[k])},
+                    "sector": {"text": float(text[k]), "value": float(comps["sector"][k])},
+                },
                 only=criteria,
             )  # fmt: skip
             for k, (i, j) in enumerate(zip(pi, hj, strict=True))
