@@ -649,6 +649,25 @@ def test_allocation_summary_in_sentences_warnings_escaped_and_kept_before_the_re
     assert columns.index("kept") < columns.index("reason") == len(columns) - 1
 
 
+def test_where_each_placement_stands_shows_no_rating_as_empty_not_none():
+    import pandas as pd
+
+    from views.widgets import states_table
+
+    states = pd.DataFrame(
+        {
+            "participant_id": ["P1", "P2"],
+            "host_id": ["H1", "H2"],
+            "state": ["shortlisted", "completed"],
+            "since": pd.to_datetime(["2026-01-02", "2026-01-01"]),
+            "reason": ["", "went well"],
+            "rating": [float("nan"), 4.0],
+            "interested": [False, False],
+        }
+    )
+    assert states_table(states)["rating"].tolist() == ["", "4"]
+
+
 def test_criterion_bars_are_plain_html_with_every_value_in_words():
     from views.widgets import component_bars
 
