@@ -604,7 +604,7 @@ def test_allocation_keeps_open_proposals_or_releases_them_and_locks_by_hand():
         at.button[0].click().run()
         kept = at.session_state["allocation"].assignments.set_index("participant_id")
         assert kept.loc[pid, ["host_id", "kept"]].tolist() == [other, "open proposal kept"]
-        assert any("kept as they were: 1 open proposal kept" in c.value for c in at.caption)
+        assert any("Kept as they were: 1 open proposal kept" in c.value for c in at.caption)
         at.radio(key="al_proposals").set_value(False).run()
         at.button[0].click().run()
         released = at.session_state["allocation"]
@@ -626,6 +626,46 @@ def test_allocation_keeps_open_proposals_or_releases_them_and_locks_by_hand():
         ws.record(admin, pid, other, "withdraw")
         for p in ws.locks(admin)["participant_id"]:
             ws.unlock(admin, p)
+
+
+def test_allocation_summary_in_sentences_warnings_escaped_and_kept_before_the_reason():
+    """The summary's sentences start with a capital; a warning (it names hosts: data) shows
+    as written, never as Markdown; the assignments table shows why a placement was kept
+    before the long reason, so that it is seen without scrolling sideways."""
+    at = _app("views/allocate.py", user=_signed_in("demo-coordinator"))
+    at.button[0].click().run()
+    result = at.session_state["allocation"]
+    result.summary["kept: accepted by the host"] = 1
+    result.warnings.append("*Big* [Host](http://a.invalid) (H0001): check with the provider")
+    at.run()
+    assert not at.exception, at.exception
+    caption = next(c.value for c in at.caption if "accepted by the host" in c.value)
+    assert ". Kept as they were: 1 accepted by the host" in caption, caption
+    shown = at.warning[0].value
+    assert plain("*Big* [Host](http://a.invalid) (H0001)") in shown
+    assert "[Host](http" not in shown
+    table = next(d.value for d in at.dataframe if "kept" in d.value.columns)
+    columns = list(table.columns)
+    assert columns.index("kept") < columns.index("reason") == len(columns) - 1
+
+
+def test_where_each_placement_stands_shows_no_rating_as_empty_not_none():
+    import pandas as pd
+
+    from views.widgets import states_table
+
+    states = pd.DataFrame(
+        {
+            "participant_id": ["P1", "P2"],
+            "host_id": ["H1", "H2"],
+            "state": ["shortlisted", "completed"],
+            "since": pd.to_datetime(["2026-01-02", "2026-01-01"]),
+            "reason": ["", "went well"],
+            "rating": [float("nan"), 4.0],
+            "interested": [False, False],
+        }
+    )
+    assert states_table(states)["rating"].tolist() == ["", "4"]
 
 
 def test_criterion_bars_are_plain_html_with_every_value_in_words():

@@ -141,6 +141,18 @@ def test_formula_neutralised(value, expected):
     assert neutralise_formula(value) == expected
 
 
+def test_negative_numbers_stay_numbers_in_csv(tmp_path):
+    """A negative number is no formula: the CSV holds it as a number (Excel reads it as one),
+    while a text that starts with "-" is still neutralised."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"balance": [-0.81, 1.69], "count": [-3, 2], "note": ["-x", "ok"]})
+    lines = write_table(frame, tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1:] == ["-0.81,-3,'-x", "1.69,2,ok"]
+    back = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig")
+    assert back["balance"].tolist() == [-0.81, 1.69] and back["count"].tolist() == [-3, 2]
+
+
 def test_formula_cells_safe_in_xlsx_and_csv(tmp_path, sample_frames):
     hosts = sample_frames[1].head(3).copy()
     hosts.loc[0, "description"] = '=HYPERLINK("http://x","click")'

@@ -316,3 +316,31 @@ def test_organisations_without_the_optional_past_projects_column_load(tmp_path):
     some = frame.head(3).assign(past_projects=["2", "", "1"])
     some.to_csv(tmp_path / "some.csv", index=False)
     assert load_organisations(tmp_path / "some.csv")["past_projects"].tolist() == [2, 0, 1]
+
+
+def test_consortium_and_partner_reasons_in_plain_words():
+    """Organisation types and languages read as words, not as codes (vet_provider, en)."""
+    from matcher.partners import describe_consortium, language_reason
+
+    orgs = pd.DataFrame(
+        {
+            "org_id": ["A", "B", "C"],
+            "org_type": ["vet_provider", "public_authority", "company"],
+            "country": ["AT", "IT", "DE"],
+            "past_projects": [1, 0, 2],
+        }
+    )
+    languages = [{"de", "en"}, {"en", "it"}, {"en"}]
+    c = describe_consortium(
+        [0, 1, 2],
+        3.0,
+        {"min_orgs": 3, "min_countries": 3},
+        "exact",
+        orgs,
+        languages,
+        {"social_partner"},
+    )
+    assert c.reasons[1] == "types: company, public authority, VET provider"
+    assert c.reasons[2] == "common working language: English"
+    assert c.lacks == ["no social partner"]
+    assert language_reason({"de", "en"}, {"en", "it"}) == "common working language: English"

@@ -15,6 +15,17 @@ COLUMNS = {
     "host_country": "Country",
     "kept": "Kept as",
 }
+#: Widths (pixels) of the assignments table's columns: with the row selection boxes they
+#: fit a 1400 px window beside the sidebar (the full reason is in the downloads).
+WIDTHS = {
+    "participant_id": 80,
+    "group_id": 65,
+    "host_id": 60,
+    "host_name": 190,
+    "host_country": 60,
+    "kept": 140,
+}
+SCORE_WIDTH, REASON_WIDTH = 90, 200
 PROPOSAL_CHOICES = {
     True: "keep them as placements",
     False: "release them to the allocation",
@@ -144,12 +155,12 @@ else:
         words.append(f"{s['groups_placed']} of {s['groups']} groups placed together")
     if "budget_left" in s:
         words.append(f"EUR {s['budget_left']:,.0f} of the budget ceiling left")
-    st.caption(". ".join(words) + ".")
+    st.caption(". ".join(w[:1].upper() + w[1:] for w in words) + ".")  # each a sentence
     warns = getattr(result, "warnings", [])  # rules over the placements taken together
-    if warns:
+    if warns:  # host names are data: escaped, never Markdown
         st.warning(
             "Check before you confirm, the placements taken together may break a programme "
-            "rule:\n" + "\n".join(f"- {text}" for text in warns)
+            "rule:\n" + "\n".join(f"- {widgets.plain(text)}" for text in warns)
         )
     _, cost = budget.allocation_costs(m, result)
     st.caption(
@@ -171,15 +182,18 @@ else:
     a = result.assignments
     with tab1:
         shown = a[a["status"] == "assigned"].drop(columns=["components", "status"])
+        # why a placement was kept before the long reason: the table fits 1400 px
+        shown = shown[[c for c in shown.columns if c != "reason"] + ["reason"]]
         picked = st.dataframe(
             labels.plain_values(shown),
             column_config={
                 **labels.column_labels(shown.columns),
                 **COLUMNS,
+                **{c: st.column_config.Column(COLUMNS[c], width=w) for c, w in WIDTHS.items()},
                 "score": st.column_config.ProgressColumn(
-                    "score", min_value=0.0, max_value=1.0, format="%.2f", width="small"
+                    "score", min_value=0.0, max_value=1.0, format="%.2f", width=SCORE_WIDTH
                 ),
-                "reason": st.column_config.TextColumn("why this host", width="large"),
+                "reason": st.column_config.TextColumn("why this host", width=REASON_WIDTH),
             },
             hide_index=True,
             width="stretch",

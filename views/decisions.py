@@ -259,4 +259,6 @@ else:
     widgets.plain_table(widgets.states_table(now))
     with st.expander("Every decision recorded"):
         log = ws.decisions(user).drop(columns=["id"], errors="ignore")
+        if "rating" in log:
+            log["rating"] = widgets.rating_text(log["rating"])
         widgets.plain_table(log.iloc[::-1])

@@ -249,10 +249,15 @@ def states_table(states: pd.DataFrame) -> pd.DataFrame:
             "state": out["state"].replace("", "host interested"),
             "since": out["since"],
             "note": out["reason"],
-            "rating": out["rating"],
+            "rating": rating_text(out["rating"]),
             "host interested": out["interested"],
         }
     )
+
+
+def rating_text(values) -> list[str]:
+    """Ratings as shown in a table: ``4``, or empty where none was given (never "None")."""
+    return ["" if pd.isna(v) else str(int(v)) for v in values]
 
 
 def plain_table(frame: pd.DataFrame, **kwargs) -> None:

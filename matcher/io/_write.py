@@ -54,7 +54,8 @@ def to_cell_text(value) -> str:
 def write_table(frame: pd.DataFrame, path, sheet_name: str | None = None) -> Path:
     """Write ``frame`` as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX.
 
-    Text that would start a formula is neutralised; dates are written as dates (XLSX)
+    Text that would start a formula is neutralised (numbers, negative ones too, are written
+    as numbers); dates are written as dates (XLSX)
     or ISO ``YYYY-MM-DD`` (CSV); booleans as ``true``/``false``.
     """
     path = Path(path)
@@ -64,9 +65,19 @@ def write_table(frame: pd.DataFrame, path, sheet_name: str | None = None) -> Pat
     else:
         text = frame.copy()
         for c in text.columns:
-            text[c] = [neutralise_formula(to_cell_text(v)) for v in text[c]]
+            text[c] = [_csv_cell(v) for v in text[c]]
         text.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return path
+
+
+def _csv_cell(value) -> str:
+    """A CSV cell: a number as itself (Excel reads ``-0.81`` as a number, not a formula),
+    any other value as text, neutralised when it would start a formula."""
+    text = to_cell_text(value)
+    is_number = isinstance(value, (int, float, np.integer, np.floating))
+    if is_number and not isinstance(value, (bool, np.bool_)):
+        return text
+    return neutralise_formula(text)
 
 
 def write_workbook(sheets: dict, path) -> Path:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import taxonomy as tx
+from ..labels import label
 
 __all__ = ["Consortium", "ConsortiumProblem", "best_distinct", "describe_consortium"]
 
@@ -161,8 +162,8 @@ def describe_consortium(
         f"{len(counted)} organisations from {len(counted_countries)} programme countries "
         f"({', '.join(counted_countries)}): meets the rule of {rules['min_orgs']} from "
         f"{rules['min_countries']}",
-        "types: " + ", ".join(sorted(set(types))),
-        ("common working language: " + ", ".join(sorted(common)))
+        "types: " + ", ".join(label(t) for t in sorted(set(types))),
+        ("common working language: " + ", ".join(tx.language_name(c) for c in sorted(common)))
         if common
         else "no language common to all",
     ]
@@ -174,7 +175,7 @@ def describe_consortium(
         )
     if newcomers:
         reasons.append(f"{newcomers} newcomer(s) to Erasmus+")
-    lacks = [f"no {t.replace('_', ' ')}" for t in sorted(wanted - set(types))]
+    lacks = [f"no {label(t)}" for t in sorted(wanted - set(types))]
     if not common:
         lacks.append("no working language shared by all members")
     return Consortium(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import taxonomy as tx
 from .._config import PARTNER_WEIGHTS
 
 __all__ = [
@@ -241,7 +242,7 @@ def language_reason(languages: set, lead_languages: set) -> str:
     """Explain one candidate's language score by naming the languages in common."""
     common = sorted(lead_languages & languages)
     if common:
-        return "common working language: " + ", ".join(common)
+        return "common working language: " + ", ".join(tx.language_name(c) for c in common)
     return "no working language in common with the lead"
 
 
