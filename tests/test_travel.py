@@ -256,13 +256,13 @@ def test_given_coordinates_win_over_the_town():
     assert 880 < m.distance_matrix()[0, 0] < 930  # Bologna -> Berlin, not Munich (about 330)
 
 
-def test_the_host_sees_distance_and_band_but_not_the_candidates_town():
+def test_the_host_sees_the_band_but_neither_the_candidates_town_nor_the_km():
     p = participants({"home_city": "Bologna", "consent_share": True})
     h = hosts({"country": "AT", "city": "Graz"})
     m = _fit(p, h)
     seen = m.recommend_participants("H1")["reasons"].iloc[0]["travel"]
-    assert "Bologna" not in seen and seen.startswith("from the candidate's home town: about")
-    assert "band 100-499 km" in seen
+    assert "Bologna" not in seen and seen.startswith("from the candidate's home town: band")
+    assert "band 100-499 km" in seen and "about" not in seen  # no km: it narrows the town
     assert "Bologna" in m.explain("P1", "H1").reasons["travel"]  # the coordinator's sentence
 
 

@@ -120,7 +120,11 @@ def travel_reason(S: Fitted, i: int, j: int, km: float | None = None) -> str:
 
 
 def travel_reason_for_host(S: Fitted, i: int, j: int, km: float | None = None) -> str:
-    """The travel sentence a host sees: distance, band and travel mode, not the candidate's
-    town (which would point to the sending school)."""
-    _, distance = _distance_text(S, i, j, km)
-    return f"from the candidate's home town: {distance}; {_mode_text(S, i)}"
+    """The travel sentence a host sees: the distance band and the travel mode only. Neither
+    the candidate's town (which would point to the sending school) nor the distance in km
+    (with the home country shown, a distance from a known host town narrows the town down
+    to a ring of a few places)."""
+    if km is None:
+        km = float(pair_km(S, np.array([i]), np.array([j]))[0])
+    band = geo.band_label(geo.band_of(km))
+    return f"from the candidate's home town: band {band}; {_mode_text(S, i)}"
