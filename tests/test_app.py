@@ -676,3 +676,19 @@ def test_criterion_bars_are_plain_html_with_every_value_in_words():
     assert "does not apply" in html and 'aria-label="inclusion does not apply"' in html
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html  # names escaped
     assert "width:100.0%" in html and ">1.00<" in html  # clipped to the 0-1 scale
+
+
+def test_the_map_names_towns_as_the_table_beside_it_does():
+    """The map labels a town as the data names it ("St. Julian's"), as the table beside it
+    does, not as the gazetteer does ("San Ġiljan"); the gazetteer's name only when none is
+    given (a host placed by coordinates)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from views.places import _town
+
+    places = SimpleNamespace(
+        given=np.array(["St. Julian's", ""]), name=np.array(["San Ġiljan", "Valletta"])
+    )
+    assert [_town(places, 0), _town(places, 1)] == ["St. Julian's", "Valletta"]

@@ -117,8 +117,8 @@ def show_map(m, pid: str, ranked: pd.DataFrame) -> None:
             "lat": home.lat[i],
             "lon": home.lon[i],
             "kind": "sending town",
-            "label": home.name[i],
-            "tooltip": f"sending town: {home.name[i]} ({home.how[i]})",
+            "label": _town(home, i),
+            "tooltip": f"sending town: {_town(home, i)} ({home.how[i]})",
         }
     ]
     places = m.host_places_
@@ -129,13 +129,19 @@ def show_map(m, pid: str, ranked: pd.DataFrame) -> None:
                 "lat": places.lat[j],
                 "lon": places.lon[j],
                 "kind": "in the trade" if r.sector_match else "alternative",
-                "label": f"{r.rank}. {places.name[j]}",
-                "tooltip": f"{r.rank}. {r.name}, {places.name[j]}: {r.km:,.0f} km",
+                "label": f"{r.rank}. {_town(places, j)}",
+                "tooltip": f"{r.rank}. {r.name}, {_town(places, j)}: {r.km:,.0f} km",
             }
         )
     from matcher import plots  # Altair: imported once the ranking is out
 
     st.altair_chart(plots.places_map(pd.DataFrame(rows)), width="stretch")
+
+
+def _town(places, k: int) -> str:
+    """A town as the data names it (as the table beside the map does: "St. Julian's"),
+    else as the gazetteer or the fallback names it."""
+    return _text(places.given[k]) or _text(places.name[k])
 
 
 def _text(value) -> str:
