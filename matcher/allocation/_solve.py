@@ -177,20 +177,26 @@ def _left_out_check(problem, source, graph, sc: Scale, value, price, units, sett
     graph.put_aside(
         *_score_suspects(problem, source, _suspects(problem, graph, need, price, units), settings)
     )
+    mine = np.zeros(problem.n_units, dtype=bool)
+    mine[units] = True
     u, j, score, _ = graph.aside
-    slack = sc.gain(problem.prio[u], problem.size[u], score) - value[u] - price[j]
-    viol = (slack > 0) & np.isin(u, units)
-    if not viol.any():
+    at = np.flatnonzero(mine[u])  # the pairs put aside of these units only
+    u = u[at]
+    slack = sc.gain(problem.prio[u], problem.size[u], score[at]) - value[u] - price[j[at]]
+    bad = slack > 0
+    if not bad.any():
         return None, 0
-    worst = np.zeros(problem.n_units, dtype=np.int64)
-    np.maximum.at(worst, u[viol], slack[viol])
-    order = np.lexsort((-slack, u))
-    rank = np.empty(len(u), dtype=np.int64)
-    first = np.searchsorted(u[order], u[order])
-    rank[order] = np.arange(len(u)) - first
-    viol_ranked = viol & (rank < (settings.candidates or problem.m))
-    found = graph.take_aside(~viol_ranked)
-    return found, int(worst.sum())
+    at, u, slack = at[bad], u[bad], slack[bad]
+    order = np.lexsort((-slack, u))  # per unit, the worst violation first
+    u_sorted = u[order]
+    first = np.searchsorted(u_sorted, u_sorted)
+    head = np.flatnonzero(np.r_[True, u_sorted[1:] != u_sorted[:-1]])
+    gap = int(slack[order][head].sum())  # the sum of each unit's worst violation
+    kept = order[(np.arange(len(order)) - first) < (settings.candidates or problem.m)]
+    taking = np.zeros(len(graph.aside[0]), dtype=bool)
+    taking[at[kept]] = True
+    found = graph.take_aside(~taking)
+    return found, gap
 
 
 def _gap_words(gap: int, sc: Scale) -> tuple[dict, str]:
