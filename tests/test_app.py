@@ -244,7 +244,7 @@ def test_allocation_assigns_or_explains_everyone(sample_matcher):
     assert [m.label for m in at.metric][0] == "Placed"
     assert result.warnings  # on the sample, courses with participants from one country
     (shown,) = [w.value for w in at.warning if "Check before you confirm" in w.value]
-    assert all(f"- {text}" in shown for text in result.warnings)
+    assert all(f"- {plain(text)}" in shown for text in result.warnings)  # escaped: data
     assert len(at.get("download_button")) == 2
 
 
