@@ -27,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from _common import machine, write_result  # noqa: E402
-from app import VIEWPORT, _browser_pids, _cpu, _server_pids, _timed_sessions  # noqa: E402
 from app_driver import CHROMIUM_ARGS, chromium_path, free_port  # noqa: E402
+
+from app import VIEWPORT, _timed_sessions  # noqa: E402
 
 MINIMAL_APP = """
 import pandas as pd
