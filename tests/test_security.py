@@ -683,6 +683,39 @@ def test_host_side_score_ignores_special_category_data(sample_frames):
     assert "fewer_opportunities" not in ranked and "needs_accessibility" not in ranked
 
 
+def test_host_side_never_reveals_the_sending_schools_cooperation(sample_frames):
+    """Past placements of a candidate's sending school with this host would tell the host
+    which partner school the candidate comes from (one or two schools is common): on the host
+    side two identical candidates from a partner school and from a new one score the same,
+    and neither the cooperation value nor its sentence is shown. The coordinator still sees
+    it."""
+    participants, hosts = sample_frames
+    base = participants.iloc[[0]].assign(consent_share=True)
+    partner = base.assign(participant_id="PX-PARTNER", sending_org="Partner School")
+    new = base.assign(participant_id="PX-NEW", sending_org="New School")
+    before = base.assign(participant_id="PX-BEFORE", sending_org="Partner School")
+    both = pd.concat([participants, partner, new, before], ignore_index=True)
+    set_pseudonym_key(b"a test key")
+    hid = Matcher(encoder=HashingEncoder()).fit(both, hosts).recommend_hosts("PX-NEW", k=1)
+    hid = hid["host_id"].iloc[0]
+    history = pd.DataFrame(
+        [{"participant_id": "PX-BEFORE", "host_id": hid, "sending_org": "Partner School",
+          "action": "complete", "rating": 5.0, "at": "2026-01-01"}]
+    )  # fmt: skip
+    m = Matcher(encoder=HashingEncoder()).fit(both, hosts, history=history)
+    assert (
+        "earlier with this sending organisation"
+        in m.explain("PX-PARTNER", hid).reasons["cooperation"]
+    )  # the coordinator's view
+    ranked = m.recommend_participants(hid, k=len(both)).set_index("candidate")
+    a, b = ranked.loc[m.pseudonym("PX-PARTNER")], ranked.loc[m.pseudonym("PX-NEW")]
+    assert a["score"] == b["score"] and abs(int(a["rank"]) - int(b["rank"])) == 1
+    for row in (a, b):
+        assert "cooperation" not in row["components"] and "cooperation" not in row["reasons"]
+    shown = ranked.to_string()
+    assert "Partner School" not in shown and "earlier with" not in shown
+
+
 # --- hostile files and error surfaces ---
 #
 # Hostile or damaged files end in one problem naming the file (and row and column where it

@@ -15,6 +15,7 @@ from ..privacy import pseudonym as _pseudonym
 from ._criteria import CRITERION
 from ._fit import fit_state, profile_state
 from ._groups import group_label
+from ._history import NEUTRAL as NO_COOPERATION
 from ._place import pair_km as _pair_km
 from ._rules import RULES, feasibility
 from ._sector import approximate_text, pair_text_evidence, text_error
@@ -47,8 +48,9 @@ def _ranking_key(key: np.ndarray) -> np.ndarray:
 #: From this many hosts, one participant's ranking is first estimated with float32 text
 #: similarity and only the hosts that could reach the top re-scored exactly.
 PRESELECT_HOSTS = 20_000
-#: Value a private criterion takes on the host's side: the same for every candidate.
-_NEUTRAL_PRIVATE = 1.0
+#: Value a private criterion takes on the host's side: the same for every candidate (for
+#: cooperation, what a pair with no earlier cooperation scores).
+_NEUTRAL_PRIVATE = {"inclusion": 1.0, "cooperation": NO_COOPERATION}
 #: Columns of a host ranking (``recommend_hosts``), in order.
 HOST_RESULT_COLUMNS = [
     "rank",
@@ -588,7 +590,7 @@ class Matcher:
         score, mask, comps, _ = self._block(pi, hj)
         if pseudonymise:
             comps = {
-                n: (np.full_like(c, _NEUTRAL_PRIVATE) if n in PRIVATE_CRITERIA else c)
+                n: (np.full_like(c, _NEUTRAL_PRIVATE.get(n, 1.0)) if n in PRIVATE_CRITERIA else c)
                 for n, c in comps.items()
             }
             score = self._combine(comps)
