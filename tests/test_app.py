@@ -329,6 +329,23 @@ def test_decisions_offer_only_the_valid_next_steps(sample_matcher):
     assert keys == {"dc_complete", "dc_withdraw"}
     downloads = {d.key for d in at.get("download_button")}
     assert f"la_{pid}_{host}_download" in downloads and "dc_placements_xlsx" in downloads
+    # the agreement as edited is kept with the placement and opens as saved
+    import datetime as dt
+
+    from views import resources
+
+    at.date_input(key=f"la_{pid}_{host}_end").set_value(dt.date(2027, 9, 30))
+    at.text_input(key=f"la_{pid}_{host}_tutor").set_value("Jo Tutor")
+    at.button(key=f"la_{pid}_{host}_save").click().run()
+    assert any("Saved the learning agreement" in s.value for s in at.success)
+    ws = resources.workspace()
+    kept = ws.agreements(ws.admin_context()).set_index("participant_id").loc[pid, "fields"]
+    assert kept["end"] == "2027-09-30" and kept["sending_tutor"] == "Jo Tutor"
+    fresh = _app("views/decisions.py")
+    fresh.selectbox(key="dc_participant").set_value(pid).run()
+    fresh.selectbox(key=f"dc_host_{pid}").set_value(host).run()
+    assert fresh.date_input(key=f"la_{pid}_{host}_end").value == dt.date(2027, 9, 30)
+    assert fresh.text_input(key=f"la_{pid}_{host}_tutor").value == "Jo Tutor"
     at.button(key="dc_complete").click().run()
     assert _states(pid) == {host: "completed"}
     assert any("no further step" in i.value for i in at.info)

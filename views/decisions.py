@@ -9,6 +9,7 @@ import streamlit as st
 from matcher import lifecycle as lc
 from matcher.documents import (
     agreement_bytes,
+    agreement_fields,
     draft_agreement,
     placements_table,
     shortlist_table,
@@ -65,10 +66,19 @@ def _host_options(m, pid, pair_states, ranked) -> dict:
     return labels
 
 
-def _agreement(m, pid: str, hid: str) -> None:
-    """The draft learning agreement of an agreed placement: edit, then download as DOCX."""
+def _agreement(ws, user, m, pid: str, hid: str) -> None:
+    """The draft learning agreement of an agreed placement: edit, save with the placement
+    (it opens as saved; the agreed placements' spreadsheet takes its dates), download."""
     with st.expander("Learning agreement (draft, DOCX)", expanded=True):
-        draft = draft_agreement(m, pid, hid, resources.workspace().organisations())
+        kept = ws.agreements(user)
+        kept = kept[(kept["participant_id"] == pid) & (kept["host_id"] == hid)]
+        saved = kept["fields"].iloc[0] if len(kept) else None
+        draft = draft_agreement(m, pid, hid, resources.workspace().organisations(), saved=saved)
+        if len(kept):
+            st.caption(
+                f"Saved {kept['updated_at'].iloc[0]:%Y-%m-%d %H:%M} by "
+                f"{widgets.plain(kept['username'].iloc[0])}."
+            )
         key = f"la_{pid}_{hid}"
         c1, c2 = st.columns(2)
         draft.start = c1.date_input("Start", draft.start, key=f"{key}_start")
@@ -81,9 +91,11 @@ def _agreement(m, pid: str, hid: str) -> None:
         if draft.outcomes_source:
             st.caption(widgets.plain(draft.outcomes_source))
         c1, c2, c3 = st.columns(3)
-        draft.sending_tutor = c1.text_input("Tutor at your school", key=f"{key}_tutor")
+        draft.sending_tutor = c1.text_input(
+            "Tutor at your school", draft.sending_tutor, key=f"{key}_tutor"
+        )
         draft.sending_contact = c2.text_input(
-            "Your contact (name, e-mail, phone)", key=f"{key}_contact"
+            "Your contact (name, e-mail, phone)", draft.sending_contact, key=f"{key}_contact"
         )
         draft.host_tutor = c3.text_input(
             "Mentor at the host", draft.host_tutor, key=f"{key}_mentor"
@@ -91,7 +103,15 @@ def _agreement(m, pid: str, hid: str) -> None:
         draft.language_support = st.text_area(
             "Language support", draft.language_support, key=f"{key}_language"
         )
-        st.download_button(
+        c1, c2 = st.columns(2)
+        if c1.button("Save the agreement", key=f"{key}_save"):
+            try:
+                ws.save_agreement(user, pid, hid, agreement_fields(draft))
+            except (AccessDenied, ValueError, KeyError) as exc:
+                st.error(widgets.plain(exc))
+            else:
+                _done(f"Saved the learning agreement of {widgets.plain(f'{pid} -> {hid}')}.", "dc")
+        c2.download_button(
             "Download the draft (DOCX)",
             lambda: agreement_bytes(draft),  # written when clicked, not on every run
             file_name=f"learning-agreement-{pid}-{hid}.docx",
@@ -143,7 +163,9 @@ def _downloads(ws, user, m, states) -> None:
     )
     c2.download_button(
         "Agreed placements (XLSX)",
-        lambda: workbook_bytes({"placements": placements_table(states, mine, m.hosts_)}),
+        lambda: workbook_bytes(
+            {"placements": placements_table(states, mine, m.hosts_, ws.agreements(user))}
+        ),
         file_name="placements.xlsx",
         mime=widgets.XLSX_MIME,
         key="dc_placements_xlsx",
@@ -192,7 +214,7 @@ def sending_side(ws, user) -> None:
     state = pair_states.loc[hid] if hid in pair_states.index else None
     _record_step(ws, user, pid, hid, state)
     if state is not None and state["state"] in AGREED:
-        _agreement(m, pid, hid)
+        _agreement(ws, user, m, pid, hid)
     _downloads(ws, user, m, states)
 
 

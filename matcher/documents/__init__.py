@@ -9,9 +9,11 @@ Examples
 """
 
 from ._agreement import (
+    EDITABLE_FIELDS,
     HOST_CONTACT_COLUMNS,
     LearningAgreement,
     agreement_bytes,
+    agreement_fields,
     draft_agreement,
     language_support,
     planned_period,
@@ -22,6 +24,8 @@ from ._tables import SHORTLIST_STATES, placements_table, shortlist_table, workbo
 
 __all__ = [
     "LearningAgreement",
+    "EDITABLE_FIELDS",
+    "agreement_fields",
     "HOST_CONTACT_COLUMNS",
     "draft_agreement",
     "planned_period",

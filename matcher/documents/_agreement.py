@@ -23,6 +23,8 @@ from ._outcomes import learning_outcomes
 
 __all__ = [
     "LearningAgreement",
+    "EDITABLE_FIELDS",
+    "agreement_fields",
     "HOST_CONTACT_COLUMNS",
     "draft_agreement",
     "planned_period",
@@ -171,6 +173,7 @@ def draft_agreement(
     host_id: str,
     organisations: pd.DataFrame | None = None,
     config: Config | None = None,
+    saved: dict | None = None,
 ) -> LearningAgreement:
     """A draft learning agreement for a placement of ``participant_id`` at ``host_id``.
 
@@ -183,6 +186,9 @@ def draft_agreement(
         The organisations table, for the sending organisation's country and OID.
     config : Config, optional
         ``agreement_outcomes`` and ``agreement_min_confidence``; default from the environment.
+    saved : dict, optional
+        The fields the workspace kept for this placement (``Workspace.agreements``): they
+        replace the proposals.
     """
     config = config or Config.from_env()
     p_index = pd.Index(matcher.participants_["participant_id"])
@@ -194,7 +200,7 @@ def draft_agreement(
     start, end = planned_period(p, h)
     outcomes, source = _outcomes(matcher, i, config)
     activities = tx.programme_activities()
-    return LearningAgreement(
+    draft = LearningAgreement(
         participant_id=participant_id,
         role=p["role"],
         activity=activities.at[p["activity"], "label"] if p["activity"] in activities.index else "",
@@ -220,6 +226,43 @@ def draft_agreement(
         host_tutor=contacts.get("contact_person", ""),
         language_support=language_support(p["languages"], _text(h.get("languages"))),
     )
+    return _with_saved(draft, saved) if saved else draft
+
+
+#: The fields a coordinator edits (and the workspace keeps, ``Workspace.save_agreement``).
+EDITABLE_FIELDS = (
+    "start",
+    "end",
+    "tasks",
+    "outcomes",
+    "sending_tutor",
+    "sending_contact",
+    "host_tutor",
+    "language_support",
+)
+
+
+def agreement_fields(agreement: LearningAgreement) -> dict:
+    """The edited fields of a draft as plain data (dates as ``YYYY-MM-DD``, None when open)."""
+    out = {name: getattr(agreement, name) for name in EDITABLE_FIELDS}
+    for name in ("start", "end"):
+        out[name] = None if out[name] is None else out[name].isoformat()
+    out["outcomes"] = [str(x) for x in out["outcomes"]]
+    return out
+
+
+def _with_saved(agreement: LearningAgreement, saved: dict) -> LearningAgreement:
+    """The draft with the fields the workspace kept (what was saved wins)."""
+    for name in EDITABLE_FIELDS:
+        if name not in saved:
+            continue
+        value = saved[name]
+        if name in ("start", "end"):
+            value = None if value is None else dt.date.fromisoformat(value)
+        elif name == "outcomes":
+            value = list(value)
+        setattr(agreement, name, value)
+    return agreement
 
 
 def _field_name(code: str) -> str:

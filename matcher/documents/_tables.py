@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 from pathlib import Path
@@ -54,10 +55,15 @@ def shortlist_table(
 
 
 def placements_table(
-    states: pd.DataFrame, participants: pd.DataFrame, hosts: pd.DataFrame
+    states: pd.DataFrame,
+    participants: pd.DataFrame,
+    hosts: pd.DataFrame,
+    agreements: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The agreed placements (accepted or completed), one row per placement, with the host's
-    contacts where the hosts table has them and a first proposal of the period."""
+    contacts where the hosts table has them and the period: the dates of the saved learning
+    agreement (``agreements``, as ``Workspace.agreements`` returns them) where there is one,
+    else a first proposal from both sides' windows and stays ("Dates from" says which)."""
     t = _joined(states, participants, hosts, AGREED_STATES).reset_index(drop=True)
     period = [
         planned_period(
@@ -89,8 +95,25 @@ def placements_table(
     for c in HOST_CONTACT_COLUMNS:
         if f"host_{c}" in t:
             out[c.replace("_", " ").capitalize()] = t[f"host_{c}"]
+    saved = {}
+    if agreements is not None:
+        saved = {
+            (r.participant_id, r.host_id): r.fields for r in agreements.itertuples(index=False)
+        }
+    source = []
+    for k, (pid, hid) in enumerate(zip(t["participant_id"], t["host_id"], strict=True)):
+        fields = saved.get((pid, hid))
+        if fields is None:
+            source.append("first proposal")
+            continue
+        period[k] = tuple(
+            None if fields.get(x) is None else dt.date.fromisoformat(fields[x])
+            for x in ("start", "end")
+        )
+        source.append("learning agreement")
     out["Planned start"] = pd.to_datetime([s for s, _ in period])
     out["Planned end"] = pd.to_datetime([e for _, e in period])
+    out["Dates from"] = source
     out["State"] = t["state"]
     out["Since"] = _naive(t["since"])
     out["Rating"] = t["rating"]

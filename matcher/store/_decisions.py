@@ -420,6 +420,9 @@ def forget(engine: sa.Engine, participant_id: str, user: User, cache_dir=None) -
             T.decisions.delete().where(T.decisions.c.participant_id == participant_id)
         ).rowcount
         _locks.forget(conn, participant_id)
+        from . import _agreements  # it reads this module's pair states
+
+        _agreements.forget(conn, participant_id)
         conn.execute(
             T.participants.delete().where(T.participants.c.participant_id == participant_id)
         )

@@ -17,7 +17,7 @@ __all__ = ["lock", "unlock", "locks", "LOCK_COLUMNS"]
 LOCK_COLUMNS = ("participant_id", "host_id", "sending_org", "reason", "username", "at")
 
 
-def _check(conn, user: User, participant_id: str) -> str:
+def own_participant(conn, user: User, participant_id: str) -> str:
     """The participant's sending organisation, if the user may lock their placement."""
     require(user, "admin", "coordinator")
     p = T.participants.c
@@ -37,7 +37,7 @@ def lock(
     Coordinators lock their own participants, admins anyone's; hosts and analysts cannot.
     """
     with write_transaction(engine, T.locks) as conn:
-        org = _check(conn, user, participant_id)
+        org = own_participant(conn, user, participant_id)
         known = conn.execute(sa.select(T.hosts.c.host_id).where(T.hosts.c.host_id == host_id))
         if known.scalar() is None:
             raise KeyError(f"unknown host_id '{host_id}'")
@@ -59,7 +59,7 @@ def lock(
 def unlock(engine: sa.Engine, user: User, participant_id: str) -> bool:
     """Remove a participant's lock; False when there was none."""
     with write_transaction(engine, T.locks) as conn:
-        _check(conn, user, participant_id)
+        own_participant(conn, user, participant_id)
         gone = conn.execute(
             T.locks.delete().where(T.locks.c.participant_id == participant_id)
         ).rowcount

@@ -22,6 +22,7 @@ __all__ = [
     "organisations",
     "secrets",
     "locks",
+    "agreements",
 ]
 
 #: Bumped with every change to the tables; ``Workspace.upgrade`` brings older files up to it.
@@ -173,4 +174,17 @@ locks = sa.Table(
     sa.Column("reason", sa.Text, nullable=False, default=""),
     sa.Column("username", sa.String(128), nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# learning agreements as the coordinator edited them (one per placement, the fields as JSON);
+# created on open like every new table
+agreements = sa.Table(
+    "agreements",
+    metadata,
+    sa.Column("participant_id", sa.Text, primary_key=True),
+    sa.Column("host_id", sa.Text, primary_key=True),
+    sa.Column("sending_org", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("username", sa.String(128), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -14,7 +14,17 @@ import pandas as pd
 
 from .._config import Config
 from ..privacy import MIN_GROUP, host_view, pseudonym
-from . import _accounts, _audit, _data, _database, _decisions, _locks, _preferences, _secrets
+from . import (
+    _accounts,
+    _agreements,
+    _audit,
+    _data,
+    _database,
+    _decisions,
+    _locks,
+    _preferences,
+    _secrets,
+)
 from ._access import AccessDenied, Handles, User
 from ._data import ImportReport
 from ._sessions import Sessions
@@ -364,6 +374,16 @@ class Workspace:
     def unlock(self, user: User, participant_id: str) -> bool:
         """Remove a participant's lock; False when there was none."""
         return _locks.unlock(self.engine, self._acting(user), participant_id)
+
+    def save_agreement(self, user: User, participant_id: str, host_id: str, fields: dict):
+        """Keep a placement's learning agreement as edited (``matcher.documents``'
+        ``agreement_fields``): once the host accepted, by the participant's coordinator."""
+        _agreements.save_agreement(self.engine, self._acting(user), participant_id, host_id, fields)
+
+    def agreements(self, user: User) -> pd.DataFrame:
+        """Saved learning agreements the user may see: ``participant_id, host_id,
+        sending_org, fields, username, updated_at``."""
+        return _agreements.agreements(self.engine, self._acting(user))
 
     def locks(self, user: User) -> pd.DataFrame:
         """Locked placements the user may see: ``participant_id, host_id, sending_org,
