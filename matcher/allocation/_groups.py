@@ -31,10 +31,13 @@ def _group_units(problem: Problem) -> np.ndarray:
 
 
 def _choose(problem: Problem, graph: CandidateGraph, relaxed_assign, price=None) -> dict[int, int]:
-    """Host per group unit (those left out are absent), greedily, best unit score first:
-    where the relaxation put most of its learners, then (``price``: the relaxation's host
-    prices, in the flow's gain units, ``(gain, price)``) the best gain net of the places'
-    prices, else the best score."""
+    """Host per group unit (those left out are absent), greedily, best unit score first.
+
+    With ``price`` (``(gain per candidate pair, host prices)``, the relaxation's, in the
+    flow's gain units): the candidate host with room whose gain net of the price of the
+    group's places is highest, ties to where the relaxation put most of its learners.
+    Without: where the relaxation put most of its learners, then the best score.
+    """
     room = problem.free.astype(np.int64).copy()
     proj_room = problem.project_free.astype(np.int64).copy()
     starts = graph.starts(problem.n_units)
