@@ -456,6 +456,8 @@ def test_find_partners_suggests_valid_consortia():
     assert at.title[0].value == "Find partners"
     assert len(at.dataframe[0].value) == 10
     assert len(at.expander) >= 1 and "score" in at.expander[0].label
+    assert any(c.value.startswith("Found by") for c in at.caption)  # how, in words
+    assert not any(c.value.startswith("Search:") for c in at.caption)
     at.radio(key="fp_action").set_value("KA210").run()
     assert not at.exception
 

@@ -7,6 +7,12 @@ from matcher.labels import label
 from matcher.store import lead_organisations
 from views import resources, session, widgets
 
+#: How a consortium was found, in words (``Consortium.method``).
+SEARCH_WORDS = {
+    "exact": "Found by trying every combination of the best-ranked partners: the best among them.",
+}
+GREEDY_WORDS = "Found by a fast search: at least 63% as good as the best possible among the best-ranked partners."
+
 st.title("Find partners")
 st.caption(
     "Rank partners for a KA2 cooperation partnership idea and get consortia that meet the action's rules, each explained."
@@ -66,4 +72,4 @@ for n, c in enumerate(consortia, start=1):
         st.markdown("\n".join(f"- {widgets.plain(r)}" for r in c.reasons))
         if c.lacks:
             st.warning("Still lacks: " + widgets.plain(", ".join(c.lacks)))
-        st.caption(f"Search: {widgets.plain(c.method)}")
+        st.caption(SEARCH_WORDS.get(c.method, GREEDY_WORDS))
