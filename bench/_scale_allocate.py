@@ -90,6 +90,13 @@ def _time_v(stderr: str) -> dict:
     }
 
 
+def killed(stderr: str) -> dict:
+    """The row of a run the kernel killed (signal 9, out of memory): how far and how big."""
+    out = _time_v(stderr) | {"participants": "", "placed": "", "total_score": ""}
+    out["optimality"] = "killed by the out-of-memory killer (signal 9)"
+    return out | {"candidate_hosts": "80"}
+
+
 def allocate_run(data: Path, **env) -> dict:
     """``matcher allocate --method optimal`` on ``data`` in a child process, measured."""
     with tempfile.TemporaryDirectory() as tmp:  # no workspace: the plain scores
@@ -98,6 +105,8 @@ def allocate_run(data: Path, **env) -> dict:
         cmd += ["optimal", "--participants", str(data / "participants.csv")]
         cmd += ["--hosts", str(data / "hosts.csv"), "--out", str(out)]
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp, env=_env(**env))
+        if "Command terminated by signal 9" in done.stderr:  # the kernel's out-of-memory killer
+            return killed(done.stderr)
         if done.returncode:
             raise RuntimeError(done.stderr[-3000:])
     summary = {}
