@@ -54,6 +54,28 @@ def shortlist_table(
     ).reset_index(drop=True)
 
 
+def _agreed_periods(t: pd.DataFrame, period: list, agreements) -> tuple[list, list[str]]:
+    """The periods of the placements ``t``: a saved learning agreement's dates where there
+    is one, else ``period`` (the first proposals); and where each comes from."""
+    saved = {}
+    if agreements is not None:
+        saved = {
+            (r.participant_id, r.host_id): r.fields for r in agreements.itertuples(index=False)
+        }
+    period, source = list(period), []
+    for k, (pid, hid) in enumerate(zip(t["participant_id"], t["host_id"], strict=True)):
+        fields = saved.get((pid, hid))
+        if fields is None:
+            source.append("first proposal")
+            continue
+        period[k] = tuple(
+            None if fields.get(x) is None else dt.date.fromisoformat(fields[x])
+            for x in ("start", "end")
+        )
+        source.append("learning agreement")
+    return period, source
+
+
 def placements_table(
     states: pd.DataFrame,
     participants: pd.DataFrame,
@@ -95,22 +117,7 @@ def placements_table(
     for c in HOST_CONTACT_COLUMNS:
         if f"host_{c}" in t:
             out[c.replace("_", " ").capitalize()] = t[f"host_{c}"]
-    saved = {}
-    if agreements is not None:
-        saved = {
-            (r.participant_id, r.host_id): r.fields for r in agreements.itertuples(index=False)
-        }
-    source = []
-    for k, (pid, hid) in enumerate(zip(t["participant_id"], t["host_id"], strict=True)):
-        fields = saved.get((pid, hid))
-        if fields is None:
-            source.append("first proposal")
-            continue
-        period[k] = tuple(
-            None if fields.get(x) is None else dt.date.fromisoformat(fields[x])
-            for x in ("start", "end")
-        )
-        source.append("learning agreement")
+    period, source = _agreed_periods(t, period, agreements)
     out["Planned start"] = pd.to_datetime([s for s, _ in period])
     out["Planned end"] = pd.to_datetime([e for _, e in period])
     out["Dates from"] = source
