@@ -188,12 +188,17 @@ def _check_constraints(assign, scores, mask, capacity, kw):
 
 
 @SETTINGS
-@given(plain(), st.integers(1, 3))
-def test_sparse_and_certified_equals_the_dense_optimum(inst, k):
+@given(plain(), st.integers(1, 3), st.sampled_from([50_000_000, 0, 3]))
+def test_sparse_and_certified_equals_the_dense_optimum(inst, k, aside):
+    """Also when the certificate may keep few or no scored pairs between rounds (memory
+    bounded at national scale): the dropped ones are scored again when needed."""
     scores, mask, capacity, priority, extra = inst
     src = DenseScores(scores, mask)
     dense = solve(src, capacity, priority=priority, **extra)
-    sparse = solve(src, capacity, priority=priority, settings=SolverSettings(candidates=k), **extra)
+    sparse = solve(
+        src, capacity, priority=priority,
+        settings=SolverSettings(candidates=k, aside_pairs=aside), **extra,
+    )  # fmt: skip
     assert dense.certified and dense.complete
     assert sparse.certified, sparse.optimality
     assert sparse.optimality == "certified optimal"

@@ -37,7 +37,9 @@ class SolverSettings:
     scored per block; ``rounds``: certification rounds; ``time_limit``: seconds for the
     mixed-integer programme; ``precision``: score resolution of the flow's integer costs;
     ``mip_pairs``: candidate pairs up to which groups are solved by the programme (beyond,
-    without a budget, by the flow guided by the optimum with groups split).
+    without a budget, by the flow guided by the optimum with groups split); ``aside_pairs``:
+    left-out pairs the certificate keeps scored between rounds (16 bytes each; beyond, the
+    ones that satisfy the dual are dropped and scored again when needed).
     """
 
     candidates: int | None = None
@@ -46,6 +48,7 @@ class SolverSettings:
     time_limit: float = 300.0
     precision: float = 1e-6
     mip_pairs: int = 200_000
+    aside_pairs: int = 50_000_000
 
 
 @dataclass
@@ -117,12 +120,17 @@ def _objective(problem: Problem, graph: CandidateGraph, unit_host) -> tuple[int,
 
 #: Units whose packed feasibility is unpacked at a time.
 _UNPACK_UNITS = 1024
+#: Scoring blocks whose units' suspect pairs are listed, scored and judged at a time (bounds
+#: the memory: about this many times ``block_pairs`` pairs).
+_SUSPECT_BLOCKS = 8
 
 
-def _suspects(problem, graph: CandidateGraph, need, price, units) -> list:
-    """``[(unit, hosts)]``: the left-out feasible hosts of ``units`` whose price is below
-    what the unit needs there (``need[u]``: its best left-out gain minus its value); only
-    there can the dual fail. Pairs scored in an earlier round are not listed again."""
+def _suspects(problem, graph: CandidateGraph, need, price, units, by_unit: int) -> list:
+    """``[(unit, hosts)]``: the left-out feasible hosts of ``units`` (increasing) whose price
+    is below what the unit needs there (``need[u]``: its best left-out gain minus its value);
+    only there can the dual fail. Pairs scored in an earlier round are not listed again: the
+    first ``by_unit`` pairs put aside are sorted by unit and only their slice is looked at;
+    those put aside after them belong to units checked before ``units``."""
     starts = graph.starts(problem.n_units)
     aside = graph.aside
     out = []
@@ -132,8 +140,11 @@ def _suspects(problem, graph: CandidateGraph, need, price, units) -> list:
         for r, u in enumerate(block):
             ok[r, graph.host[starts[u] : starts[u + 1]]] = False
         if aside is not None:
-            at = np.isin(aside[0], block)
-            ok[np.searchsorted(block, aside[0][at]), aside[1][at]] = False
+            head = aside[0][:by_unit]
+            lo, hi = np.searchsorted(head, [block[0], block[-1] + 1])
+            au, aj = aside[0][lo:hi], aside[1][lo:hi]
+            at = np.isin(au, block)
+            ok[np.searchsorted(block, au[at]), aj[at]] = False
         size = problem.size[block][:, None]
         ok &= (problem.free[None, :] >= size) & (size > 0)  # the packed pairs may predate
         ok &= price[None, :] < need[block][:, None]
@@ -168,15 +179,37 @@ def _score_suspects(problem, source, suspects, settings) -> tuple:
 
 
 def _left_out_check(problem, source, graph, sc: Scale, value, price, units, settings):
-    """Exact check of the left-out pairs of ``units`` that could fail the dual (scored again
-    once, those only): the pairs to add (``k`` per unit, by how much they violate the dual)
-    and the dual's gap."""
+    """Exact check of the left-out pairs of ``units`` that could fail the dual (scored
+    again, those only): the pairs to add (``k`` per unit, by how much they violate the dual)
+    and the dual's gap.
+
+    The suspects are listed, scored and judged a few units at a time, so that memory stays
+    bounded whatever the size: the pairs that violate the dual are kept, and the others are
+    put aside (not scored again in later rounds) while ``settings.aside_pairs`` allows;
+    beyond, they are dropped and listed again if a later round needs them.
+    """
     units = np.sort(units)
     best = np.where(np.isinf(graph.pruned_best), 0, graph.pruned_best)
     need = sc.gain(problem.prio, problem.size, best) - value
-    graph.put_aside(
-        *_score_suspects(problem, source, _suspects(problem, graph, need, price, units), settings)
-    )
+    by_unit = 0
+    if graph.aside is not None:  # sorted by unit once: each chunk looks at its slice only
+        order = np.argsort(graph.aside[0], kind="stable")
+        graph.aside = tuple(None if a is None else a[order] for a in graph.aside)
+        by_unit = len(order)
+    step = max(1, settings.block_pairs // max(problem.m, 1)) * _SUSPECT_BLOCKS
+    for s in range(0, len(units), step):
+        chunk = units[s : s + step]
+        sus = _suspects(problem, graph, need, price, chunk, by_unit)
+        if not sus:
+            continue
+        u, j, score, cost = _score_suspects(problem, source, sus, settings)
+        keep = sc.gain(problem.prio[u], problem.size[u], score) - value[u] - price[j] > 0
+        held = 0 if graph.aside is None else len(graph.aside[0])
+        if held + len(u) <= settings.aside_pairs:
+            keep[:] = True
+        graph.put_aside(u[keep], j[keep], score[keep], None if cost is None else cost[keep])
+    if graph.aside is None:
+        return None, 0
     mine = np.zeros(problem.n_units, dtype=bool)
     mine[units] = True
     u, j, score, _ = graph.aside
