@@ -78,3 +78,13 @@ def participants(*rows) -> pd.DataFrame:
 
 def hosts(*rows) -> pd.DataFrame:
     return _frame([dict(r) for r in rows], H_DEFAULTS, HOSTS, "host_id", "H")
+
+
+#: The password of the accounts the tests sign in with (long enough for a real account).
+PASSWORD = "long enough password"
+
+
+def sign_in(ws, username, role, acts_for=""):
+    """A handle of a new account of ``role`` (``acts_for`` an organisation or a host id)."""
+    ws.add_user(username, PASSWORD, role, acts_for, by=ws.admin_context())
+    return ws.authenticate(username, PASSWORD)

@@ -50,3 +50,16 @@ def ws_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'workspace.db'}"
     return request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture
+def ws(ws_url, sample_frames):
+    """A workspace holding the sample, on each backend (``ws.admin``: an admin handle).
+    Modules that need another workspace define their own ``ws``."""
+    from matcher.store import Workspace
+
+    w = Workspace(ws_url)
+    w.admin = w.admin_context()
+    w.import_tables(*sample_frames, user=w.admin)
+    yield w
+    w.engine.dispose()

@@ -6,26 +6,11 @@ in the form were lost and the spreadsheet showed the first proposal)."""
 import datetime as dt
 
 import pytest
+from builders import sign_in
 
 from matcher.documents import agreement_fields, draft_agreement, placements_table
 from matcher.lifecycle import current_states
-from matcher.store import AccessDenied, Workspace
-
-PASSWORD = "long enough password"
-
-
-def sign_in(ws, username, role, acts_for=""):
-    ws.add_user(username, PASSWORD, role, acts_for, by=ws.admin_context())
-    return ws.authenticate(username, PASSWORD)
-
-
-@pytest.fixture
-def ws(ws_url, sample_frames):
-    w = Workspace(ws_url)
-    w.admin = w.admin_context()
-    w.import_tables(*sample_frames, user=w.admin)
-    yield w
-    w.engine.dispose()
+from matcher.store import AccessDenied
 
 
 def _placement(ws, sample_frames):
@@ -90,6 +75,18 @@ def test_only_the_participants_coordinator_or_an_admin_keeps_an_agreement(ws, sa
         ws.save_agreement(anna, pid, hid, {"host_id": "H0002"})
     with pytest.raises(ValueError, match="text expected"):
         ws.save_agreement(anna, pid, hid, {"tasks": {"a": 1}})
+    # what would break the draft on reopening is refused, naming the field
+    with pytest.raises(ValueError, match="start: a date as YYYY-MM-DD"):
+        ws.save_agreement(anna, pid, hid, {"start": "not a date"})
+    with pytest.raises(ValueError, match="end: a date"):
+        ws.save_agreement(anna, pid, hid, {"end": "2027-13-40"})
+    with pytest.raises(ValueError, match="is after end"):
+        ws.save_agreement(anna, pid, hid, {"start": "2027-04-01", "end": "2027-03-01"})
+    with pytest.raises(ValueError, match="outcomes: a list"):
+        ws.save_agreement(anna, pid, hid, {"outcomes": "one string"})
+    with pytest.raises(ValueError, match="longer than"):
+        ws.save_agreement(anna, pid, hid, {"tasks": "x" * 20_001})
+    assert ws.agreements(anna).empty  # nothing half-saved
     ws.save_agreement(ws.admin, pid, hid, fields)
     assert len(ws.agreements(anna)) == 1 and ws.agreements(bob).empty
 

@@ -27,18 +27,32 @@ MAX_FIELD = 20_000
 
 
 def _checked(fields: dict) -> str:
-    """The fields as JSON, refused when not plain text, lists of text or dates as text."""
+    """The fields as JSON; refused (``ValueError`` naming the field) unless each is what the
+    draft holds: dates as ``YYYY-MM-DD`` or None (start not after end), outcomes a list of
+    texts, the rest text, none longer than :data:`MAX_FIELD`."""
+    import datetime as dt
+
     from ..documents import EDITABLE_FIELDS
 
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not a field of a learning agreement: {', '.join(sorted(unknown))}")
+    dates = {}
     for name, value in fields.items():
+        if name == "outcomes" and not isinstance(value, list):
+            raise ValueError("outcomes: a list of texts expected")
         items = value if isinstance(value, list) else [value]
         if not all(v is None or isinstance(v, str) for v in items):
             raise ValueError(f"{name}: text expected")
         if sum(len(v or "") for v in items) > MAX_FIELD:
             raise ValueError(f"{name}: longer than {MAX_FIELD:,} characters")
+        if name in ("start", "end") and value is not None:
+            try:
+                dates[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{name}: a date as YYYY-MM-DD expected, got {value!r}") from None
+    if len(dates) == 2 and dates["start"] > dates["end"]:
+        raise ValueError(f"start {dates['start']} is after end {dates['end']}")
     return json.dumps(fields, ensure_ascii=False, sort_keys=True)
 
 
