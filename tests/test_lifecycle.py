@@ -3,21 +3,15 @@ workspace, for every role, on random sequences of steps."""
 
 import pandas as pd
 import pytest
+from builders import sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher import lifecycle as lc
 from matcher.store import AccessDenied, InvalidStep, Workspace
 
-PASSWORD = "long enough password"
-
 #: Who takes each step in the tests.
 ACTOR = {step: "host" if step in lc.HOST_STEPS else "coordinator" for step in lc.STEPS}
-
-
-def sign_in(ws, username, role, acts_for=""):
-    ws.add_user(username, PASSWORD, role, acts_for, by=ws.admin_context())
-    return ws.authenticate(username, PASSWORD)
 
 
 def _reference(state, action):

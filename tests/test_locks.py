@@ -6,26 +6,11 @@ import warnings
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from builders import sign_in
 
 from matcher import Matcher, allocate
 from matcher.encode import HashingEncoder
 from matcher.store import AccessDenied, Workspace
-
-PASSWORD = "long enough password"
-
-
-def sign_in(ws, username, role, acts_for=""):
-    ws.add_user(username, PASSWORD, role, acts_for, by=ws.admin_context())
-    return ws.authenticate(username, PASSWORD)
-
-
-@pytest.fixture
-def ws(ws_url, sample_frames):
-    w = Workspace(ws_url)
-    w.admin = w.admin_context()
-    w.import_tables(*sample_frames, user=w.admin)
-    yield w
-    w.engine.dispose()
 
 
 def _own_and_other(ws, org):

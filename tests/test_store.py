@@ -5,6 +5,7 @@ import threading
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from builders import PASSWORD, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import hosts_tables, participants_tables
@@ -14,15 +15,6 @@ from matcher.privacy import SPECIAL_CATEGORY
 from matcher.store import SCHEMA_VERSION, AccessDenied, User, Workspace
 from matcher.store import _data as D
 
-#: The password of the accounts the tests sign in with.
-PASSWORD = "long enough password"
-
-
-def sign_in(ws, username, role, acts_for=""):
-    """A handle of a new account of ``role`` (``acts_for`` an organisation or a host id)."""
-    ws.add_user(username, PASSWORD, role, acts_for, by=ws.admin_context())
-    return ws.authenticate(username, PASSWORD)
-
 
 def _counts(ws):
     with ws.engine.connect() as conn:
@@ -30,15 +22,6 @@ def _counts(ws):
             t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
             for t in ("participants", "hosts", "decisions")
         }
-
-
-@pytest.fixture
-def ws(ws_url, sample_frames):
-    w = Workspace(ws_url)
-    w.admin = w.admin_context()
-    w.import_tables(*sample_frames, user=w.admin)
-    yield w
-    w.engine.dispose()
 
 
 def test_roundtrip_and_reimport_reports_no_change(ws, sample_frames):
