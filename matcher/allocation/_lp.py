@@ -208,8 +208,8 @@ def _generate(problem, source, graph, cols, levels, start, settings, deadline):
     Each round prices every candidate at the restricted programme's duals: their bound over
     the candidates is valid for them, and the best duals are kept (degenerate duals can
     stall the value for many rounds while the bound still falls). At the end the kept duals
-    are checked against every feasible pair; left-out pairs that would gain more are added
-    and the rounds go on."""
+    are checked against every feasible pair (not once ``deadline`` has passed: that check
+    scores pairs); left-out pairs that would gain more are added and the rounds go on."""
     first = _top(problem, cols, _net(problem, cols, start), _FIRST, np.ones(len(cols.unit), bool))
     inside = np.zeros(len(cols.unit), dtype=bool)
     inside[first] = True
@@ -229,13 +229,15 @@ def _generate(problem, source, graph, cols, levels, start, settings, deadline):
             if cheap - value > _STALL and lacking.any():
                 inside |= lacking
                 continue
-        if kept[1] is None:
+        if kept[1] is None or time.monotonic() > deadline:  # the check scores: not late
             break
         bound, rc, extra = _bound(problem, source, graph, cols, levels, kept[1], settings)
         if bound < found[0]:
             found = (bound, cols, rc)
         checks += 1
         if len(extra.unit) == 0 or solved is None or checks == _CHECKS:
+            break
+        if len(extra.unit) > len(cols.unit):  # duals far from the optimum's: the bound is kept
             break
         cols = Columns(*(np.r_[getattr(cols, f), getattr(extra, f)] for f in Columns.FIELDS))
         inside = np.r_[inside, np.ones(len(extra.unit), dtype=bool)]
