@@ -113,6 +113,7 @@ def _lp(problem: Problem, cols: Columns, levels, seconds: float):
         return None
     y, e = -res.ineqlin.marginals, -res.eqlin.marginals
     U, m = problem.n_units, problem.m
+    y = np.maximum(y, 0.0)  # the solver's rounding: a bound needs prices >= 0
     duals = (y[U : U + m], y[U + m :], float(e[0]), float(e[1]) if len(e) > 1 else 0.0)
     return -res.fun, duals
 
