@@ -632,3 +632,26 @@ def test_the_relaxations_bound_holds_at_any_prices(inst, k, seed):
     best = brute_force(scores, mask, capacity, priority, **kw)
     bound, _, _ = _bound(problem, source, graph, cols, best[:2], duals, settings)
     assert bound >= best[2] - 1e-9
+
+
+def test_the_relaxations_bound_rescores_groups_on_the_hosts_left_out():
+    """Two groups of two keep only their best host (k = 1); the optimum sends one of them to
+    the host left out. At a price of 0.5 a place on the kept host the bound must count that
+    host (3.2), not only the kept one (2.4, below the optimum 3.0)."""
+    from matcher.allocation._graph import build_graph
+    from matcher.allocation._lp import Columns, _bound
+    from matcher.allocation._problem import make_problem
+
+    scores = np.array([[0.9, 0.5], [0.9, 0.5], [0.8, 0.6], [0.8, 0.6]])
+    mask, capacity = np.ones((4, 2), bool), np.array([2, 2])
+    kw = {"group": np.array([0, 0, 1, 1]), "places": np.ones(4, int)}
+    problem = make_problem(4, capacity, None, **kw)
+    source, settings = DenseScores(scores, mask), SolverSettings(candidates=1, block_pairs=4)
+    graph = build_graph(problem, source, 1, 4)
+    assert graph.host.tolist() == [0, 0]  # the host where the optimum sends a group: left out
+    best = brute_force(scores, mask, capacity, None, **kw)
+    assert best == (0, 4, pytest.approx(3.0))
+    cols = Columns(graph.unit, graph.host, graph.score, np.zeros(2, bool))
+    duals = (np.array([0.5, 0.0]), np.zeros(0), 0.0, 0.0)
+    bound, _, _ = _bound(problem, source, graph, cols, best[:2], duals, settings)
+    assert bound == pytest.approx(3.2)
