@@ -36,15 +36,15 @@ class SolverSettings:
     ``candidates``: hosts kept per unit (None: every feasible host); ``block_pairs``: pairs
     scored per block; ``rounds``: certification rounds; ``time_limit``: seconds for the
     mixed-integer programme (on a large graph with groups: for the relaxation with groups
-    kept together and the programme on its near columns); ``precision``: score resolution of the flow's integer costs;
-    ``mip_pairs``: candidate pairs up to which groups are solved by the programme (beyond,
+    kept together and the programme on its near columns); ``precision``: score resolution
+    of the flow's integer costs; ``mip_pairs``: candidate pairs up to which groups are solved by the programme (beyond,
     without a budget, by the flow guided by the optimum with groups split); ``aside_pairs``:
     left-out pairs the certificate keeps scored between rounds (16 bytes each; beyond, the
     ones that satisfy the dual are dropped and scored again when needed);
     ``relaxation_pairs``: candidate pairs up to which that guided solution is improved by the
     relaxation with groups kept together and a programme over its near columns (``_lp``:
-    about a minute at 10,000 x 2,000 with 0.7 M pairs; at 40,000 x 10,000, 3 M pairs, its
-    programme alone took over 100 s a round).
+    about a minute at 10,000 x 2,000 with 0.7 M pairs; at 40,000 x 10,000, 3 M pairs, one
+    round of its restricted relaxation took over 100 s).
     """
 
     candidates: int | None = None
@@ -324,6 +324,11 @@ def _grouped_certified(problem, source, graph, settings, sol: Solution):
         sol.notes.append(
             "groups placed where they gain most at the prices of the optimum with groups split"
         )
+        if graph.n_edges <= settings.relaxation_pairs:
+            sol.notes.append(
+                "then judged by the relaxation with groups kept together, and replaced by a "
+                "programme over its nearly best pairs where that scored more"
+            )
         return _unit_host(problem, assign)
     result = mip_assign(problem, graph, settings.time_limit)
     sol.notes += result.notes
