@@ -299,26 +299,27 @@ def improve_groups(problem, source, graph, cols: Columns, levels, start, setting
 
 def _columns(problem: Problem, source, graph, unit_host) -> Columns:
     """The graph's pairs and the guided solution's (some were added by its certificate: those
-    are scored again, they are few), marked."""
+    are scored again, a block of units at a time; they are few), marked."""
     placed = np.flatnonzero(unit_host >= 0)
-    starts = graph.starts(problem.n_units)
+    keys = graph.unit * problem.m + graph.host  # sorted: the graph is by unit, then host
+    want = placed * problem.m + unit_host[placed]
+    at = np.minimum(np.searchsorted(keys, want), max(graph.n_edges - 1, 0))
+    there = (keys[at] == want) if graph.n_edges else np.zeros(len(placed), dtype=bool)
     hit = np.zeros(graph.n_edges, dtype=bool)
-    missing = []
-    for u in placed:
-        lo, hi = starts[u], starts[u + 1]
-        e = lo + int(np.searchsorted(graph.host[lo:hi], unit_host[u]))
-        if e < hi and graph.host[e] == unit_host[u]:
-            hit[e] = True
-        else:
-            missing.append(u)
-    unit, host, score = [graph.unit], [graph.host], [graph.score]
-    for u in missing:
-        j = unit_host[u : u + 1]
-        unit.append(np.array([u]))
-        host.append(j)
-        score.append(unit_rows(problem, source, np.array([u]), j)[0][0])
-    mine = np.r_[hit, np.ones(len(missing), dtype=bool)]
-    return Columns(np.concatenate(unit), np.concatenate(host), np.concatenate(score), mine)
+    hit[at[there]] = True
+    missing = placed[~there]
+    scores = [np.zeros(0)]
+    for s in range(0, len(missing), 1024):
+        block = missing[s : s + 1024]
+        hosts = np.unique(unit_host[block])
+        score = unit_rows(problem, source, block, hosts)[0]
+        scores.append(score[np.arange(len(block)), np.searchsorted(hosts, unit_host[block])])
+    return Columns(
+        np.r_[graph.unit, missing],
+        np.r_[graph.host, unit_host[missing]],
+        np.concatenate([graph.score, *scores]),
+        np.r_[hit, np.ones(len(missing), dtype=bool)],
+    )
 
 
 def closer(problem: Problem, source, graph, assign, ours, relaxed, settings):
