@@ -174,3 +174,16 @@ def test_allocate_sample(sample_matcher, method, tmp_path):
         .read_text(encoding="utf-8-sig")
         .startswith("participant_id,group_id,status")
     )
+
+
+@pytest.mark.model
+def test_the_summary_says_how_the_solver_got_there(sample_matcher):
+    """The solver's notes reach the summary (CLI, dashboard, XLSX): on the path of a large
+    graph with groups, that the groups were placed guided by the optimum with them split."""
+    from matcher import Config, allocate
+
+    large = Config.from_env(allocation_full_pairs=0)  # every cohort takes the large path
+    a = allocate(sample_matcher, "optimal", config=large)
+    assert a.summary["how_solved"].startswith("groups placed where they gain most")
+    assert "how_solved" in a.summary_frame()["measure"].tolist()
+    assert "how_solved" not in allocate(sample_matcher, "optimal").summary  # exact programme

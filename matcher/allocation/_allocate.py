@@ -50,8 +50,9 @@ class Allocation:
         Counts, shares and means (placed %, mean score, placed % among participants with
         fewer opportunities), the method, the priority rule, how sure the result is
         (``optimality``: certified optimal, or the gap; for ``stable``, the lists it is
-        stable with respect to and the blocking pairs found on the full instance), what
-        was kept, and the solve time.
+        stable with respect to and the blocking pairs found on the full instance),
+        ``how_solved`` when the solver left notes (a time limit reached, groups placed
+        guided by the optimum with groups split), what was kept, and the solve time.
     blocking_pairs : list of (participant_id, host_id)
     solution : Solution
         The solver's own result (candidate graph, certificate, timings).
@@ -425,6 +426,8 @@ def _quality(sol: Solution) -> dict:
             else f"each participant's {sol.candidates} best hosts"
         )
         out = {"optimality": f"stable with respect to {within}"}
+    if sol.notes:  # how the solver got there: a time limit reached, groups placed by a guide
+        out["how_solved"] = "; ".join(sol.notes)
     out["candidate_hosts"] = "all feasible" if sol.complete else sol.candidates
     out["blocking_pairs"] = len(sol.blocking_pairs)
     return out
