@@ -683,6 +683,43 @@ def test_host_side_score_ignores_special_category_data(sample_frames):
     assert "fewer_opportunities" not in ranked and "needs_accessibility" not in ranked
 
 
+def test_which_hosts_list_a_candidate_never_tells_who_needs_an_accessible_host(sample_frames):
+    """Found in a walk (session 7): a candidate who needs an accessible host was listed at
+    accessible hosts only, so two hosts comparing lists (or an intermediary with two host
+    records) learnt a health fact. Hosts now list every candidate as if nobody needed one,
+    alone or in a group, with the same score; the coordinator's side keeps the rule."""
+    participants, hosts = sample_frames
+    base = participants[participants["group_id"] == ""].iloc[[0]].assign(consent_share=True)
+    plain = base.assign(participant_id="PX-PLAIN", needs_accessibility=False)
+    special = base.assign(participant_id="PX-SPECIAL", needs_accessibility=True)
+    group = participants[participants["group_id"] != ""]["group_id"].iloc[0]
+    members = participants["group_id"] == group
+    both = pd.concat([participants, plain, special], ignore_index=True)
+    both.loc[both.index[: len(participants)][members.to_numpy()], "needs_accessibility"] = True
+    both.loc[both.index[: len(participants)][members.to_numpy()], "consent_share"] = True
+    set_pseudonym_key(b"a test key")
+    m = Matcher(encoder=HashingEncoder()).fit(both, hosts)
+    closed = set(hosts.loc[~hosts["accessible"], "host_id"])
+    open_to_plain = [
+        h for h in m.recommend_hosts("PX-PLAIN", k=len(hosts))["host_id"] if h in closed
+    ]
+    assert open_to_plain  # hosts that are not accessible but fit the plain twin
+    assert not set(m.recommend_hosts("PX-SPECIAL", k=len(hosts))["host_id"]) & closed
+    learner = both.loc[
+        members.reindex(both.index, fill_value=False) & (both["role"] != "accompanying"),
+        "participant_id",
+    ].iloc[0]
+    for hid in open_to_plain:
+        ranked = m.recommend_participants(hid, k=len(both), explain=False).set_index("candidate")
+        a, b = ranked.loc[m.pseudonym("PX-PLAIN")], ranked.loc[m.pseudonym("PX-SPECIAL")]
+        assert a["score"] == b["score"] and abs(int(a["rank"]) - int(b["rank"])) == 1
+    listed = set()
+    for table in m.recommend_participants_batch(sorted(closed), k=len(both), explain=False):
+        listed |= set(table["candidate"])
+    assert m.pseudonym(learner) in listed  # a group member who needs one, at a closed host
+    assert m.pseudonym("PX-SPECIAL") in listed
+
+
 def test_host_side_never_reveals_the_sending_schools_cooperation(sample_frames):
     """Past placements of a candidate's sending school with this host would tell the host
     which partner school the candidate comes from (one or two schools is common): on the host

@@ -17,7 +17,7 @@ from ._fit import fit_state, profile_state
 from ._groups import group_label
 from ._history import NEUTRAL as NO_COOPERATION
 from ._place import pair_km as _pair_km
-from ._rules import RULES, feasibility
+from ._rules import RULES, feasibility, host_side
 from ._sector import approximate_text, pair_text_evidence, text_error
 from ._topk import top_k, top_k_rows
 
@@ -553,7 +553,10 @@ class Matcher:
         host-side score gives every candidate the same value on the private criteria
         (inclusion), so two candidates who differ only in special-category data get the same
         score and rank; it may therefore differ from the coordinator's score for the pair.
-        Candidates whose sector fit clears ``config.sector_gate`` come first.
+        Which candidates are listed does not depend on special-category data either: a
+        candidate who needs an accessible host is listed at hosts that are not accessible too
+        (the rule holds for proposals and allocations), so that no host learns that need by
+        comparing lists. Candidates whose sector fit clears ``config.sector_gate`` come first.
         """
         j = self.host_index([host_id])[0]
         wanted = self._participant_filter(consenting_only, role, home_country)
@@ -587,8 +590,9 @@ class Matcher:
         private criteria. Candidates of the trade come first.
         """
         pi = np.arange(len(self.participants_))
-        score, mask, comps, _ = self._block(pi, hj)
-        if pseudonymise:
+        score, mask, comps, rules = self._block(pi, hj)
+        if pseudonymise:  # nothing a host sees depends on special-category data
+            mask = host_side(self._S, pi, hj, rules)
             comps = {
                 n: (np.full_like(c, _NEUTRAL_PRIVATE.get(n, 1.0)) if n in PRIVATE_CRITERIA else c)
                 for n, c in comps.items()

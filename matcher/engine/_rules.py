@@ -19,7 +19,7 @@ from ._prepare import OPEN_END
 from ._state import Fitted, column
 from ._stay import common_window, date_overlap_days, day, duration_overlap, no_overlap
 
-__all__ = ["Rule", "RULES", "feasibility", "programme_start"]
+__all__ = ["Rule", "RULES", "SPECIAL_CATEGORY_RULES", "feasibility", "host_side", "programme_start"]
 
 
 def _always(S: Fitted) -> bool:
@@ -188,7 +188,10 @@ def _accessibility(S: Fitted, pi, hj) -> np.ndarray:
     return ~S.P.needs_access[pi][:, None] | column(S.H.accessible, hj)
 
 
-def _group(S: Fitted, pi, hj, parts=("stay", "window", "takes", "activity", "access", "declined")):
+_GROUP_PARTS = ("stay", "window", "takes", "activity", "access", "declined")
+
+
+def _group(S: Fitted, pi, hj, parts=_GROUP_PARTS):
     """Members of a group (learners and accompanying persons): the host takes the whole group."""
     g = S.P.group[pi]
     rows = np.flatnonzero(g >= 0)
@@ -276,6 +279,11 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+#: Rules that read special-category data (GDPR art. 9, ``privacy.SPECIAL_CATEGORY``), and the
+#: parts of the group rule that do: what a host is shown never depends on them.
+SPECIAL_CATEGORY_RULES = ("accessibility",)
+_SPECIAL_GROUP_PARTS = ("access",)
+
 #: Rules about free places, left out when places are handled elsewhere (allocation).
 _PLACE_RULES = ("capacity", "group_places")
 
@@ -295,3 +303,24 @@ def feasibility(S: Fitted, pi, hj, check_capacity: bool = True) -> dict[str, np.
             continue
         out[rule.name] = np.broadcast_to(rule.holds(S, pi, hj), (len(pi), _width(S, hj)))
     return out
+
+
+def host_side(S: Fitted, pi, hj, rules: dict[str, np.ndarray]) -> np.ndarray:
+    """Feasible pairs ``(len(pi), m)`` as a host may learn them: every rule of ``rules``
+    (:func:`feasibility`'s) but those on special-category data.
+
+    Which hosts list a candidate must not tell who needs an accessible host: hosts that are
+    not accessible would otherwise never see those candidates, and two hosts comparing their
+    lists (or one intermediary with two host records) would learn it. So a host's candidates
+    are listed as if nobody needed one; the coordinator's side, proposals and allocations
+    keep the rule.
+    """
+    kept = [
+        ok for name, ok in rules.items() if name not in (*SPECIAL_CATEGORY_RULES, "whole_group")
+    ]
+    if "whole_group" in rules:
+        parts = tuple(p for p in _GROUP_PARTS if p not in _SPECIAL_GROUP_PARTS)
+        kept.append(np.broadcast_to(_group(S, pi, hj, parts), rules["whole_group"].shape))
+    if not kept:
+        return np.ones((len(pi), _width(S, hj)), dtype=bool)
+    return np.logical_and.reduce(kept)
