@@ -70,6 +70,27 @@ def test_esco_parsing():
         assert (esco["preferred_label"].str.lower() == occ.lower()).sum() == 1, occ
 
 
+def test_esco_labels_where_an_alternative_label_is_capitalised():
+    """Found in a walk (session 7): the description was cut at the first capitalised word,
+    which is sometimes an alternative label ("... master Chef sous chef ..."), and the
+    preferred label became its first word: 'head', 'ICT', 'heating,' (a typed "kucharz" was
+    read as ESCO 'head'). The description repeats the label capitalised: that run decides."""
+    esco = tx.esco_occupations().set_index("preferred_label")
+    head = esco.loc["head chef"]
+    assert head["description"].startswith("Head chefs manage the kitchen")
+    assert "master Chef sous chef" in head["labels"]
+    assert esco.loc["heating, ventilation, air conditioning engineer", "description"].startswith(
+        "Heating, ventilation, air conditioning engineers design"
+    )
+    assert (
+        "ICT presales engineer" in esco.index and "search engine optimisation expert" in esco.index
+    )
+    for broken in ("ICT", "heating,", "search", "cyber", "vessel", "medical", "public"):
+        assert broken not in esco.index, broken
+    assert "Hairdressers" in esco.index  # ISCO groups keep their capitalised plural labels
+    assert (esco.index.str.split().str.len() <= 14).mean() > 0.99
+
+
 def test_activity_table():
     limits = tx.activity_limits()
     assert limits["long_term"] == ("learner", 90, 365)

@@ -511,7 +511,43 @@ def _same_word(label_word: str, desc_word: str) -> bool:
 
 
 def _split_esco(text: str) -> tuple[str, str, str]:
-    """Split ESCO's run-together text into (preferred label, labels, description)."""
+    """Split ESCO's run-together text into (preferred label, labels, description).
+
+    The description opens by repeating the preferred label, capitalised and usually in the
+    plural ("head chef industrial head chef ... master Chef sous chef ... Head chefs manage
+    the kitchen"): the longest such run gives the label and where the description starts.
+    Without one (ISCO groups, whose labels are capitalised themselves), the description
+    starts at the first capitalised word (:func:`_split_at_capital`).
+    """
+    words = text.split()
+    first = words[0] if words else ""
+    acronym = sum(c.isupper() for c in first) >= 2  # "ICT network technician ..."
+    if not words or (first[:1].isupper() and not acronym):
+        return _split_at_capital(text)
+    n, at = 0, None
+    for p in range(1, len(words)):
+        if not words[p][:1].isupper() or not _same_word(first, words[p]):
+            continue
+        run = 0
+        while (
+            p + run < len(words)
+            and run < min(_LABEL_MAX_WORDS, p)
+            and _same_word(words[run], words[p + run])
+        ):
+            run += 1
+        if acronym and words[p + run - 1] == words[run - 1]:  # a label repeated, not the
+            continue  # description's plural
+        if run > n:
+            n, at = run, p
+    if at is None:
+        return _split_at_capital(text)
+    cut = len(" ".join(words[:at]))
+    return " ".join(words[:n]), text[:cut].strip(), text[cut:].strip()
+
+
+def _split_at_capital(text: str) -> tuple[str, str, str]:
+    """:func:`_split_esco` where the description does not repeat the label: it starts at the
+    first capitalised word, and the label is the run of words it repeats."""
     m = _DESC_START.search(" " + text)
     cut = m.start() if m else len(text)
     m2 = _DESC_START_ACRONYM.search(" " + text, 1)
