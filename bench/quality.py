@@ -90,12 +90,12 @@ def method_scores(s, encoders: dict, config_overrides: dict | None = None) -> di
 
 
 def engine_scores(s, encoder, config) -> np.ndarray:
-    """The engine's ranking key: hosts of the right trade first (the sector gate), then score."""
+    """The engine's ranking key (``Matcher.ranking_keys``): strong sector fits first, then
+    the other hosts of the trade, each by score, then the rest by sector fit."""
     m = Matcher(config, encoder=encoder).fit(s.participants, s.hosts)
     scores, mask = m.score_matrix()
     assert mask.all(), "every pair is feasible in these sets"
-    sector, _ = m.components_matrix()
-    return scores + 2.0 * (sector["sector"] >= config.sector_gate)
+    return m.ranking_keys()
 
 
 def table(title: str, rows: dict[str, dict]) -> list[str]:

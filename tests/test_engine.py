@@ -203,3 +203,36 @@ def test_explaining_many_pairs_at_once_equals_explaining_each(sample_matcher):
     assert [list(r) for r in some] == [["sector"]] * 3
     with pytest.raises(ValueError, match="must align"):
         m.explain_pairs(pids[:2], hids[:3])
+
+
+def _tier(row) -> int:
+    return 2 if ": strong sector fit" in row["reasons"]["sector"] else int(row["sector_match"])
+
+
+def test_strong_sector_fits_rank_before_partial_ones_each_by_score(sample_matcher):
+    """Hosts of a strong fit (as the reasons say it) come first, then the partial ones that
+    clear the gate, each by score, then the rest by sector fit; the host side the same."""
+    m = sample_matcher
+    for pid in m.participant_ids_[::25]:
+        r = m.recommend_hosts(pid, k=40)
+        tiers = [_tier(row) for _, row in r.iterrows()]
+        assert tiers == sorted(tiers, reverse=True), pid
+        for t in (1, 2):
+            assert r["score"][np.array(tiers) == t].is_monotonic_decreasing, pid
+    keys = m.ranking_keys(m.participant_ids_[:3])
+    assert keys.shape == (3, len(m.host_ids_)) and np.isfinite(keys).all()
+
+
+def test_a_plumbers_list_opens_with_plumbing_not_an_electrical_repair_firm(sample_matcher):
+    """Found in a walk (session 7): P0083, a plumber, was first offered H0153, a firm
+    repairing electrical equipment (sector fit 0.62, called strong, the crosswalk saying its
+    class is not typical for the field), above the plumbing firms: its dates fit better. Where
+    the crosswalk, sure of both placements, says so, the fit is partial, and partial fits
+    rank after strong ones."""
+    r = sample_matcher.recommend_hosts("P0083", k=20).set_index("host_id")
+    assert "H0153" in r.index and "H0160" in r.index
+    assert "partial sector fit" in r.loc["H0153", "reasons"]["sector"]
+    assert "not a typical sector" in r.loc["H0153", "reasons"]["sector"]
+    assert r.loc["H0160", "rank"] < r.loc["H0153", "rank"]
+    assert r.loc["H0153", "score"] > r.loc["H0160", "score"]  # by score alone it led
+    assert "lumbing" in sample_matcher.hosts_.set_index("host_id").loc[r.index[0], "description"]

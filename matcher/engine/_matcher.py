@@ -18,7 +18,7 @@ from ._groups import group_label
 from ._history import NEUTRAL as NO_COOPERATION
 from ._place import pair_km as _pair_km
 from ._rules import RULES, feasibility, host_side
-from ._sector import approximate_text, pair_text_evidence, text_error
+from ._sector import approximate_text, pair_text_evidence, strong_fits, text_error
 from ._topk import top_k, top_k_rows
 
 __all__ = [
@@ -31,7 +31,9 @@ __all__ = [
     "top_k_rows",
 ]
 
-#: Added to the score of hosts that clear the sector gate, so that they rank first.
+#: Added to the score of hosts that clear the sector gate, and once more for a strong sector
+#: fit, so that strong fits rank first, then the other hosts of the trade (scores lie in
+#: [0, 1]; the others rank by sector fit, below 1).
 _GATE_OFFSET = 2.0
 #: Rankings order keys on this grid: closer keys are ties, broken by row order. Two
 #: backends of one model (torch, onnxruntime) differ by about 1e-7 in a score, which
@@ -293,6 +295,19 @@ class Matcher:
         scores, mask, comps, _ = self._block(pi, hj, check_capacity)
         return scores, mask, comps
 
+    def ranking_keys(self, participant_ids=None, host_ids=None, scores=None, sector=None):
+        """What :meth:`recommend_hosts` orders hosts by, ``(n_participants, n_hosts)``
+        float64, higher first: a strong sector fit (:data:`Config.strong_fit`, as the
+        reasons say), then the other hosts that clear ``config.sector_gate``, each by score
+        (plus an offset per tier); then the rest by sector fit alone. Feasibility is not
+        applied (see :meth:`score_matrix`). ``scores`` and ``sector`` (the sector criterion)
+        when already computed for these ids, e.g. with a score's weights changed."""
+        pi, hj = self._rows(participant_ids, "p"), self._rows(host_ids, "h")
+        if scores is None or sector is None:
+            scores, _, comps, _ = self._block(pi, hj)
+            sector = comps["sector"]
+        return self._host_key(pi, hj, np.asarray(scores, np.float64), np.asarray(sector))
+
     def distance_matrix(self, participant_ids=None, host_ids=None) -> np.ndarray:
         """Great-circle km from each participant's sending town to each host's town,
         ``(n_participants, n_hosts)`` (what the travel criterion and the budget use)."""
@@ -369,7 +384,8 @@ class Matcher:
         DataFrame with ``rank, host_id, name, country, city, org_type, sector, score, km,
         sector_match, components, reasons`` (``km`` from the sending town, city level where
         known). Infeasible hosts never appear. Hosts whose sector fit clears
-        ``config.sector_gate`` (``sector_match``) come first, best score first; when fewer
+        ``config.sector_gate`` (``sector_match``) come first, best score first, those of a
+        strong fit (``config.strong_fit``, as the reasons say) before the partial; when fewer
         than ``k`` do, ``attrs["notice"]`` says so and the rest follow as the closest
         alternatives, nearest trade first.
         """
@@ -415,8 +431,8 @@ class Matcher:
         """Top ``k`` hosts of each participant row ``pi``: ``(len(pi), k)`` columns, -1 pads.
 
         Also returns the block's scores, components and sector-gate flags ``(len(pi), m)``,
-        which the result rows read. Hosts of the trade rank by score, then the others by
-        closeness of trade.
+        which the result rows read. Hosts of a strong sector fit rank by score, then the other
+        hosts of the trade by score, then the others by closeness of trade.
         """
         if len(pi) == 1 and self.scorer_ is None and len(self.host_ids_) >= PRESELECT_HOSTS:
             return self._host_ranking_preselected(pi, wanted, min_score, k)
@@ -426,8 +442,17 @@ class Matcher:
             mask &= score >= min_score
         sector = comps["sector"]
         match = sector >= self.config_.sector_gate
-        top = top_k_rows(_ranking_key(np.where(match, _GATE_OFFSET + score, sector)), mask, k)
+        top = top_k_rows(_ranking_key(self._host_key(pi, slice(None), score, sector)), mask, k)
         return top, score, comps, match
+
+    def _host_key(self, pi, hj, score, sector, slack: float = 0.0) -> np.ndarray:
+        """What hosts rank by: a strong sector fit first, then the other hosts that clear the
+        sector gate (partial fits), each by score; then the rest by sector fit, nearest trade
+        first. ``slack``: the key with scores and sector fits that much higher (bounds)."""
+        gate = self.config_.sector_gate
+        tier = (sector + slack >= gate).astype(np.float64)
+        tier += strong_fits(self._S, pi, hj, sector, slack) & (tier > 0)
+        return np.where(tier > 0, tier * _GATE_OFFSET + score + slack, sector + slack)
 
     def _host_ranking_preselected(self, pi, wanted, min_score, k):
         """:meth:`_host_ranking` of one participant against many hosts, the same result in
@@ -444,8 +469,8 @@ class Matcher:
         if min_score is not None:
             sure &= s >= min_score + d
             mask &= s >= min_score - d
-        low = np.where(sector >= gate + d, _GATE_OFFSET + s, sector) - d  # the exact key's
-        high = np.where(sector >= gate - d, _GATE_OFFSET + s, sector) + d  # bounds
+        low = self._host_key(pi, slice(None), score, comps["sector"], -d)[0]  # the exact
+        high = self._host_key(pi, slice(None), score, comps["sector"], d)[0]  # key's bounds
         cand, n_sure = np.flatnonzero(mask), int(sure.sum())
         if n_sure > k:  # the k-th best exact key is at least the k-th best sure lower bound
             kth = np.partition(low[sure], n_sure - k)[n_sure - k]
@@ -460,7 +485,7 @@ class Matcher:
                 comps[name] = np.array(comps[name])
             comps[name][:, cand] = values
         match = comps["sector"] >= gate
-        key = _ranking_key(np.where(match[:, cand], _GATE_OFFSET + exact, exact_comps["sector"]))
+        key = _ranking_key(self._host_key(pi, cand, exact, exact_comps["sector"]))
         top = top_k_rows(key, ok, k)
         return np.where(top >= 0, cand[np.maximum(top, 0)], -1), score, comps, match
 
@@ -556,7 +581,8 @@ class Matcher:
         Which candidates are listed does not depend on special-category data either: a
         candidate who needs an accessible host is listed at hosts that are not accessible too
         (the rule holds for proposals and allocations), so that no host learns that need by
-        comparing lists. Candidates whose sector fit clears ``config.sector_gate`` come first.
+        comparing lists. Candidates whose sector fit clears ``config.sector_gate`` come first,
+        those of a strong fit before the partial.
         """
         j = self.host_index([host_id])[0]
         wanted = self._participant_filter(consenting_only, role, home_country)
@@ -602,7 +628,8 @@ class Matcher:
         if min_score is not None:
             mask &= score >= min_score
         match = comps["sector"] >= self.config_.sector_gate
-        top = top_k_rows(_ranking_key((score + _GATE_OFFSET * match).T), mask.T, k)
+        strong = strong_fits(self._S, pi, hj, comps["sector"]) & match
+        top = top_k_rows(_ranking_key((score + _GATE_OFFSET * (match + strong)).T), mask.T, k)
         return top, score, comps
 
     def _participant_filter(self, consenting_only, role, home_country) -> np.ndarray:

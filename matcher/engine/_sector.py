@@ -33,6 +33,7 @@ __all__ = [
     "sector_reason",
     "pair_text_evidence",
     "strength",
+    "strong_fits",
     "shared_words",
 ]
 
@@ -99,6 +100,13 @@ def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarr
     else:  # float64: the same float32 cosine for a pair whatever the block it is scored in
         cos = (P.emb[pi].astype(np.float64) @ H.emb64[hj].T).astype(np.float32)
     text = calibrate(cos, S.text_range)
+    tax, weight = _crosswalk(S, pi, hj)
+    return text.astype(np.float32), tax, weight
+
+
+def _crosswalk(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray]:
+    """The crosswalk's relevance (NaN where unknown) and weight for a block of pairs."""
+    P, H = S.P, S.H
     fields = P.field[pi]
     rows = np.maximum(fields, 0)
     if isinstance(hj, slice):
@@ -107,7 +115,22 @@ def sector_evidence(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray, np.ndarr
         tax = S.tax_by_field[rows[:, None], np.asarray(hj)[None, :]]
     tax = np.where((fields >= 0)[:, None], tax, np.nan)
     weight = S.config.taxonomy_weight * P.field_conf[pi][:, None] * H.nace_conf[hj][None, :]
-    return text.astype(np.float32), tax.astype(np.float32), weight.astype(np.float32)
+    return tax.astype(np.float32), weight.astype(np.float32)
+
+
+def strong_fits(S: Fitted, pi, hj, sector: np.ndarray, slack: float = 0.0) -> np.ndarray:
+    """Pairs of the block whose sector fit :func:`strength` calls strong: the score and the
+    text evidence both clear ``config.strong_fit``. The text is read back from the score
+    (``sector = (1 - w) text + w tax`` where the crosswalk is known), so that a ranking
+    needs no second cosine. ``slack``: each value taken that much higher (negative: lower),
+    for bounds on estimated scores."""
+    tax, weight = _crosswalk(S, pi, hj)
+    known = ~np.isnan(tax) & (weight < 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        text = np.where(known, (sector - weight * np.nan_to_num(tax)) / (1.0 - weight), sector)
+    cut = S.config.strong_fit
+    room = slack / max(1.0 - S.config.taxonomy_weight, 1e-6)  # the text's error from the score's
+    return (sector + slack >= cut) & (text + room >= cut) & ~_denied(tax, weight, S.config)
 
 
 def sector_score(S: Fitted, pi, hj) -> np.ndarray:
@@ -122,9 +145,23 @@ def _sector_fit(text: np.ndarray, tax: np.ndarray, weight: np.ndarray) -> np.nda
     return score.astype(np.float32)
 
 
-def strength(value: float, text: float, config) -> str:
-    """``strong`` only when the score and the text evidence both clear the strong cut-off."""
-    if value >= config.strong_fit and text >= config.strong_fit:
+#: Share of ``taxonomy_weight`` from which the crosswalk's "not a typical sector for the
+#: field" keeps a fit below strong: both placements sure (given, or placed with confidence).
+#: Chosen on the development parts (bench/results/sector-tiers.md); the crosswalk misses
+#: some right classes, so it never lowers a fit below partial on its own.
+_DENIES = 2 / 3
+
+
+def _denied(tax, weight, config) -> np.ndarray:
+    """Pairs the crosswalk, sure of both placements, says are not a typical sector."""
+    return (np.asarray(tax) == 0) & (np.asarray(weight) >= _DENIES * config.taxonomy_weight)
+
+
+def strength(value: float, text: float, config, denied: bool = False) -> str:
+    """``strong`` only when the score and the text evidence both clear the strong cut-off
+    and the crosswalk, sure of both placements, does not say the class is not typical for
+    the field (``denied``)."""
+    if value >= config.strong_fit and text >= config.strong_fit and not denied:
         return "strong"
     return "partial" if value >= config.partial_fit else "weak"
 
@@ -254,6 +291,7 @@ def sector_reason(
     cross = _crosswalk_phrase(S, i, j)
     if cross:
         evidence.append(cross)
-    fit = strength(value, text, S.config)
+    tax, weight = _crosswalk(S, np.array([i]), np.array([j]))
+    fit = strength(value, text, S.config, bool(_denied(tax, weight, S.config)[0, 0]))
     head = f"{occupation} -> {_host_phrase(S, j)}: {fit} sector fit"
     return head + (f"; {'; '.join(evidence)}" if evidence else "; text similarity only")
