@@ -464,7 +464,7 @@ class Matcher:
             score, mask, comps, _ = self._block(pi)
         mask = mask[0] & wanted
         gate, d = self.config_.sector_gate, text_error(self._S) * max(1.0, self._sector_weight())
-        sector, s = comps["sector"][0], score[0]
+        s = score[0]
         sure = mask.copy()  # hosts that pass the score floor whatever the exact score
         if min_score is not None:
             sure &= s >= min_score + d
