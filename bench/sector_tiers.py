@@ -80,7 +80,9 @@ def measure(s, config, encoder, rest, w) -> dict[str, tuple[float, float]]:
     scores, mask, comps = m.score_details()
     assert mask.all(), "every pair is feasible in these sets"
     sector = comps["sector"]
-    plain = {name: metrics(k, s.relevance)["NDCG@10"] for name, k in keys(m, scores, sector).items()}
+    plain = {
+        name: metrics(k, s.relevance)["NDCG@10"] for name, k in keys(m, scores, sector).items()
+    }
     varying = {name: [] for name in plain}
     for seed in range(DRAWS):
         total = w * sector + np.random.default_rng(seed).choice(rest, size=sector.shape)
