@@ -187,3 +187,28 @@ def test_the_summary_says_how_the_solver_got_there(sample_matcher):
     assert a.summary["how_solved"].startswith("groups placed where they gain most")
     assert "how_solved" in a.summary_frame()["measure"].tolist()
     assert "how_solved" not in allocate(sample_matcher, "optimal").summary  # exact programme
+
+
+def test_why_unassigned_when_the_only_host_is_full_reads_as_one_host():
+    """Found in a walk (session 7): "all 1 hosts that meet the rules are full"."""
+    from builders import hosts, participants
+
+    from matcher import Matcher, allocate
+    from matcher.encode import HashingEncoder
+    from matcher.io import validate_table
+
+    p = validate_table(
+        participants({"participant_id": "A"}, {"participant_id": "B"}), "participants"
+    )
+    h = validate_table(
+        hosts(
+            {"host_id": "H1", "capacity": 1, "sector": "restaurant"},
+            {"host_id": "H2", "country": "IT", "sector": "restaurant"},
+        ),
+        "hosts",
+    )  # H2 is in the learners' home country: only H1 meets the rules, and it has one place
+    a = allocate(Matcher(encoder=HashingEncoder()).fit(p, h))
+    left = a.assignments.set_index("participant_id")
+    reason = left.loc[left["status"] == "unassigned", "reason"].iloc[0]
+    assert "the one host that meets the rules is full; closest: H1" in reason, reason
+    assert "all 1 hosts" not in reason

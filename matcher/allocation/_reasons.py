@@ -97,12 +97,13 @@ def _one(sol, frame, hids, u, k, starts, room) -> str | None:
         )
     hosts = g.host[starts[u] : starts[u + 1]]
     if (room[hosts] < p.size[u]).all():
-        which = (
-            f"all {g.n_feasible[u]} hosts that meet the rules"
-            if g.n_feasible[u] == len(hosts)
-            else "its best hosts"
-        )
-        return f"{head}{which} are full; closest: {closest}"
+        if g.n_feasible[u] == 1:
+            which = "the one host that meets the rules is full"
+        elif g.n_feasible[u] == len(hosts):
+            which = f"all {g.n_feasible[u]} hosts that meet the rules are full"
+        else:
+            which = "its best hosts are full"
+        return f"{head}{which}; closest: {closest}"
     if p.budget is not None:
         return f"{head}not placed within the budget ceiling; closest: {closest}"
     return f"{head}not placed: the places went to participants the method or the hosts preferred; closest: {closest}"

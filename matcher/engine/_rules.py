@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import taxonomy as tx
+from ..labels import label
 from ._groups import group_parts, group_why
 from ._prepare import OPEN_END
 from ._state import Fitted, column
@@ -106,8 +107,9 @@ def _role_activity_why(S: Fitted, i: int, j: int) -> str:
     accepted = H.accepts_staff[j] if role == "staff" else H.accepts_learner[j]
     if not accepted:
         return f"the host accepts {S.h['accepts'][j]} only, not {role}"
-    offered = ", ".join(a for a, ok in zip(S.vocab.activities, H.activities[j], strict=True) if ok)
-    return f"the host does not offer {S.p['activity'][i]} (offers {offered})"
+    offered = [a for a, ok in zip(S.vocab.activities, H.activities[j], strict=True) if ok]
+    offers = ", ".join(label(a) for a in offered) or "no activity"
+    return f"the host does not offer {label(S.p['activity'][i])} (offers {offers})"
 
 
 def _at_event(S: Fitted, pi, hj) -> np.ndarray:
