@@ -38,6 +38,7 @@ __all__ = [
     "InvalidStep",
     "next_state",
     "next_steps",
+    "consent_refusal",
     "current_states",
 ]
 
@@ -137,6 +138,25 @@ def next_steps(state: str | None, role: str) -> tuple[str, ...]:
     """
     steps = {"coordinator": SENDING_STEPS, "host": HOST_STEPS, "admin": STEPS}.get(role, ())
     return tuple(a for a in ALLOWED.get(state, ()) if a in steps)
+
+
+def consent_refusal(step: str, participant_id: str, consent: bool) -> str | None:
+    """Why ``step`` may not be taken for a participant who did not consent to share their
+    profile with hosts (a proposal shows it to the host), or None when it may.
+
+    Examples
+    --------
+    >>> consent_refusal("propose", "P1", False)
+    'P1 did not consent to share their profile with hosts (consent_share): they cannot be proposed'
+    >>> consent_refusal("shortlist", "P1", False) is None
+    True
+    """
+    if step == "propose" and not consent:
+        return (
+            f"{participant_id} did not consent to share their profile with hosts "
+            "(consent_share): they cannot be proposed"
+        )
+    return None
 
 
 def current_states(decisions: pd.DataFrame) -> pd.DataFrame:

@@ -711,3 +711,37 @@ def test_the_map_names_towns_as_the_table_beside_it_does():
         given=np.array(["St. Julian's", ""]), name=np.array(["San Ġiljan", "Valletta"])
     )
     assert [_town(places, 0), _town(places, 1)] == ["St. Julian's", "Valletta"]
+
+
+def test_a_failed_allocation_leaves_no_older_result_on_the_page():
+    """Found in a walk (session 7): with a budget ceiling and no rates, the error appeared
+    above the previous run's "13 / 13 ... Certified optimal" and its downloads."""
+    at = _app("views/allocate.py", user=_signed_in("demo-coordinator"))
+    at.button[0].click().run()
+    assert "allocation" in at.session_state and at.metric
+    at.number_input(key="al_budget").set_value(50_000).run()
+    at.button[0].click().run()
+    assert "fill in the rates table" in at.error[0].value
+    assert "allocation" not in at.session_state and not at.metric
+    assert not any(b.label == "Download XLSX" for b in at.get("download_button"))
+
+
+def test_propose_is_offered_disabled_with_the_reason_when_the_participant_did_not_consent(
+    sample_matcher,
+):
+    """Found in a walk (session 7): Propose was enabled for a participant who did not
+    consent to share their profile; clicking it then said they cannot be proposed."""
+    p = sample_matcher.participants_
+    pid = p.loc[~p["consent_share"].astype(bool), "participant_id"].iloc[0]
+    at = _app()
+    at.selectbox(key="fh_participant").set_value(pid).run()
+    at.session_state[f"fh_table_{pid}_0"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    propose = at.button(key="fh_propose")
+    assert propose.disabled and "did not consent" in propose.help
+    assert not at.button(key="fh_shortlist").disabled  # the coordinator's own list: allowed
+    ok = _consenting(sample_matcher, 3)
+    at.selectbox(key="fh_participant").set_value(ok).run()
+    at.session_state[f"fh_table_{ok}_0"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.button(key="fh_propose").disabled

@@ -125,6 +125,7 @@ if st.button("Run allocation", type="primary"):
             status.update(label=f"Done in {took:.2f} s", state="complete")
         session.remember("allocation", result)
     except ValueError as exc:  # a ceiling without rates, or pairs of unknown cost
+        session.forget("allocation")  # an older result would read as this run's
         st.error(f"The allocation was not run: {widgets.plain(exc)}")
 
 result = st.session_state.get("allocation")
@@ -145,6 +146,8 @@ else:
     c[3].metric("Places used", f"{s['places_used']} / {s['places_offered']}")
     kept = {k.removeprefix("kept: "): v for k, v in s.items() if k.startswith("kept: ")}
     words = [s["optimality"].capitalize()]
+    if "how_solved" in s:  # a time limit reached, groups placed by a guide
+        words.append(f"how it was solved: {s['how_solved']}")
     if s["method"] == "stable":
         words.append(f"{s['blocking_pairs']} blocking pairs over every feasible host")
     if kept:

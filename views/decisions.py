@@ -140,8 +140,10 @@ def _record_step(ws, user, pid, hid, state) -> None:
             "Rating (to complete)", RATINGS, value=DEFAULT_RATING, key=f"dc_rating_{pid}_{hid}"
         )
     cols = st.columns(len(steps) + 4)  # the buttons side by side, on the left
+    consent = session.consents(session.matcher(), pid)
     for col, step in zip(cols, steps, strict=False):
-        if col.button(STEP_LABELS[step], key=f"dc_{step}"):
+        refused = lc.consent_refusal(step, pid, consent)  # offered, but said why not
+        if col.button(STEP_LABELS[step], key=f"dc_{step}", disabled=bool(refused), help=refused):
             try:
                 ws.record(user, pid, hid, step, reason, rating if step == "complete" else None)
             except (AccessDenied, ValueError, KeyError) as exc:

@@ -37,9 +37,12 @@ def act_on_ranking(pid: str, picked: list[str], states, done: int) -> None:
         key=f"fh_note_{pid}_{done}",
         help="Tick hosts in the first column of the table, then shortlist or propose them.",
     )
-    steps = {"shortlist": c2.button("Shortlist", key="fh_shortlist", disabled=not picked)}
-    steps["propose"] = c3.button("Propose", key="fh_propose", disabled=not picked)
     ws, m = resources.workspace(), session.matcher()
+    steps = {"shortlist": c2.button("Shortlist", key="fh_shortlist", disabled=not picked)}
+    refused = lc.consent_refusal("propose", pid, session.consents(m, pid))
+    steps["propose"] = c3.button(
+        "Propose", key="fh_propose", disabled=not picked or bool(refused), help=refused
+    )
     mine = session.my_participants(m)
     c4.download_button(
         "Shortlist (XLSX)",

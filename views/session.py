@@ -336,6 +336,13 @@ def my_participants(m: Matcher) -> pd.DataFrame:
     return participants_for(require_user(), m.participants_)
 
 
+def consents(m: Matcher, participant_id: str) -> bool:
+    """Whether the participant consented to share their profile with hosts (a profile typed
+    on the page and not saved has not)."""
+    rows = m.participants_.loc[m.participants_["participant_id"] == participant_id]
+    return bool(len(rows)) and bool(rows["consent_share"].iloc[0])
+
+
 def read_upload(
     uploaded, kind: str, encoding: str | None = None
 ) -> tuple[pd.DataFrame | None, dict]:

@@ -156,11 +156,9 @@ def _check_step(conn, participant_id: str, host_id: str, action: str, consent: b
         _check_interest(conn, participant_id, host_id)
         return
     lc.next_state(_pair_state(conn, participant_id, host_id), action)
-    if action == "propose" and not consent:
-        raise ValueError(
-            f"{participant_id} did not consent to share their profile with hosts "
-            "(consent_share): they cannot be proposed"
-        )
+    refused = lc.consent_refusal(action, participant_id, consent)
+    if refused:
+        raise ValueError(refused)
 
 
 def record(
