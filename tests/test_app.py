@@ -231,6 +231,10 @@ def test_candidates_are_consenting_and_pseudonymised(sample_matcher):
     assert at.selectbox(key="bc_host").options == [
         o for o in at.selectbox(key="bc_host").options if o.startswith("H0005")
     ]
+    # the trade fit explains the order (found in a walk: a score of 0.51 above one of 0.64)
+    tiers = {"strong": 2, "partial": 1, "other": 0}
+    order = [tiers[t] for t in table["trade"]]
+    assert order == sorted(order, reverse=True) and set(table["trade"]) <= set(tiers)
 
 
 def test_allocation_assigns_or_explains_everyone(sample_matcher):

@@ -219,6 +219,14 @@ def test_strong_sector_fits_rank_before_partial_ones_each_by_score(sample_matche
         assert tiers == sorted(tiers, reverse=True), pid
         for t in (1, 2):
             assert r["score"][np.array(tiers) == t].is_monotonic_decreasing, pid
+    for hid in m.host_ids_[::40]:  # the host side: the same tiers
+        r = m.recommend_participants(hid, k=40)
+        tiers = [
+            2 if ": strong sector fit" in row["reasons"]["sector"] else
+            int(row["components"]["sector"] >= m.config_.sector_gate)
+            for _, row in r.iterrows()
+        ]  # fmt: skip
+        assert tiers == sorted(tiers, reverse=True), hid
     keys = m.ranking_keys(m.participant_ids_[:3])
     assert keys.shape == (3, len(m.host_ids_)) and np.isfinite(keys).all()
 

@@ -36,9 +36,12 @@ else:
     ranked["stay"] = (
         ranked["duration_min_days"].astype(str) + "-" + ranked["duration_max_days"].astype(str)
     )
+    # the trade fit explains the order: strong fits first, then partial, each by score
+    ranked["trade"] = [widgets.trade_fit(r.get("sector", "")) for r in ranked["reasons"]]
     columns = [
         "rank",
         "candidate",
+        "trade",
         "interest",
         "activity",
         "home_country",

@@ -629,7 +629,9 @@ class Matcher:
             mask &= score >= min_score
         match = comps["sector"] >= self.config_.sector_gate
         strong = strong_fits(self._S, pi, hj, comps["sector"]) & match
-        top = top_k_rows(_ranking_key((score + _GATE_OFFSET * (match + strong)).T), mask.T, k)
+        top = top_k_rows(
+            _ranking_key((score + _GATE_OFFSET * (match.astype(np.float64) + strong)).T), mask.T, k
+        )
         return top, score, comps
 
     def _participant_filter(self, consenting_only, role, home_country) -> np.ndarray:
