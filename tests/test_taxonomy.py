@@ -128,3 +128,19 @@ def test_programme_rules_read_from_the_table():
     assert tx.project_types()["KA121"]["max_participants"] is None
     assert tx.third_country_partners("KA220") and not tx.third_country_partners("KA210")
     assert tx.partnership_actions()["KA220"]["third_country_partners"] is True
+
+
+def test_words_most_occupations_use_are_no_evidence_of_a_trade():
+    """Found in a walk (session 7): a nurse assistant and a retail shop "shared words:
+    assistants, duties, perform", ESCO's boilerplate. Words in more than 3% of ESCO's
+    occupation descriptions are not shown as evidence; trade words are."""
+    from matcher.engine._sector import shared_words
+
+    nurse = "nurse assistant. Nurse assistants perform duties assisting patients"
+    shop = "Retail shop. Shop assistants perform assistance duties in shops"
+    assert shared_words(nurse, shop) == []
+    assert shared_words("cook: kitchen, pastry", "Busy kitchen, pastry shop, services") == [
+        "kitchen",
+        "pastry",
+    ]
+    assert shared_words("hairdresser, beauty, clients", "Beauty care for clients") == ["beauty"]

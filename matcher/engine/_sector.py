@@ -222,11 +222,28 @@ def shared_words(a: str, b: str, limit: int = 3) -> list[str]:
     return sorted(_content_words(a) & _content_words(b))[:limit]
 
 
+#: Words used by more than this share of ESCO's occupation descriptions say nothing about a
+#: trade ("perform", "duties", "assistants", "services", "equipment"): not shown as evidence.
+_GENERIC_SHARE = 0.03
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> frozenset:
+    """Words too common across ESCO's occupations to be evidence of one trade."""
+    from collections import Counter
+
+    descriptions = tx.esco_occupations()["description"]
+    seen = Counter(w for t in descriptions for w in {w.lower() for w in _WORD.findall(t)})
+    floor = _GENERIC_SHARE * len(descriptions)
+    return frozenset(w for w, n in seen.items() if n > floor)
+
+
 @lru_cache(maxsize=65536)
 def _content_words(text: str) -> frozenset:
-    """Lower-cased words of four letters or more, without the common ones (cached: a
-    profile or an offer is explained against many others in batch recommendations)."""
-    return frozenset(w.lower() for w in _WORD.findall(text)) - _COMMON
+    """Lower-cased words of four letters or more, without the common ones and those most
+    occupations use (cached: a profile or an offer is explained against many others in
+    batch recommendations)."""
+    return frozenset(w.lower() for w in _WORD.findall(text)) - _COMMON - _generic_words()
 
 
 def _sure(conf: float) -> str:
