@@ -627,7 +627,7 @@ def test_allocation_keeps_open_proposals_or_releases_them_and_locks_by_hand():
         at.button[0].click().run()
         kept = at.session_state["allocation"].assignments.set_index("participant_id")
         assert kept.loc[pid, ["host_id", "kept"]].tolist() == [other, "open proposal kept"]
-        assert any("Kept as they were: 1 open proposal kept" in c.value for c in at.caption)
+        assert any("Kept as they were: open proposal kept, 1" in c.value for c in at.caption)
         at.radio(key="al_proposals").set_value(False).run()
         at.button[0].click().run()
         released = at.session_state["allocation"]

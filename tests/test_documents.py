@@ -154,6 +154,9 @@ def test_spreadsheets_open_with_the_right_rows(sample_matcher):
         [p[0], h[0], "shortlisted"],
         [p[0], h[1], "proposed"],
     ]
+    wanted = hosts.set_index("host_id").loc[h[0], "languages"]  # e.g. "de:B1; en:B2"
+    words = shortlist["Languages wanted"].iloc[0]  # found in a walk: codes, "en:B1"
+    assert wanted and ":" not in words and words.split()[0][0].isupper(), words
     placed = placements_table(states, participants, hosts)
     assert placed[["Participant", "Host", "State"]].values.tolist() == [
         [p[1], h[1], "accepted"],

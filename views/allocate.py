@@ -151,7 +151,7 @@ else:
     if s["method"] == "stable":
         words.append(f"{s['blocking_pairs']} blocking pairs over every feasible host")
     if kept:
-        words.append("kept as they were: " + ", ".join(f"{v} {k}" for k, v in kept.items()))
+        words.append("kept as they were: " + "; ".join(f"{k}, {v}" for k, v in kept.items()))
     if "open proposals released" in s:
         words.append(f"{s['open proposals released']} open proposals released")
     if "groups" in s:

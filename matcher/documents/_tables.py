@@ -46,12 +46,21 @@ def shortlist_table(
             "Country": t["host_country"],
             "City": t["host_city"],
             "Sector": t["host_sector"],
-            "Languages wanted": t["host_languages"],
+            "Languages wanted": t["host_languages"].map(_language_words),
             "State": t["state"],
             "Since": _naive(t["since"]),
             "Note": t["reason"],
         }
     ).reset_index(drop=True)
+
+
+def _language_words(value) -> str:
+    """``"de:B1; en:B2"`` as a person reads it: ``"German B1, English B2"``."""
+    from .. import taxonomy as tx
+    from ..io._validate import parse_languages
+
+    levels = parse_languages(str(value or ""))
+    return ", ".join(f"{tx.language_name(c)} {lv}".strip() for c, lv in levels.items())
 
 
 def _agreed_periods(t: pd.DataFrame, period: list, agreements) -> tuple[list, list[str]]:
