@@ -663,7 +663,7 @@ def test_allocation_summary_in_sentences_warnings_escaped_and_kept_before_the_re
     at.run()
     assert not at.exception, at.exception
     caption = next(c.value for c in at.caption if "accepted by the host" in c.value)
-    assert ". Kept as they were: 1 accepted by the host" in caption, caption
+    assert ". Kept as they were: accepted by the host, 1" in caption, caption
     shown = at.warning[0].value
     assert plain("*Big* [Host](http://a.invalid) (H0001)") in shown
     assert "[Host](http" not in shown

@@ -38,20 +38,18 @@ else:
     )
     # the trade fit explains the order: strong fits first, then partial, each by score
     ranked["trade"] = [widgets.trade_fit(r.get("sector", "")) for r in ranked["reasons"]]
+    marked = set(ws.interests(user).get("candidate", [])) if user.role == "host" else set()
+    ranked["interest"] = ranked["candidate"].map(lambda c: "marked" if c in marked else "")
+    # the interest column only once one is marked: the table keeps to a 1400 px window
     columns = [
         "rank",
         "candidate",
         "trade",
-        "interest",
-        "activity",
-        "home_country",
-        "occupation",
-        "languages",
-        "stay",
+        *(["interest"] if marked & set(ranked["candidate"]) else []),
     ]
-    marked = set(ws.interests(user).get("candidate", [])) if user.role == "host" else set()
-    ranked["interest"] = ranked["candidate"].map(lambda c: "marked" if c in marked else "")
-    widgets.show_ranking(ranked, columns, key="bc_table", criteria=False)
+    columns += ["activity", "home_country", "occupation", "languages", "stay"]
+    narrow = {"trade": st.column_config.TextColumn("trade", width=56)}
+    widgets.show_ranking(ranked, columns, key="bc_table", criteria=False, extra_config=narrow)
     pick = st.selectbox("Candidate", list(ranked["candidate"]), key=f"bc_pick_{hid}")
     row = ranked.set_index("candidate").loc[pick]
     message = st.session_state.pop("bc_message", None)

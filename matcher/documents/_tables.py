@@ -57,7 +57,7 @@ def shortlist_table(
 def _language_words(value) -> str:
     """``"de:B1; en:B2"`` as a person reads it: ``"German B1, English B2"``."""
     from .. import taxonomy as tx
-    from ..io._validate import parse_languages
+    from ..io import parse_languages
 
     levels = parse_languages(str(value or ""))
     return ", ".join(f"{tx.language_name(c)} {lv}".strip() for c, lv in levels.items())
