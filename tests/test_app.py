@@ -157,7 +157,11 @@ def test_allocation_page_keeps_to_a_budget_ceiling(sample_matcher, tmp_path, mon
     at = _app("views/allocate.py", user=_signed_in("demo-coordinator"))
     at.number_input(key="al_budget").set_value(50_000).run()
     at.button[0].click().run()
-    assert "allocation" not in at.session_state and "fill in the rates table" in at.error[0].value
+    assert (
+        "allocation" not in at.session_state
+        and "fills them in the rates table" in at.error[0].value
+    )
+    assert "MATCHER_RATES_FILE" not in at.error[0].value and "README" not in at.error[0].value
     table = pd.read_csv(budget.rates_path(), dtype=str, keep_default_na=False)
     table["figure"] = [str(10 * (k + 1)) for k in range(len(table))]  # test figures only
     table.to_csv(tmp_path / "rates.csv", index=False)
@@ -725,7 +729,7 @@ def test_a_failed_allocation_leaves_no_older_result_on_the_page():
     assert "allocation" in at.session_state and at.metric
     at.number_input(key="al_budget").set_value(50_000).run()
     at.button[0].click().run()
-    assert "fill in the rates table" in at.error[0].value
+    assert "fills them in the rates table" in at.error[0].value
     assert "allocation" not in at.session_state and not at.metric
     assert not any(b.label == "Download XLSX" for b in at.get("download_button"))
 
@@ -749,3 +753,14 @@ def test_propose_is_offered_disabled_with_the_reason_when_the_participant_did_no
     at.session_state[f"fh_table_{ok}_0"] = {"selection": {"rows": [0], "columns": []}}
     at.run()
     assert not at.button(key="fh_propose").disabled
+
+
+def test_a_stable_allocation_says_what_stable_means():
+    """Found in a walk (session 7): "0 blocking pairs over every feasible host" is jargon."""
+    at = _app("views/allocate.py", user=_signed_in("demo-coordinator"))
+    at.radio[0].set_value("stable").run()
+    at.button[0].click().run()
+    assert at.session_state["allocation"].summary["method"] == "stable"
+    caption = " ".join(c.value for c in at.caption)
+    assert "would both rather be together than with whom they got" in caption, caption
+    assert "blocking pairs" not in caption

@@ -6,6 +6,11 @@ import streamlit as st
 from matcher import allocate, budget, labels, plots
 from views import resources, session, widgets
 
+#: Why a budget ceiling cannot be kept yet, in a coordinator's words.
+RATES_NOT_SET = (
+    "a budget ceiling needs the amounts of your call year, and they are not set yet: an "
+    "administrator fills them in the rates table."
+)
 #: How the assignments table names its columns.
 COLUMNS = {
     "participant_id": "Participant",
@@ -124,8 +129,11 @@ if st.button("Run allocation", type="primary"):
             took = result.summary["scoring_seconds"] + result.summary["solve_seconds"]
             status.update(label=f"Done in {took:.2f} s", state="complete")
         session.remember("allocation", result)
-    except ValueError as exc:  # a ceiling without rates, or pairs of unknown cost
+    except budget.RatesNotSet:  # the command line's words name a file and a variable
         session.forget("allocation")  # an older result would read as this run's
+        st.error(f"The allocation was not run: {RATES_NOT_SET}")
+    except ValueError as exc:  # pairs of unknown cost
+        session.forget("allocation")
         st.error(f"The allocation was not run: {widgets.plain(exc)}")
 
 result = st.session_state.get("allocation")
@@ -149,7 +157,13 @@ else:
     if "how_solved" in s:  # a time limit reached, groups placed by a guide
         words.append(f"how it was solved: {s['how_solved']}")
     if s["method"] == "stable":
-        words.append(f"{s['blocking_pairs']} blocking pairs over every feasible host")
+        n = s["blocking_pairs"]
+        words.append(
+            "no participant and host would both rather be together than with whom they got"
+            if n == 0
+            else f"{n} participant-host pair{'s' if n != 1 else ''} would both rather be "
+            "together than with whom they got (a stable matching need not exist with groups)"
+        )
     if kept:
         words.append("kept as they were: " + "; ".join(f"{k}, {v}" for k, v in kept.items()))
     if "open proposals released" in s:
@@ -169,7 +183,8 @@ else:
     st.caption(
         f"Estimated cost of the placements: EUR {cost:,.0f} (longest stays, from the rates table)"
         if cost == cost
-        else "Estimated cost: the rates of your call year are not set yet (data/README.md, 'Budget rates')."
+        else "Estimated cost: the amounts of your call year are not set yet; an administrator "
+        "fills them in the rates table."
     )
     d1, d2 = st.columns(2)
     d1.download_button(

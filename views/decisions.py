@@ -206,7 +206,7 @@ def sending_side(ws, user) -> None:
     hosts = _host_options(m, pid, pair_states, ranked)
     # keyed by the participant: a host chosen for one never stays (or is recorded) for another
     hid = c2.selectbox(
-        "Host (decided on first, then best feasible)",
+        "Host (those already decided on first, then the best that meet the rules)",
         list(hosts),
         format_func=hosts.get,
         key=f"dc_host_{pid}",

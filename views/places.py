@@ -66,7 +66,7 @@ def cost_note(costs: pd.Series) -> None:
     if len(costs) and costs.isna().all():
         st.caption(
             "Estimated cost: the amounts of your call year are not set yet. An administrator "
-            "fills them in the rates table (data/README.md, 'Budget rates')."
+            "fills them in the rates table."
         )
 
 

@@ -7,6 +7,7 @@ set is NaN, and says which.
 
 from ._costs import (
     STAYS,
+    RatesNotSet,
     allocation_costs,
     budget_arguments,
     cost_matrix,
@@ -20,6 +21,7 @@ __all__ = [
     "RATE_COLUMNS",
     "STAYS",
     "Rates",
+    "RatesNotSet",
     "allocation_costs",
     "budget_arguments",
     "cost_matrix",

@@ -16,12 +16,18 @@ from ._rates import ITEMS, Rates, load_rates
 
 __all__ = [
     "STAYS",
+    "RatesNotSet",
     "pair_costs",
     "placement_costs",
     "cost_matrix",
     "allocation_costs",
     "budget_arguments",
 ]
+
+
+class RatesNotSet(ValueError):
+    """A budget ceiling was asked for and the rates table sets no amount for these pairs."""
+
 
 #: Which stay the estimate is for: the longest both sides accept (an upper estimate) or
 #: the shortest.
@@ -230,7 +236,7 @@ def budget_arguments(
         raise ValueError(f"the budget ceiling must be more than EUR 0, got {ceiling}")
     cost = cost_matrix(matcher, participant_ids, host_ids, rates=rates, stay=stay)
     if cost.size and np.isnan(cost).all():
-        raise ValueError(
+        raise RatesNotSet(
             "a budget ceiling needs the amounts of your call year: fill in the rates table "
             "(data/README.md, 'Budget rates') and point MATCHER_RATES_FILE at it"
         )
