@@ -148,6 +148,8 @@ else:
         f"{s['placed_pct']:.0f}% of the cohort",
         delta_color="off",
         delta_arrow="off",
+        help="Learners and staff. Accompanying persons go with their group and take no "
+        "place: they are not counted.",
     )
     c[1].metric("Mean score", f"{s['mean_score']:.2f}")
     c[2].metric("Fewer opportunities placed", f"{s['fewer_opportunities_placed_pct']}%")
