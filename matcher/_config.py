@@ -120,7 +120,11 @@ class Config:
     nace_min_confidence : float
         An inferred NACE class less sure than this is not used.
     strong_fit, partial_fit : float
-        Sector cut-offs for "strong" (score and text evidence both) and "partial" fit.
+        Sector cut-offs for "strong" and "partial" fit.
+    strong_text_fit : float
+        Text evidence a "strong" sector fit needs besides ``strong_fit``: texts of other
+        trades often reach 0.75-0.8 (shared boilerplate), the right trade's 0.9 and more;
+        chosen on the development parts (bench/sector_tiers.py).
     sector_gate : float
         Hosts whose sector fit is below this rank after every host that clears it
         (``recommend_hosts``), so that language, duration and dates alone never carry a
@@ -230,6 +234,7 @@ class Config:
     anchor_z_high: float = 6.0
     nace_min_confidence: float = 0.3
     strong_fit: float = 0.6
+    strong_text_fit: float = 0.85
     partial_fit: float = 0.35
     sector_gate: float = 0.35
     travel_band_scores: tuple = (1.0, 1.0, 0.8, 0.5, 0.3, 0.1, 0.0)

@@ -119,8 +119,9 @@ def _crosswalk(S: Fitted, pi, hj) -> tuple[np.ndarray, np.ndarray]:
 
 
 def strong_fits(S: Fitted, pi, hj, sector: np.ndarray, slack: float = 0.0) -> np.ndarray:
-    """Pairs of the block whose sector fit :func:`strength` calls strong: the score and the
-    text evidence both clear ``config.strong_fit``. The text is read back from the score
+    """Pairs of the block whose sector fit :func:`strength` calls strong: the score clears
+    ``config.strong_fit``, the text evidence ``config.strong_text_fit``, and the crosswalk
+    does not deny it. The text is read back from the score
     (``sector = (1 - w) text + w tax`` where the crosswalk is known), so that a ranking
     needs no second cosine. ``slack``: each value taken that much higher (negative: lower),
     for bounds on estimated scores."""
@@ -128,9 +129,10 @@ def strong_fits(S: Fitted, pi, hj, sector: np.ndarray, slack: float = 0.0) -> np
     known = ~np.isnan(tax) & (weight < 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         text = np.where(known, (sector - weight * np.nan_to_num(tax)) / (1.0 - weight), sector)
-    cut = S.config.strong_fit
-    room = slack / max(1.0 - S.config.taxonomy_weight, 1e-6)  # the text's error from the score's
-    return (sector + slack >= cut) & (text + room >= cut) & ~_denied(tax, weight, S.config)
+    c = S.config
+    room = slack / max(1.0 - c.taxonomy_weight, 1e-6)  # the text's error from the score's
+    strong = (sector + slack >= c.strong_fit) & (text + room >= c.strong_text_fit)
+    return strong & ~_denied(tax, weight, c)
 
 
 def sector_score(S: Fitted, pi, hj) -> np.ndarray:
@@ -158,10 +160,10 @@ def _denied(tax, weight, config) -> np.ndarray:
 
 
 def strength(value: float, text: float, config, denied: bool = False) -> str:
-    """``strong`` only when the score and the text evidence both clear the strong cut-off
-    and the crosswalk, sure of both placements, does not say the class is not typical for
-    the field (``denied``)."""
-    if value >= config.strong_fit and text >= config.strong_fit and not denied:
+    """``strong`` only when the score clears ``strong_fit``, the text evidence
+    ``strong_text_fit``, and the crosswalk, sure of both placements, does not say the class
+    is not typical for the field (``denied``)."""
+    if value >= config.strong_fit and text >= config.strong_text_fit and not denied:
         return "strong"
     return "partial" if value >= config.partial_fit else "weak"
 
