@@ -147,14 +147,14 @@ def consent_refusal(step: str, participant_id: str, consent: bool) -> str | None
     Examples
     --------
     >>> consent_refusal("propose", "P1", False)
-    'P1 did not consent to share their profile with hosts (consent_share): they cannot be proposed'
+    'P1 did not consent to share their profile with hosts: they cannot be proposed'
     >>> consent_refusal("shortlist", "P1", False) is None
     True
     """
     if step == "propose" and not consent:
         return (
-            f"{participant_id} did not consent to share their profile with hosts "
-            "(consent_share): they cannot be proposed"
+            f"{participant_id} did not consent to share their profile with hosts: they "
+            "cannot be proposed"
         )
     return None
 

@@ -77,6 +77,9 @@ def test_find_hosts_ranks_k_hosts(sample_matcher):
     table = at.dataframe[0].value
     expected = sample_matcher.recommend_hosts("P0001", k=10)
     assert list(table["host_id"]) == list(expected["host_id"])
+    # the trade fit explains the order, as on the host's side (a second walk, session 7)
+    tiers = [{"strong": 2, "partial": 1, "other": 0}[t] for t in table["trade"]]
+    assert tiers == sorted(tiers, reverse=True)
     at.selectbox(key="fh_participant").set_value("P0007").run()
     assert list(at.dataframe[0].value["host_id"]) == list(
         sample_matcher.recommend_hosts("P0007", k=10)["host_id"]

@@ -197,7 +197,8 @@ if pid is not None:
     else:
         if ranked.attrs.get("notice"):
             st.warning(widgets.plain(ranked.attrs["notice"]))
-        ranked["trade"] = ranked["sector_match"].map({True: "in the trade", False: "alternative"})
+        # the trade fit explains the order: strong fits first, then partial, then other trades
+        ranked["trade"] = [widgets.trade_fit(r.get("sector", "")) for r in ranked["reasons"]]
         in_workspace = pid != "NEW" and not session.is_upload(session.frames()[3])
         states = resources.workspace().states(user) if in_workspace else None
         if states is not None:
