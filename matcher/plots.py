@@ -110,7 +110,7 @@ def supply_demand_heatmap(sd: pd.DataFrame) -> alt.Chart:
     extent = float(data["gap"].abs().quantile(HEATMAP_QUANTILE)) if len(data) else 1.0
     extent = max(extent, 1.0)
     return (
-        alt.Chart(data, title="Shortage of places by field and host country")
+        alt.Chart(data, title="Places short (red) or left over (blue), by field and host country")
         .mark_rect()
         .encode(
             alt.X("country:N", title="host country"),
