@@ -278,7 +278,7 @@ def test_insights_ranks_shortages_and_exports_every_aggregate(sample_matcher):
     assert len(charts) == 5
     for chart in charts:  # a chart holds aggregates, never a row per participant
         assert "participant_id" not in chart.proto.spec and "P0001" not in str(chart.proto)
-    heat = next(json.loads(c.proto.spec) for c in charts if "Shortage" in c.proto.spec)
+    heat = next(json.loads(c.proto.spec) for c in charts if "Places short" in c.proto.spec)
     scale = heat["encoding"]["color"]["scale"]
     assert scale["domainMid"] == 0 and scale["domain"][0] == -scale["domain"][1]
     labels = [b.proto.label for b in at.get("download_button")]
