@@ -297,8 +297,8 @@ class Matcher:
 
     def ranking_keys(self, participant_ids=None, host_ids=None, scores=None, sector=None):
         """What :meth:`recommend_hosts` orders hosts by, ``(n_participants, n_hosts)``
-        float64, higher first: a strong sector fit (:data:`Config.strong_fit`, as the
-        reasons say), then the other hosts that clear ``config.sector_gate``, each by score
+        float64, higher first: a strong sector fit (``strong_fit`` and ``strong_text_fit``,
+        as the reasons say), then the other hosts that clear ``config.sector_gate``, each by score
         (plus an offset per tier); then the rest by sector fit alone. Feasibility is not
         applied (see :meth:`score_matrix`). ``scores`` and ``sector`` (the sector criterion)
         when already computed for these ids, e.g. with a score's weights changed."""
@@ -385,7 +385,7 @@ class Matcher:
         sector_match, components, reasons`` (``km`` from the sending town, city level where
         known). Infeasible hosts never appear. Hosts whose sector fit clears
         ``config.sector_gate`` (``sector_match``) come first, best score first, those of a
-        strong fit (``config.strong_fit``, as the reasons say) before the partial; when fewer
+        strong fit (as the reasons say it) before the partial; when fewer
         than ``k`` do, ``attrs["notice"]`` says so and the rest follow as the closest
         alternatives, nearest trade first.
         """

@@ -149,8 +149,8 @@ def _sector_fit(text: np.ndarray, tax: np.ndarray, weight: np.ndarray) -> np.nda
 
 #: Share of ``taxonomy_weight`` from which the crosswalk's "not a typical sector for the
 #: field" keeps a fit below strong: both placements sure (given, or placed with confidence).
-#: Chosen on the development parts (bench/results/sector-tiers.md); the crosswalk misses
-#: some right classes, so it never lowers a fit below partial on its own.
+#: Set, not tuned (the one value tried on the development parts, bench/sector_tiers.py);
+#: the crosswalk misses some right classes, so it never lowers a fit below partial alone.
 _DENIES = 2 / 3
 
 
