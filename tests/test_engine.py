@@ -229,6 +229,8 @@ def test_strong_sector_fits_rank_before_partial_ones_each_by_score(sample_matche
             for _, row in r.iterrows()
         ]  # fmt: skip
         assert tiers == sorted(tiers, reverse=True), hid
+        other = [c["sector"] for c, t in zip(r["components"], tiers, strict=True) if t == 0]
+        assert other == sorted(other, reverse=True), hid  # nearest trade first, as hosts rank
     keys = m.ranking_keys(m.participant_ids_[:3])
     assert keys.shape == (3, len(m.host_ids_)) and np.isfinite(keys).all()
 

@@ -613,7 +613,8 @@ class Matcher:
 
         Also returns the block's host-side scores and components ``(n_participants,
         len(hj))``: with ``pseudonymise`` every candidate gets the same value on the
-        private criteria. Candidates of the trade come first.
+        private criteria. Candidates rank as hosts do for a participant (:meth:`_host_key`):
+        strong fits, then partial ones, each by score, then the rest by closeness of trade.
         """
         pi = np.arange(len(self.participants_))
         score, mask, comps, rules = self._block(pi, hj)
@@ -627,12 +628,8 @@ class Matcher:
         mask &= wanted[:, None]
         if min_score is not None:
             mask &= score >= min_score
-        match = comps["sector"] >= self.config_.sector_gate
-        strong = strong_fits(self._S, pi, hj, comps["sector"]) & match
-        top = top_k_rows(
-            _ranking_key((score + _GATE_OFFSET * (match.astype(np.float64) + strong)).T), mask.T, k
-        )
-        return top, score, comps
+        key = self._host_key(pi, hj, score, comps["sector"])  # the coordinator's order
+        return top_k_rows(_ranking_key(key.T), mask.T, k), score, comps
 
     def _participant_filter(self, consenting_only, role, home_country) -> np.ndarray:
         p, ok = self.participants_, np.ones(len(self.participants_), dtype=bool)
