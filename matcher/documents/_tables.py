@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..io import write_workbook
-from ._agreement import HOST_CONTACT_COLUMNS, planned_period
+from ._agreement import HOST_CONTACT_COLUMNS, _languages, planned_period
 
 __all__ = ["shortlist_table", "placements_table", "workbook_bytes", "SHORTLIST_STATES"]
 
@@ -46,21 +46,12 @@ def shortlist_table(
             "Country": t["host_country"],
             "City": t["host_city"],
             "Sector": t["host_sector"],
-            "Languages wanted": t["host_languages"].map(_language_words),
+            "Languages wanted": t["host_languages"].map(_languages),
             "State": t["state"],
             "Since": _naive(t["since"]),
             "Note": t["reason"],
         }
     ).reset_index(drop=True)
-
-
-def _language_words(value) -> str:
-    """``"de:B1; en:B2"`` as a person reads it: ``"German B1, English B2"``."""
-    from .. import taxonomy as tx
-    from ..io import parse_languages
-
-    levels = parse_languages(str(value or ""))
-    return ", ".join(f"{tx.language_name(c)} {lv}".strip() for c, lv in levels.items())
 
 
 def _agreed_periods(t: pd.DataFrame, period: list, agreements) -> tuple[list, list[str]]:
