@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from matcher.engine import trade_fit
 from matcher.store import AccessDenied, hosts_for
 from views import resources, session, widgets
 
@@ -37,7 +38,7 @@ else:
         ranked["duration_min_days"].astype(str) + "-" + ranked["duration_max_days"].astype(str)
     )
     # the trade fit explains the order: strong fits first, then partial, each by score
-    ranked["trade"] = [widgets.trade_fit(r.get("sector", "")) for r in ranked["reasons"]]
+    ranked["trade"] = [trade_fit(r.get("sector", "")) for r in ranked["reasons"]]
     marked = set(ws.interests(user).get("candidate", [])) if user.role == "host" else set()
     ranked["interest"] = ranked["candidate"].map(lambda c: "marked" if c in marked else "")
     # the interest column only once one is marked: the table keeps to a 1400 px window

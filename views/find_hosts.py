@@ -8,6 +8,7 @@ import streamlit as st
 from matcher import lifecycle as lc
 from matcher import taxonomy as tx
 from matcher.documents import shortlist_table, workbook_bytes
+from matcher.engine import trade_fit
 from matcher.io import DataValidationError, validate_table
 from matcher.labels import label
 from matcher.language import read_language
@@ -198,7 +199,7 @@ if pid is not None:
         if ranked.attrs.get("notice"):
             st.warning(widgets.plain(ranked.attrs["notice"]))
         # the trade fit explains the order: strong fits first, then partial, then other trades
-        ranked["trade"] = [widgets.trade_fit(r.get("sector", "")) for r in ranked["reasons"]]
+        ranked["trade"] = [trade_fit(r.get("sector", "")) for r in ranked["reasons"]]
         in_workspace = pid != "NEW" and not session.is_upload(session.frames()[3])
         states = resources.workspace().states(user) if in_workspace else None
         if states is not None:

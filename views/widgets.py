@@ -128,16 +128,6 @@ def progress_config(columns, table: pd.DataFrame | None = None) -> dict:
     return cfg
 
 
-#: The sector reason's words for each tier of a ranking, as a short column value.
-TRADE_FIT = {": strong sector fit": "strong", ": partial sector fit": "partial"}
-
-
-def trade_fit(sector_reason: str) -> str:
-    """The tier a ranking puts a pair in, from its sector sentence: strong fits come first,
-    then partial ones, then other trades (``Matcher.ranking_keys``)."""
-    return next((v for k, v in TRADE_FIT.items() if k in str(sector_reason)), "other")
-
-
 def show_ranking(
     ranked: pd.DataFrame,
     columns: list[str],

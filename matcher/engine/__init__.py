@@ -12,9 +12,11 @@ from ._matcher import (
     top_k_rows,
 )
 from ._rules import RULES, Rule
+from ._sector import trade_fit
 
 __all__ = [
     "Matcher",
+    "trade_fit",
     "Explanation",
     "CRITERIA",
     "CRITERION",

@@ -34,6 +34,7 @@ __all__ = [
     "pair_text_evidence",
     "strength",
     "strong_fits",
+    "trade_fit",
     "shared_words",
 ]
 
@@ -157,6 +158,24 @@ _DENIES = 2 / 3
 def _denied(tax, weight, config) -> np.ndarray:
     """Pairs the crosswalk, sure of both placements, says are not a typical sector."""
     return (np.asarray(tax) == 0) & (np.asarray(weight) >= _DENIES * config.taxonomy_weight)
+
+
+#: How the sector sentence names the fit, after the host ("...: strong sector fit").
+_FIT_WORDS = ": {fit} sector fit"
+
+
+def trade_fit(sector_reason: str) -> str:
+    """The tier a ranking puts a pair in (``strong``, ``partial`` or ``other``), read from
+    its sector sentence (:func:`sector_reason`), for tables that show why one host ranks
+    above another (:meth:`Matcher.ranking_keys`).
+
+    >>> trade_fit("cook -> NACE 56.11 Restaurant activities: strong sector fit; ...")
+    'strong'
+    """
+    for fit in ("strong", "partial"):
+        if _FIT_WORDS.format(fit=fit) in str(sector_reason):
+            return fit
+    return "other"
 
 
 def strength(value: float, text: float, config, denied: bool = False) -> str:
@@ -312,5 +331,5 @@ def sector_reason(
         evidence.append(cross)
     tax, weight = _crosswalk(S, np.array([i]), np.array([j]))
     fit = strength(value, text, S.config, bool(_denied(tax, weight, S.config)[0, 0]))
-    head = f"{occupation} -> {_host_phrase(S, j)}: {fit} sector fit"
+    head = f"{occupation} -> {_host_phrase(S, j)}{_FIT_WORDS.format(fit=fit)}"
     return head + (f"; {'; '.join(evidence)}" if evidence else "; text similarity only")
